@@ -1,0 +1,36 @@
+/* route.h: the route table and the dispatcher.
+ *
+ * Order for every request: match the path (404), the method (405, with an
+ * Allow header), authenticate (section 2: 401/400), the content type (415),
+ * the declared length (413), then read the body and call the handler. */
+#ifndef DGCG_ROUTE_H
+#define DGCG_ROUTE_H
+
+#include "auth.h"
+#include "gateway.h"
+#include "req.h"
+
+typedef void (*dgcg_handler)(struct dgcg_gw *gw, struct dgcg_req *req,
+	const struct dgcg_identity *id, struct dgcg_resp *resp);
+
+/* Route flags. */
+#define DGCG_R_BODY	0x01	/* reads a body */
+#define DGCG_R_CMS	0x02	/* body must be application/cms */
+#define DGCG_R_CMS_TEXT	0x04	/* body may also be application/cms-text */
+#define DGCG_R_JSON	0x08	/* body must be application/json */
+
+struct dgcg_route {
+	const char	*method;
+	const char	*pattern;	/* "/trustList/{type}/{country}" */
+	dgcg_handler	 fn;
+	unsigned	 flags;
+};
+
+/* Handles one request completely: resp always holds an answer after it. */
+void dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp);
+
+/* Handlers, one api_<resource>.c each. */
+void api_countrylist(struct dgcg_gw *, struct dgcg_req *, const struct dgcg_identity *,
+	struct dgcg_resp *);
+
+#endif

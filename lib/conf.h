@@ -1,0 +1,57 @@
+/* conf.h: the configuration file shared by dgcg-fcgi and dgcg-admin.
+ *
+ * Format: one "key = value" per line; '#' starts a comment line; blank lines
+ * are ignored; whitespace around key and value is trimmed; an unknown key,
+ * a repeated key or a value out of range is an error that names the file,
+ * line and key. Keys are listed, with defaults, in dgcg.conf(5). */
+#ifndef DGCG_CONF_H
+#define DGCG_CONF_H
+
+#include <stddef.h>
+
+#include "dgcg.h"
+
+struct dgcg_conf {
+	/* database */
+	char		*db_socket;		/* unix socket; wins over host */
+	char		*db_host;
+	unsigned	 db_port;
+	char		*db_name;
+	char		*db_user;
+	char		*db_password_file;
+	char		*db_admin_user;
+	char		*db_admin_password_file;
+	int		 db_tls;		/* 1: require TLS to the database */
+	char		*db_tls_ca;
+	char		*db_tls_cert;
+	char		*db_tls_key;
+	unsigned	 db_timeout;		/* seconds: connect, read, write */
+	/* trust */
+	char		*trust_anchor;		/* PEM file with one or more TA certificates */
+	/* proxy contract */
+	char		*header_thumbprint;	/* default X-SSL-Client-SHA256 */
+	char		*header_dn;		/* default X-SSL-Client-DN */
+	/* logging */
+	char		*log_file;		/* "-" = stderr */
+	char		*log_level;		/* ERROR|WARN|INFO|DEBUG */
+	/* limits */
+	size_t		 body_max;		/* largest request body accepted */
+	/* operator tooling */
+	char		*sql_dir;		/* migrations directory for dgcg-admin migrate */
+};
+
+/* Sets every field to its default. */
+void dgcg_conf_defaults(struct dgcg_conf *c);
+
+/* Loads path over the defaults. On error returns DGCG_ERR_CONFIG (or
+ * DGCG_ERR_IO) and writes "file:line: key: reason" into err. */
+enum dgcg_err dgcg_conf_load(const char *path, struct dgcg_conf *c, char *err, size_t errsz);
+
+/* Frees every string the configuration owns. */
+void dgcg_conf_free(struct dgcg_conf *c);
+
+/* Reads the first line of a password file (without newline). Returns a
+ * malloc'd string or NULL (errno set). */
+char *dgcg_conf_read_secret(const char *path);
+
+#endif

@@ -1,0 +1,75 @@
+/* db.h: the only module that includes <mysql.h>. Prepared statements only;
+ * no SQL text outside db.c and sql/.
+ *
+ * A connection is opened lazily, kept for the life of the worker and
+ * reopened when the server went away (CR_SERVER_GONE_ERROR / LOST); a
+ * read is then retried once. Sessions run in UTC. */
+#ifndef DGCG_DB_H
+#define DGCG_DB_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "conf.h"
+#include "dgcg.h"
+
+struct dgcg_db;
+
+/* One trusted_party row (all strings owned by the row). */
+struct dgcg_tp {
+	long long		 id;
+	time_t			 created_at;	/* UTC */
+	char			 country[3];
+	char			 thumbprint[DGCG_THUMB_HEX_LEN + 1];
+	char			*raw_data;	/* base64 DER */
+	char			*signature;	/* base64 TA CMS */
+	enum dgcg_cert_type	 type;		/* DGCG_CT__MAX when the column holds something else */
+};
+
+struct dgcg_tp_list {
+	struct dgcg_tp	*v;
+	size_t		 n;
+};
+
+void dgcg_tp_list_free(struct dgcg_tp_list *l);
+
+/* Prepares a handle from the configuration; admin selects db_admin_user /
+ * db_admin_password_file instead of db_user / db_password_file. Does not
+ * connect yet. */
+enum dgcg_err dgcg_db_new(const struct dgcg_conf *conf, int admin, struct dgcg_db **out);
+void dgcg_db_free(struct dgcg_db *db);
+
+/* Connects now if not connected (also checks the server answers). */
+enum dgcg_err dgcg_db_connect(struct dgcg_db *db);
+
+/* The last error text (static buffer inside db; for logs, never clients). */
+const char *dgcg_db_error(const struct dgcg_db *db);
+
+/* trusted_party rows matching every non-NULL filter (type DGCG_CT__MAX =
+ * any), ordered by id. */
+enum dgcg_err dgcg_db_tp_select(struct dgcg_db *db, const char *thumbprint, const char *country,
+	enum dgcg_cert_type type, struct dgcg_tp_list *out);
+
+/* Distinct countries of trusted_party, sorted. *out is a malloc'd array of
+ * malloc'd strings (caller frees each and the array). */
+enum dgcg_err dgcg_db_countries(struct dgcg_db *db, char ***out, size_t *n);
+
+/* Inserts a trusted_party row (created_at = now). DGCG_ERR_CONFLICT when
+ * the thumbprint exists. *id (may be NULL) gets the new id. */
+enum dgcg_err dgcg_db_tp_insert(struct dgcg_db *db, const char *country, const char *thumbprint,
+	const char *raw_data, const char *signature, enum dgcg_cert_type type, long long *id);
+
+/* Deletes a trusted_party row and its roles by thumbprint, in one
+ * transaction. DGCG_ERR_NOTFOUND when there is none. */
+enum dgcg_err dgcg_db_tp_delete(struct dgcg_db *db, const char *thumbprint);
+
+/* Highest applied migration number (0 when the schema_version table does
+ * not exist yet). */
+enum dgcg_err dgcg_db_schema_version(struct dgcg_db *db, int *version);
+
+/* Runs a migration script (several statements) and records it in
+ * schema_version, for dgcg-admin migrate. */
+enum dgcg_err dgcg_db_apply_migration(struct dgcg_db *db, int number, const char *name,
+	const char *sql);
+
+#endif

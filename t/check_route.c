@@ -1,0 +1,122 @@
+/* check_route.c: the dispatcher's answers that need no database: unknown
+ * paths, wrong methods, missing identity headers. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <json-c/json.h>
+
+#include "gateway.h"
+#include "log.h"
+#include "route.h"
+
+static struct dgcg_gw gw;
+
+static void
+setup(void)
+{
+	memset(&gw, 0, sizeof(gw));
+	dgcg_conf_defaults(&gw.conf);
+}
+
+static void
+teardown(void)
+{
+	dgcg_conf_free(&gw.conf);
+}
+
+/* Dispatches and checks status and problem code. */
+static void
+expect(const char *method, const char *path, const char *thumb, const char *dn, int status,
+    const char *code, struct dgcg_resp *out)
+{
+	struct dgcg_req req;
+	struct dgcg_resp resp;
+	struct json_object *j, *c;
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	req.method = method;
+	req.path = path;
+	req.query = "";
+	req.content_length = -1;
+	req.thumb = thumb;
+	req.dn = dn;
+	dgcg_dispatch(&gw, &req, &resp);
+	ck_assert_msg(resp.status == status, "%s %s: status %d, want %d", method, path,
+	    resp.status, status);
+	ck_assert_str_eq(resp.content_type, "application/json");
+	j = json_tokener_parse(resp.body);
+	ck_assert_ptr_nonnull(j);
+	ck_assert(json_object_object_get_ex(j, "code", &c));
+	ck_assert_str_eq(json_object_get_string(c), code);
+	json_object_put(j);
+	dgcg_req_clear(&req);
+	if (out != NULL)
+		*out = resp;
+	else
+		dgcg_resp_clear(&resp);
+}
+
+START_TEST(unknown_paths_404)
+{
+	expect("GET", "/nothing", NULL, NULL, 404, "0x404", NULL);
+	expect("GET", "/countrylist/", NULL, NULL, 404, "0x404", NULL);
+	expect("GET", "/countrylistx", NULL, NULL, 404, "0x404", NULL);
+	expect("GET", "/", NULL, NULL, 404, "0x404", NULL);
+	expect("GET", "", NULL, NULL, 404, "0x404", NULL);
+	expect("GET", NULL, NULL, NULL, 404, "0x404", NULL);
+	expect("GET", "//countrylist", NULL, NULL, 404, "0x404", NULL);
+}
+END_TEST
+
+START_TEST(wrong_method_405)
+{
+	struct dgcg_resp r;
+
+	expect("POST", "/countrylist", NULL, NULL, 405, "0x405", &r);
+	ck_assert_ptr_nonnull(strstr(r.headers, "Allow: GET\r\n"));
+	dgcg_resp_clear(&r);
+	expect("DELETE", "/countrylist", NULL, NULL, 405, "0x405", NULL);
+	expect(NULL, "/countrylist", NULL, NULL, 405, "0x405", NULL);
+}
+END_TEST
+
+START_TEST(auth_before_handler)
+{
+	expect("GET", "/countrylist", NULL, NULL, 401, "0x400", NULL);
+	expect("HEAD", "/countrylist", NULL, "C=DE", 401, "0x400", NULL);
+	expect("GET", "/countrylist",
+	    "397da9eb17467a2b3b83704ab6490a540bef43e84f06a12f8d2a51c0a0a9a401", "CN=x", 400,
+	    "0x401", NULL);
+}
+END_TEST
+
+static Suite *
+make_route_suite(void)
+{
+	Suite *s = suite_create("route");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, unknown_paths_404);
+	tcase_add_test(tc, wrong_method_405);
+	tcase_add_test(tc, auth_before_handler);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(make_route_suite());
+	int failed;
+
+	dgcg_log_open("/dev/null", DGCG_LOG_ERROR);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
