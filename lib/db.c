@@ -24,51 +24,44 @@
 #define DB_MAX_COLS	8
 #define DB_MAX_PARAMS	8
 
-enum stmt_id {
-	ST_TP_SELECT = 0,
-	ST_TP_COUNTRIES,
-	ST_TP_INSERT,
-	ST_TP_ROLES_DELETE,
-	ST_TP_DELETE,
-	ST_SCHEMA_VERSION,
-	ST_SCHEMA_RECORD,
-	ST__MAX
-};
+static const char SQL_TP_SELECT[] =
+    "SELECT id, UNIX_TIMESTAMP(created_at), country, thumbprint, raw_data, signature,"
+    " certificate_type FROM trusted_party"
+    " WHERE (? IS NULL OR thumbprint = ?) AND (? IS NULL OR country = ?)"
+    " AND (? IS NULL OR certificate_type = ?) ORDER BY id";
+static const char SQL_TP_COUNTRIES[] =
+    "SELECT DISTINCT country FROM trusted_party ORDER BY country";
+static const char SQL_TP_INSERT[] =
+    "INSERT INTO trusted_party (created_at, country, thumbprint, raw_data, signature,"
+    " certificate_type) VALUES (UTC_TIMESTAMP(), ?, ?, ?, ?, ?)";
+static const char SQL_TP_ROLES_DELETE[] =
+    "DELETE r FROM trusted_party_roles r JOIN trusted_party t"
+    " ON r.trusted_party_entity_id = t.id WHERE t.thumbprint = ?";
+static const char SQL_TP_DELETE[] =
+    "DELETE FROM trusted_party WHERE thumbprint = ?";
+static const char SQL_SCHEMA_VERSION[] =
+    "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+static const char SQL_SCHEMA_RECORD[] =
+    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP())";
 
-static const char *const stmt_sql[ST__MAX] = {
-	[ST_TP_SELECT] =
-	    "SELECT id, UNIX_TIMESTAMP(created_at), country, thumbprint, raw_data, signature,"
-	    " certificate_type FROM trusted_party"
-	    " WHERE (? IS NULL OR thumbprint = ?) AND (? IS NULL OR country = ?)"
-	    " AND (? IS NULL OR certificate_type = ?) ORDER BY id",
-	[ST_TP_COUNTRIES] =
-	    "SELECT DISTINCT country FROM trusted_party ORDER BY country",
-	[ST_TP_INSERT] =
-	    "INSERT INTO trusted_party (created_at, country, thumbprint, raw_data, signature,"
-	    " certificate_type) VALUES (UTC_TIMESTAMP(), ?, ?, ?, ?, ?)",
-	[ST_TP_ROLES_DELETE] =
-	    "DELETE r FROM trusted_party_roles r JOIN trusted_party t"
-	    " ON r.trusted_party_entity_id = t.id WHERE t.thumbprint = ?",
-	[ST_TP_DELETE] =
-	    "DELETE FROM trusted_party WHERE thumbprint = ?",
-	[ST_SCHEMA_VERSION] =
-	    "SELECT COALESCE(MAX(version), 0) FROM schema_version",
-	[ST_SCHEMA_RECORD] =
-	    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP())",
+/* Prepared statements, keyed by the address of their SQL text. */
+#define DB_MAX_STMTS 64
+struct stmt_slot {
+	const char	*sql;
+	MYSQL_STMT	*st;
 };
 
 struct dgcg_db {
 	MYSQL		*my;
-	MYSQL_STMT	*st[ST__MAX];
+	struct stmt_slot st[DB_MAX_STMTS];
+	size_t		 nst;
+	int		 in_tx;		/* inside START TRANSACTION */
 	const struct dgcg_conf *conf;
 	int		 admin;
 	char		*password;
 	char		 err[512];
 };
 
-/* Called per result row with the columns as NUL-terminated strings (NULL
- * for SQL NULL). Returns DGCG_OK to go on. */
-typedef enum dgcg_err (*row_fn)(void *arg, char **cols, const unsigned long *lens, unsigned ncols);
 
 static void
 set_err(struct dgcg_db *db, const char *what, unsigned code, const char *msg)
@@ -90,11 +83,10 @@ disconnect(struct dgcg_db *db)
 {
 	int i;
 
-	for (i = 0; i < ST__MAX; i++) {
-		if (db->st[i] != NULL)
-			mysql_stmt_close(db->st[i]);
-		db->st[i] = NULL;
-	}
+	for (i = 0; i < (int)db->nst; i++)
+		mysql_stmt_close(db->st[i].st);
+	db->nst = 0;
+	db->in_tx = 0;
 	if (db->my != NULL)
 		mysql_close(db->my);
 	db->my = NULL;
@@ -189,25 +181,32 @@ dgcg_db_connect(struct dgcg_db *db)
 	return DGCG_OK;
 }
 
-/* Returns the prepared statement id, preparing it on first use. */
+/* Returns the prepared statement for sql, preparing it on first use. */
 static MYSQL_STMT *
-stmt(struct dgcg_db *db, enum stmt_id id)
+stmt(struct dgcg_db *db, const char *sql)
 {
 	MYSQL_STMT *s;
+	size_t i;
 
-	if (db->st[id] != NULL)
-		return db->st[id];
+	for (i = 0; i < db->nst; i++)
+		if (db->st[i].sql == sql)
+			return db->st[i].st;
+	if (db->nst == DB_MAX_STMTS) {
+		set_err(db, "prepare", 0, "too many statements");
+		return NULL;
+	}
 	s = mysql_stmt_init(db->my);
 	if (s == NULL) {
 		set_err(db, "stmt_init", mysql_errno(db->my), mysql_error(db->my));
 		return NULL;
 	}
-	if (mysql_stmt_prepare(s, stmt_sql[id], (unsigned long)strlen(stmt_sql[id])) != 0) {
+	if (mysql_stmt_prepare(s, sql, (unsigned long)strlen(sql)) != 0) {
 		set_err(db, "prepare", mysql_stmt_errno(s), mysql_stmt_error(s));
 		mysql_stmt_close(s);
 		return NULL;
 	}
-	db->st[id] = s;
+	db->st[db->nst].sql = sql;
+	db->st[db->nst++].st = s;
 	return s;
 }
 
@@ -215,8 +214,9 @@ stmt(struct dgcg_db *db, enum stmt_id id)
  * *conn_lost is set when the failure was the connection. *affected gets
  * the affected row count of a write. */
 static enum dgcg_err
-run_once(struct dgcg_db *db, enum stmt_id id, const char *const *params, unsigned nparams,
-    row_fn fn, void *arg, unsigned long long *affected, int *conn_lost)
+run_once(struct dgcg_db *db, const char *sql, const char *const *params, unsigned nparams,
+    dgcg_db_row_fn fn, void *arg, unsigned long long *affected, long long *insert_id,
+    int *conn_lost)
 {
 	MYSQL_BIND pb[DB_MAX_PARAMS], rb[DB_MAX_COLS];
 	unsigned long plen[DB_MAX_PARAMS], rlen[DB_MAX_COLS], cap[DB_MAX_COLS];
@@ -227,7 +227,7 @@ run_once(struct dgcg_db *db, enum stmt_id id, const char *const *params, unsigne
 	enum dgcg_err rc = DGCG_ERR_DB;
 	unsigned ncols = 0, i;
 	unsigned code;
-	int r;
+	int r, grew;
 
 	*conn_lost = 0;
 	memset(buf, 0, sizeof(buf));
@@ -236,7 +236,7 @@ run_once(struct dgcg_db *db, enum stmt_id id, const char *const *params, unsigne
 		return rc;
 	}
 	rc = DGCG_ERR_DB;
-	if ((s = stmt(db, id)) == NULL)
+	if ((s = stmt(db, sql)) == NULL)
 		goto fail;
 	if (mysql_stmt_param_count(s) != nparams || nparams > DB_MAX_PARAMS) {
 		set_err(db, "bind", 0, "parameter count mismatch");
@@ -258,6 +258,8 @@ run_once(struct dgcg_db *db, enum stmt_id id, const char *const *params, unsigne
 		goto fail;
 	if (affected != NULL)
 		*affected = mysql_stmt_affected_rows(s);
+	if (insert_id != NULL)
+		*insert_id = (long long)mysql_stmt_insert_id(s);
 	meta = mysql_stmt_result_metadata(s);
 	if (meta == NULL) {
 		rc = DGCG_OK;
@@ -286,26 +288,37 @@ run_once(struct dgcg_db *db, enum stmt_id id, const char *const *params, unsigne
 			break;
 		if (r == 1)
 			goto fail;
+		grew = 0;
 		for (i = 0; i < ncols; i++) {
 			if (rnull[i]) {
 				cols[i] = NULL;
 				continue;
 			}
 			if (rlen[i] >= cap[i]) {
-				/* MYSQL_DATA_TRUNCATED: grow and fetch the column again. */
+				/* MYSQL_DATA_TRUNCATED: grow and fetch the column
+				 * again into its own binding. */
+				MYSQL_BIND cb;
+				unsigned long clen = 0;
+
 				cap[i] = rlen[i] + 1;
 				buf[i] = xrealloc(buf[i], cap[i]);
+				memset(&cb, 0, sizeof(cb));
+				cb.buffer_type = MYSQL_TYPE_STRING;
+				cb.buffer = buf[i];
+				cb.buffer_length = cap[i] - 1;
+				cb.length = &clen;
+				if (mysql_stmt_fetch_column(s, &cb, i, 0) != 0)
+					goto fail;
 				rb[i].buffer = buf[i];
 				rb[i].buffer_length = cap[i] - 1;
-				if (mysql_stmt_fetch_column(s, &rb[i], i, 0) != 0)
-					goto fail;
-				/* Rebind so the next row uses the larger buffer. */
-				if (mysql_stmt_bind_result(s, rb) != 0)
-					goto fail;
+				grew = 1;
 			}
 			buf[i][rlen[i]] = '\0';
 			cols[i] = buf[i];
 		}
+		/* Later rows use the larger buffers. */
+		if (grew && mysql_stmt_bind_result(s, rb) != 0)
+			goto fail;
 		if (fn != NULL && (rc = fn(arg, cols, rlen, ncols)) != DGCG_OK) {
 			mysql_stmt_free_result(s);
 			mysql_stmt_reset(s);
@@ -317,7 +330,7 @@ run_once(struct dgcg_db *db, enum stmt_id id, const char *const *params, unsigne
 fail:
 	if (s != NULL) {
 		code = mysql_stmt_errno(s);
-		set_err(db, stmt_sql[id], code, mysql_stmt_error(s));
+		set_err(db, sql, code, mysql_stmt_error(s));
 	} else
 		code = mysql_errno(db->my);
 	if (is_conn_error(code) || code == 0) {
@@ -338,22 +351,26 @@ out:
 	return rc;
 }
 
-/* Runs a statement; a read (retry != 0) is retried once on a fresh
- * connection when the old one was lost. */
-static enum dgcg_err
-run(struct dgcg_db *db, enum stmt_id id, const char *const *params, unsigned nparams,
-    row_fn fn, void *arg, unsigned long long *affected, int retry)
+enum dgcg_err
+dgcg_db_run(struct dgcg_db *db, const char *sql, const char *const *params, unsigned nparams,
+    dgcg_db_row_fn fn, void *arg, unsigned long long *affected, long long *insert_id)
 {
 	enum dgcg_err rc;
-	int lost;
+	int lost, retry;
 
-	rc = run_once(db, id, params, nparams, fn, arg, affected, &lost);
+	/* Outside a transaction a read is retried once on a fresh
+	 * connection. A write is not: the server may have committed it
+	 * before the connection broke. */
+	retry = !db->in_tx && strncmp(sql, "SELECT", 6) == 0;
+
+	rc = run_once(db, sql, params, nparams, fn, arg, affected, insert_id, &lost);
 	if (rc != DGCG_OK && lost) {
 		dgcg_log(DGCG_LOG_WARN, "db", "Database connection lost, reconnecting", NULL,
 		    "error", db->err, NULL);
 		disconnect(db);
 		if (retry)
-			rc = run_once(db, id, params, nparams, fn, arg, affected, &lost);
+			rc = run_once(db, sql, params, nparams, fn, arg, affected, insert_id,
+			    &lost);
 	}
 	if (rc == DGCG_ERR_DB)
 		dgcg_log(DGCG_LOG_ERROR, "db", "Database statement failed", NULL,
@@ -369,6 +386,45 @@ simple(struct dgcg_db *db, const char *sql)
 		return DGCG_ERR_DB;
 	}
 	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_begin(struct dgcg_db *db)
+{
+	enum dgcg_err rc;
+
+	if ((rc = dgcg_db_connect(db)) != DGCG_OK)
+		return rc;
+	if (mysql_query(db->my, "START TRANSACTION") != 0) {
+		set_err(db, "START TRANSACTION", mysql_errno(db->my), mysql_error(db->my));
+		if (is_conn_error(mysql_errno(db->my)))
+			disconnect(db);
+		return DGCG_ERR_DB;
+	}
+	db->in_tx = 1;
+	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_end(struct dgcg_db *db, enum dgcg_err rc)
+{
+	const char *q = rc == DGCG_OK ? "COMMIT" : "ROLLBACK";
+
+	if (db->my == NULL || !db->in_tx) {
+		/* The connection broke inside the transaction: the server
+		 * rolled it back. */
+		db->in_tx = 0;
+		return rc == DGCG_OK ? DGCG_ERR_DB : rc;
+	}
+	db->in_tx = 0;
+	if (mysql_query(db->my, q) != 0) {
+		set_err(db, q, mysql_errno(db->my), mysql_error(db->my));
+		dgcg_log(DGCG_LOG_ERROR, "db", "Transaction end failed", NULL, "error", db->err, NULL);
+		if (is_conn_error(mysql_errno(db->my)))
+			disconnect(db);
+		return rc == DGCG_OK ? DGCG_ERR_DB : rc;
+	}
+	return rc;
 }
 
 void
@@ -424,7 +480,7 @@ dgcg_db_tp_select(struct dgcg_db *db, const char *thumbprint, const char *countr
 
 	out->v = NULL;
 	out->n = 0;
-	rc = run(db, ST_TP_SELECT, p, 6, tp_row, out, NULL, 1);
+	rc = dgcg_db_run(db, SQL_TP_SELECT, p, 6, tp_row, out, NULL, NULL);
 	if (rc != DGCG_OK)
 		dgcg_tp_list_free(out);
 	return rc;
@@ -455,7 +511,7 @@ dgcg_db_countries(struct dgcg_db *db, char ***out, size_t *n)
 	enum dgcg_err rc;
 	size_t i;
 
-	rc = run(db, ST_TP_COUNTRIES, NULL, 0, str_row, &l, NULL, 1);
+	rc = dgcg_db_run(db, SQL_TP_COUNTRIES, NULL, 0, str_row, &l, NULL, NULL);
 	if (rc != DGCG_OK) {
 		for (i = 0; i < l.n; i++)
 			free(l.v[i]);
@@ -474,14 +530,10 @@ dgcg_db_tp_insert(struct dgcg_db *db, const char *country, const char *thumbprin
     const char *raw_data, const char *signature, enum dgcg_cert_type type, long long *id)
 {
 	const char *p[5] = { country, thumbprint, raw_data, signature, dgcg_cert_type_name(type) };
-	enum dgcg_err rc;
 
 	if (p[4] == NULL || type == DGCG_CT_DSC)
 		return DGCG_ERR_INVAL;
-	rc = run(db, ST_TP_INSERT, p, 5, NULL, NULL, NULL, 0);
-	if (rc == DGCG_OK && id != NULL)
-		*id = (long long)mysql_stmt_insert_id(db->st[ST_TP_INSERT]);
-	return rc;
+	return dgcg_db_run(db, SQL_TP_INSERT, p, 5, NULL, NULL, NULL, id);
 }
 
 enum dgcg_err
@@ -491,22 +543,14 @@ dgcg_db_tp_delete(struct dgcg_db *db, const char *thumbprint)
 	unsigned long long n = 0;
 	enum dgcg_err rc;
 
-	if ((rc = dgcg_db_connect(db)) != DGCG_OK)
+	if ((rc = dgcg_db_begin(db)) != DGCG_OK)
 		return rc;
-	if ((rc = simple(db, "START TRANSACTION")) != DGCG_OK)
-		return rc;
-	rc = run(db, ST_TP_ROLES_DELETE, p, 1, NULL, NULL, NULL, 0);
+	rc = dgcg_db_run(db, SQL_TP_ROLES_DELETE, p, 1, NULL, NULL, NULL, NULL);
 	if (rc == DGCG_OK)
-		rc = run(db, ST_TP_DELETE, p, 1, NULL, NULL, &n, 0);
+		rc = dgcg_db_run(db, SQL_TP_DELETE, p, 1, NULL, NULL, &n, NULL);
 	if (rc == DGCG_OK && n == 0)
 		rc = DGCG_ERR_NOTFOUND;
-	if (db->my == NULL)
-		return rc == DGCG_OK ? DGCG_ERR_DB : rc;
-	if (rc == DGCG_OK)
-		rc = simple(db, "COMMIT");
-	else
-		(void)simple(db, "ROLLBACK");
-	return rc;
+	return dgcg_db_end(db, rc);
 }
 
 static enum dgcg_err
@@ -532,7 +576,7 @@ dgcg_db_schema_version(struct dgcg_db *db, int *version)
 	    "version INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL,"
 	    " applied_at DATETIME NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4")) != DGCG_OK)
 		return rc;
-	return run(db, ST_SCHEMA_VERSION, NULL, 0, int_row, version, NULL, 1);
+	return dgcg_db_run(db, SQL_SCHEMA_VERSION, NULL, 0, int_row, version, NULL, NULL);
 }
 
 enum dgcg_err
@@ -562,5 +606,5 @@ dgcg_db_apply_migration(struct dgcg_db *db, int number, const char *name, const 
 		}
 	} while (status == 0);
 	snprintf(num, sizeof(num), "%d", number);
-	return run(db, ST_SCHEMA_RECORD, p, 2, NULL, NULL, NULL, 0);
+	return dgcg_db_run(db, SQL_SCHEMA_RECORD, p, 2, NULL, NULL, NULL, NULL);
 }

@@ -72,4 +72,30 @@ enum dgcg_err dgcg_db_schema_version(struct dgcg_db *db, int *version);
 enum dgcg_err dgcg_db_apply_migration(struct dgcg_db *db, int number, const char *name,
 	const char *sql);
 
+/* --- for the query files of the db layer (db_<area>.c) ------------------
+ * Those files hold their SQL text as static const arrays and run it here;
+ * only db.c includes <mysql.h>. */
+
+/* Called per result row with the columns as NUL-terminated strings (NULL
+ * for SQL NULL) and their lengths. Returns DGCG_OK to go on; anything else
+ * stops the fetch and is returned by dgcg_db_run. */
+typedef enum dgcg_err (*dgcg_db_row_fn)(void *arg, char **cols, const unsigned long *lens,
+	unsigned ncols);
+
+/* Runs the prepared statement for sql (prepared once per connection; sql
+ * must be a static array: its address is the cache key) with string
+ * parameters (NULL = SQL NULL), delivering rows to fn (may be NULL).
+ * *affected and *insert_id (may be NULL) get the write's results. A
+ * SELECT outside a transaction is retried once when the connection was
+ * lost. DGCG_ERR_CONFLICT on a duplicate key. */
+enum dgcg_err dgcg_db_run(struct dgcg_db *db, const char *sql, const char *const *params,
+	unsigned nparams, dgcg_db_row_fn fn, void *arg, unsigned long long *affected,
+	long long *insert_id);
+
+/* START TRANSACTION. */
+enum dgcg_err dgcg_db_begin(struct dgcg_db *db);
+/* COMMIT when rc is DGCG_OK, else ROLLBACK; returns rc, or DGCG_ERR_DB when
+ * the commit failed (nothing was written then). */
+enum dgcg_err dgcg_db_end(struct dgcg_db *db, enum dgcg_err rc);
+
 #endif

@@ -1,0 +1,580 @@
+# shellcheck shell=bash
+# stack.sh: a private dgcg stack on loopback (MariaDB, FastCGI workers, nginx),
+# sourced by deploy/local and t/lib.sh. Nothing here needs systemd or touches
+# state outside $STACK_DIR; every server is stopped by the pid in its pid file.
+#
+# Functions:
+#   stack_up        start whatever of the stack is not running (idempotent)
+#   stack_down      stop nginx, the workers and MariaDB by pid; bounded waits
+#   stack_status    print pids and the URL; non-zero unless everything runs
+#   stack_reload    make nginx re-read its config, certificates and CRL
+#                   (alias stack_reload_nginx)
+#   stack_sql SQL   run SQL as the MariaDB root user on the dgcg database
+#                   (batch mode: tab-separated, no column names)
+#   stack_free_port print a free TCP port on 127.0.0.1
+#   stack_install_packages   apt-get install what deploy/packages lists and is missing
+#
+# Environment:
+#   STACK_DIR        state dir (required); created when missing
+#   DGCG_SRCDIR      source tree (default: the parent of this file's directory)
+#   DGCG_BUILDDIR    where dgcg-fcgi and dgcg-admin are (default: DGCG_SRCDIR)
+#   STACK_PORT       TLS port; 0 or unset = a free port, chosen once and kept
+#                    in $STACK_DIR/port
+#   STACK_COUNTRIES  onboarded countries (default "DE FR IE")
+#   STACK_POOLS      spawn-fcgi sockets nginx balances over (default 2)
+#   STACK_WORKERS    workers per socket, supervised by multiwatch (default 2)
+#   STACK_BODY_MAX   largest request body in bytes (default 1048576)
+#   STACK_LOG_LEVEL  worker log level (default DEBUG)
+#
+# Layout of $STACK_DIR: pki/ (deploy/pki.sh), data/ (MariaDB), run/ (sockets,
+# pid files), secrets/ (passwords, 0600), log/ (dgcg.log, mariadb.err,
+# spawn-N.log), nginx/ (prefix: nginx.conf, logs/, tmp/, js/, errors/),
+# dgcg.conf, port, env (sourceable: DGCG_URL, DGCG_CACERT, DGCG_PKI, ...).
+#
+# The PKI holds, besides the onboarded countries, client certificates for
+# tests in pki/extra/ (all for the first country): good (trusted by nginx,
+# not onboarded), expired, untrusted (unknown CA), revoked (in the CRL).
+#
+# Functions return non-zero with a message on stderr; they never exit.
+
+_stack_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# shellcheck source=deploy/pki.sh
+. "$_stack_here/pki.sh"
+
+_stack_err() { printf 'stack: %s\n' "$*" >&2; }
+
+# _stack_bin NAME: NAME's path; daemons live in /usr/sbin, off a user's PATH.
+_stack_bin() {
+	local p
+	if p=$(command -v "$1"); then
+		printf '%s\n' "$p"
+	elif [[ -x "/usr/sbin/$1" ]]; then
+		printf '%s\n' "/usr/sbin/$1"
+	else
+		_stack_err "$1 not found (see deploy/packages)"
+		return 1
+	fi
+}
+_stack_say() { printf 'stack: %s\n' "$*" >&2; }
+
+# _stack_init: checks the environment and sets the _stack_* paths.
+_stack_init() {
+	if [[ -z "${STACK_DIR:-}" ]]; then
+		_stack_err "STACK_DIR is not set"
+		return 1
+	fi
+	mkdir -p "$STACK_DIR" || return 1
+	STACK_DIR=$(cd "$STACK_DIR" && pwd) || return 1
+	_stack_src=${DGCG_SRCDIR:-$(cd "$_stack_here/.." && pwd)}
+	_stack_src=$(cd "$_stack_src" && pwd) || return 1
+	_stack_build=${DGCG_BUILDDIR:-$_stack_src}
+	_stack_build=$(cd "$_stack_build" && pwd) || return 1
+	_stack_mariadbd=$(_stack_bin mariadbd) && _stack_nginx=$(_stack_bin nginx) || return 1
+	_stack_countries=${STACK_COUNTRIES:-DE FR IE}
+	_stack_pools=${STACK_POOLS:-2}
+	_stack_workers=${STACK_WORKERS:-2}
+	_stack_body_max=${STACK_BODY_MAX:-1048576}
+	_stack_pki=$STACK_DIR/pki
+	_stack_run=$STACK_DIR/run
+	_stack_log=$STACK_DIR/log
+	_stack_ngx=$STACK_DIR/nginx
+	_stack_data=$STACK_DIR/data
+	_stack_secrets=$STACK_DIR/secrets
+	_stack_conf=$STACK_DIR/dgcg.conf
+	_stack_dbsock=$_stack_run/mysqld.sock
+	_stack_dbpid=$_stack_run/mysqld.pid
+	_stack_db=dgcg
+	_stack_app_user=dgcg_app
+	_stack_admin_user=dgcg_admin
+	if [[ $EUID -eq 0 ]]; then
+		_stack_dbroot=root
+	else
+		_stack_dbroot=$(id -un)
+	fi
+	if [[ ! "$_stack_pools" =~ ^[1-9][0-9]*$ || ! "$_stack_workers" =~ ^[1-9][0-9]*$ ]]; then
+		_stack_err "STACK_POOLS and STACK_WORKERS must be positive integers"
+		return 1
+	fi
+	if [[ ! "$_stack_body_max" =~ ^[1-9][0-9]*$ ]]; then
+		_stack_err "STACK_BODY_MAX must be a number of bytes"
+		return 1
+	fi
+	# sun_path holds 108 bytes
+	if (( ${#_stack_run} + 16 > 107 )); then
+		_stack_err "STACK_DIR path too long for unix sockets: $STACK_DIR"
+		return 1
+	fi
+	mkdir -p "$_stack_run" "$_stack_log" "$_stack_ngx" "$STACK_DIR/tmp" || return 1
+	( umask 077 && mkdir -p "$_stack_secrets" ) || return 1
+}
+
+stack_free_port() {
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+# _stack_pid FILE WORD: prints the pid in FILE when that process is alive and
+# its command line contains WORD (guards against a stale file and a reused pid).
+_stack_pid() {
+	local pid
+	[[ -s "$1" ]] || return 1
+	pid=$(<"$1") || return 1
+	pid=${pid//[[:space:]]/}
+	[[ "$pid" =~ ^[0-9]+$ ]] || return 1
+	kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" || return 1
+	printf '%s\n' "$pid"
+}
+
+# _stack_wait_gone TENTHS PID...: waits until all PIDs are gone.
+_stack_wait_gone() {
+	local tenths=$1 pid alive
+	shift
+	while (( tenths-- > 0 )); do
+		alive=0
+		for pid in "$@"; do
+			kill -0 "$pid" 2>/dev/null && alive=1
+		done
+		(( alive )) || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# _stack_stop TENTHS SIGNAL PID...: signal, wait, then SIGKILL what is left.
+_stack_stop() {
+	local tenths=$1 sig=$2 pid
+	shift 2
+	(( $# )) || return 0
+	kill "-$sig" "$@" 2>/dev/null
+	_stack_wait_gone "$tenths" "$@" && return 0
+	for pid in "$@"; do
+		if kill -0 "$pid" 2>/dev/null; then
+			_stack_say "pid $pid did not stop after SIG$sig, killing it"
+			kill -KILL "$pid" 2>/dev/null
+		fi
+	done
+	_stack_wait_gone 50 "$@"
+}
+
+# _stack_subst IN OUT KEY VALUE...: copies IN to OUT replacing @KEY@ by VALUE;
+# fails when a placeholder is left.
+_stack_subst() {
+	local in=$1 out=$2 text k v left
+	shift 2
+	text=$(<"$in") || return 1
+	while (( $# >= 2 )); do
+		k=$1 v=$2
+		shift 2
+		text=${text//"@$k@"/"$v"}
+	done
+	left=$(grep -oE '@[A-Z_]+@' <<<"$text" | sort -u | tr '\n' ' ')
+	if [[ -n "$left" ]]; then
+		_stack_err "$in: no value for $left"
+		return 1
+	fi
+	printf '%s\n' "$text" >"$out.tmp" && mv -f "$out.tmp" "$out"
+}
+
+_stack_mariadb() {
+	mariadb --no-defaults --protocol=socket -S "$_stack_dbsock" -u "$_stack_dbroot" "$@"
+}
+
+stack_sql() {
+	_stack_init || return 1
+	_stack_mariadb -D "$_stack_db" -N -B -e "$1"
+}
+
+# _stack_sql_template FILE KEY VALUE...: runs a *.sql.in as root.
+_stack_sql_template() {
+	local in=$1 tmp
+	shift
+	tmp=$STACK_DIR/tmp/$(basename "$in" .in)
+	( umask 077 && _stack_subst "$in" "$tmp" "$@" ) || return 1
+	if ! _stack_mariadb <"$tmp"; then
+		_stack_err "$in failed"
+		rm -f "$tmp"
+		return 1
+	fi
+	rm -f "$tmp"
+}
+
+_stack_pki_up() {
+	local cc first
+	PKI=$_stack_pki
+	# shellcheck disable=SC2086
+	pki_all $_stack_countries || { _stack_err "PKI generation failed"; return 1; }
+	read -r first _ <<<"$_stack_countries"
+	if ! { pki_client good "$first" good && pki_client expired "$first" expired &&
+		pki_client untrusted "$first" untrusted && pki_client revoked "$first" revoked; }; then
+		_stack_err "PKI extra clients failed"
+		return 1
+	fi
+	cat "$_stack_pki/client-ca.pem" >"$_stack_pki/client-bundle.pem.tmp" &&
+		mv -f "$_stack_pki/client-bundle.pem.tmp" "$_stack_pki/client-bundle.pem"
+	for cc in $_stack_countries; do
+		[[ -s "$_stack_pki/$cc/auth.pem" ]] || return 1
+	done
+}
+
+_stack_mariadb_up() {
+	local tenths userarg=() bgpid
+	if _stack_pid "$_stack_dbpid" mariadbd >/dev/null; then
+		return 0
+	fi
+	[[ $EUID -eq 0 ]] && userarg=(--user=root)
+	if [[ ! -d "$_stack_data/mysql" ]]; then
+		_stack_say "initialising MariaDB in $_stack_data"
+		# --user: with socket authentication, also creates that user's
+		# account (root, or the invoking user) with all privileges
+		# --tmpdir: a private one; parallel installs sharing /tmp can
+		# collide on their temporary table names.
+		mkdir -p "$STACK_DIR/tmp"
+		if ! mariadb-install-db --no-defaults --datadir="$_stack_data" --user="$_stack_dbroot" \
+			--auth-root-authentication-method=socket --skip-test-db \
+			--tmpdir="$STACK_DIR/tmp" \
+			>"$_stack_log/mariadb-install.log" 2>&1; then
+			_stack_err "mariadb-install-db failed, see $_stack_log/mariadb-install.log"
+			tail -n 20 "$_stack_log/mariadb-install.log" >&2
+			return 1
+		fi
+	fi
+	rm -f "$_stack_dbpid"
+	"$_stack_mariadbd" --no-defaults --datadir="$_stack_data" --socket="$_stack_dbsock" \
+		--pid-file="$_stack_dbpid" --log-error="$_stack_log/mariadb.err" \
+		--skip-networking --skip-name-resolve --tmpdir="$STACK_DIR/tmp" \
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+		--default-time-zone=+00:00 --innodb-buffer-pool-size=64M \
+		"${userarg[@]}" </dev/null >>"$_stack_log/mariadb.out" 2>&1 &
+	bgpid=$!
+	tenths=600
+	while (( tenths-- > 0 )); do
+		if ! kill -0 "$bgpid" 2>/dev/null; then
+			_stack_err "mariadbd exited, see $_stack_log/mariadb.err"
+			tail -n 20 "$_stack_log/mariadb.out" "$_stack_log/mariadb.err" >&2 2>/dev/null
+			return 1
+		fi
+		if mariadb-admin --no-defaults --protocol=socket -S "$_stack_dbsock" \
+			-u "$_stack_dbroot" ping >/dev/null 2>&1 && [[ -s "$_stack_dbpid" ]]; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	_stack_err "MariaDB did not answer within 60 s, see $_stack_log/mariadb.err"
+	return 1
+}
+
+_stack_secret() {
+	[[ -s "$1" ]] && return 0
+	( umask 077 && openssl rand -hex 24 >"$1" )
+}
+
+_stack_db_up() {
+	local app_pw admin_pw
+	_stack_secret "$_stack_secrets/app.password" &&
+		_stack_secret "$_stack_secrets/admin.password" || return 1
+	read -r app_pw <"$_stack_secrets/app.password"
+	read -r admin_pw <"$_stack_secrets/admin.password"
+	_stack_sql_template "$_stack_src/sql/admin.sql.in" DB_NAME "$_stack_db" \
+		ADMIN_USER "$_stack_admin_user" ADMIN_PASSWORD "$admin_pw" || return 1
+	_stack_subst "$_stack_src/deploy/dgcg.conf.in" "$_stack_conf" \
+		DB_SOCKET "$_stack_dbsock" DB_NAME "$_stack_db" \
+		APP_USER "$_stack_app_user" APP_PASSWORD_FILE "$_stack_secrets/app.password" \
+		ADMIN_USER "$_stack_admin_user" ADMIN_PASSWORD_FILE "$_stack_secrets/admin.password" \
+		TRUST_ANCHOR "$_stack_pki/ta.pem" LOG_FILE "$_stack_log/dgcg.log" \
+		LOG_LEVEL "${STACK_LOG_LEVEL:-DEBUG}" BODY_MAX "$_stack_body_max" \
+		SQL_DIR "$_stack_src/sql" || return 1
+	if [[ ! -x "$_stack_build/dgcg-admin" ]]; then
+		_stack_err "$_stack_build/dgcg-admin not found (build first)"
+		return 1
+	fi
+	if ! "$_stack_build/dgcg-admin" -c "$_stack_conf" migrate >>"$_stack_log/admin.log" 2>&1; then
+		_stack_err "dgcg-admin migrate failed, see $_stack_log/admin.log"
+		tail -n 20 "$_stack_log/admin.log" >&2
+		return 1
+	fi
+	_stack_sql_template "$_stack_src/sql/grants.sql.in" DB_NAME "$_stack_db" \
+		APP_USER "$_stack_app_user" APP_PASSWORD "$app_pw"
+}
+
+# _stack_onboard: AUTHENTICATION, UPLOAD and CSCA of each country, signed by the TA.
+_stack_onboard() {
+	local admin=$_stack_build/dgcg-admin cc kind type cert tp n sig rc
+	for cc in $_stack_countries; do
+		for kind in auth upload csca; do
+			case $kind in
+			auth) type=AUTHENTICATION ;;
+			upload) type=UPLOAD ;;
+			csca) type=CSCA ;;
+			esac
+			cert=$_stack_pki/$cc/$kind.pem
+			tp=$(openssl x509 -in "$cert" -outform DER | sha256sum) || return 1
+			tp=${tp%% *}
+			n=$(stack_sql "SELECT COUNT(*) FROM trusted_party WHERE thumbprint = '$tp'") || return 1
+			[[ "$n" == 0 ]] || continue
+			if ! sig=$("$admin" -c "$_stack_conf" ta-sign --ta-cert "$_stack_pki/ta.pem" \
+				--ta-key "$_stack_pki/ta.key" "$cert" 2>>"$_stack_log/admin.log"); then
+				_stack_err "dgcg-admin ta-sign $cert failed, see $_stack_log/admin.log"
+				return 1
+			fi
+			"$admin" -c "$_stack_conf" onboard --country "$cc" --type "$type" --cert "$cert" \
+				--signature "$sig" >>"$_stack_log/admin.log" 2>&1
+			rc=$?
+			if (( rc != 0 && rc != 3 )); then
+				_stack_err "dgcg-admin onboard $cc $type failed ($rc), see $_stack_log/admin.log"
+				tail -n 20 "$_stack_log/admin.log" >&2
+				return 1
+			fi
+		done
+	done
+}
+
+# _stack_workers_up: one spawn-fcgi socket per pool, multiwatch supervising
+# STACK_WORKERS workers on it. spawn-fcgi runs with -n (it binds the socket and
+# execs multiwatch in the same process) so that the workers' stderr, e.g.
+# sanitizer reports, lands in log/spawn-N.log; the pid file is written here.
+_stack_workers_up() {
+	local i sock pidf log tenths pid
+	if [[ ! -x "$_stack_build/dgcg-fcgi" ]]; then
+		_stack_err "$_stack_build/dgcg-fcgi not found (build first)"
+		return 1
+	fi
+	for (( i = 1; i <= _stack_pools; i++ )); do
+		sock=$_stack_run/fcgi-$i.sock
+		pidf=$_stack_run/spawn-$i.pid
+		log=$_stack_log/spawn-$i.log
+		_stack_pid "$pidf" multiwatch >/dev/null && continue
+		rm -f "$pidf"
+		spawn-fcgi -n -s "$sock" -M 0666 -- /usr/bin/multiwatch -f "$_stack_workers" -s TERM \
+			-- "$_stack_build/dgcg-fcgi" -c "$_stack_conf" </dev/null >>"$log" 2>&1 &
+		pid=$!
+		printf '%s\n' "$pid" >"$pidf"
+		tenths=100
+		while (( tenths-- > 0 )); do
+			if ! kill -0 "$pid" 2>/dev/null; then
+				_stack_err "spawn-fcgi for $sock exited, see $log"
+				tail -n 10 "$log" >&2
+				return 1
+			fi
+			[[ -S "$sock" ]] && _stack_pid "$pidf" multiwatch >/dev/null && break
+			sleep 0.1
+		done
+		if [[ ! -S "$sock" ]]; then
+			_stack_err "no socket $sock after 10 s, see $log"
+			return 1
+		fi
+	done
+}
+
+_stack_nginx_up() {
+	local port=$1 ups="" i out f
+	_stack_pid "$_stack_ngx/nginx.pid" nginx >/dev/null && return 0
+	mkdir -p "$_stack_ngx/logs" "$_stack_ngx/tmp" "$_stack_ngx/js" "$_stack_ngx/errors" || return 1
+	cp "$_stack_src/nginx/dgcg.js" "$_stack_ngx/js/dgcg.js" || return 1
+	for f in "$_stack_src"/nginx/errors/*.json; do
+		cp "$f" "$_stack_ngx/errors/" || return 1
+	done
+	for (( i = 1; i <= _stack_pools; i++ )); do
+		ups+="        server unix:$_stack_run/fcgi-$i.sock;"$'\n'
+	done
+	_stack_subst "$_stack_src/nginx/dgcg.conf.in" "$_stack_ngx/nginx.conf" \
+		PREFIX "$_stack_ngx" NGINX_USER "$(id -un)" PORT "$port" \
+		SERVER_CERT "$_stack_pki/server.pem" SERVER_KEY "$_stack_pki/server.key" \
+		CLIENT_CA "$_stack_pki/client-bundle.pem" CLIENT_CRL "$_stack_pki/client-ca.crl" \
+		BODY_MAX "$_stack_body_max" UPSTREAMS "${ups%$'\n'}" || return 1
+	if ! out=$("$_stack_nginx" -p "$_stack_ngx/" -e "$_stack_ngx/logs/error.log" -c "$_stack_ngx/nginx.conf" -t 2>&1); then
+		_stack_err "nginx -t failed: $out"
+		return 1
+	fi
+	rm -f "$_stack_ngx/nginx.pid"
+	if ! out=$("$_stack_nginx" -p "$_stack_ngx/" -e "$_stack_ngx/logs/error.log" -c "$_stack_ngx/nginx.conf" </dev/null 2>&1); then
+		_stack_err "nginx failed to start: $out"
+		return 1
+	fi
+}
+
+# _stack_wait_http PORT: waits until nginx answers through a worker.
+_stack_wait_http() {
+	local port=$1 tenths=150 st=000
+	while (( tenths-- > 0 )); do
+		st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
+			--cacert "$_stack_pki/server-ca.pem" --cert "$_stack_pki/$_stack_first/auth.pem" \
+			--key "$_stack_pki/$_stack_first/auth.key" "https://127.0.0.1:$port/countrylist")
+		case $st in
+		000 | 502 | 503 | 504) sleep 0.1 ;;
+		*) return 0 ;;
+		esac
+	done
+	if [[ "$st" == 000 ]]; then
+		_stack_err "nginx does not answer on 127.0.0.1:$port, see $_stack_ngx/logs/error.log"
+		tail -n 10 "$_stack_ngx/logs/error.log" >&2
+		return 1
+	fi
+	_stack_say "warning: the workers answer nothing but $st yet, see $_stack_log/dgcg.log"
+	return 0
+}
+
+_stack_port() {
+	local port=${STACK_PORT:-0}
+	# a running nginx keeps the port it was started with
+	if [[ -s "$STACK_DIR/port" ]] && _stack_pid "$_stack_ngx/nginx.pid" nginx >/dev/null; then
+		read -r port <"$STACK_DIR/port"
+	elif [[ "$port" == 0 ]]; then
+		if [[ -s "$STACK_DIR/port" ]]; then
+			read -r port <"$STACK_DIR/port"
+		else
+			port=$(stack_free_port) || return 1
+		fi
+	fi
+	if [[ ! "$port" =~ ^[0-9]+$ ]] || (( port < 1 || port > 65535 )); then
+		_stack_err "bad port '$port'"
+		return 1
+	fi
+	printf '%s\n' "$port" >"$STACK_DIR/port"
+	printf '%s\n' "$port"
+}
+
+_stack_write_env() {
+	local port=$1
+	{
+		printf '# dgcg stack environment (written by deploy/stack.sh stack_up)\n'
+		printf 'export DGCG_STACK_DIR=%q\n' "$STACK_DIR"
+		printf 'export DGCG_PORT=%q\n' "$port"
+		printf 'export DGCG_URL=%q\n' "https://127.0.0.1:$port"
+		printf 'export DGCG_CACERT=%q\n' "$_stack_pki/server-ca.pem"
+		printf 'export DGCG_PKI=%q\n' "$_stack_pki"
+		printf 'export DGCG_DB_SOCKET=%q\n' "$_stack_dbsock"
+		printf 'export DGCG_DB_NAME=%q\n' "$_stack_db"
+		printf 'export DGCG_DB_ADMIN_USER=%q\n' "$_stack_admin_user"
+		printf 'export DGCG_DB_ADMIN_PASSWORD_FILE=%q\n' "$_stack_secrets/admin.password"
+		printf 'export DGCG_DB_APP_USER=%q\n' "$_stack_app_user"
+		printf 'export DGCG_DB_APP_PASSWORD_FILE=%q\n' "$_stack_secrets/app.password"
+		printf 'export DGCG_CONFIG=%q\n' "$_stack_conf"
+		printf 'export DGCG_ADMIN=%q\n' "$_stack_build/dgcg-admin"
+		printf 'export DGCG_FCGI=%q\n' "$_stack_build/dgcg-fcgi"
+		printf 'export DGCG_LOG=%q\n' "$_stack_log/dgcg.log"
+		printf 'export DGCG_NGINX_ERROR_LOG=%q\n' "$_stack_ngx/logs/error.log"
+		printf 'export DGCG_NGINX_ACCESS_LOG=%q\n' "$_stack_ngx/logs/access.log"
+	} >"$STACK_DIR/env.tmp" && mv -f "$STACK_DIR/env.tmp" "$STACK_DIR/env"
+}
+
+stack_up() {
+	local port
+	_stack_init || return 1
+	read -r _stack_first _ <<<"$_stack_countries"
+	port=$(_stack_port) || return 1
+	_stack_pki_up || return 1
+	_stack_mariadb_up || return 1
+	_stack_db_up || return 1
+	_stack_onboard || return 1
+	_stack_write_env "$port" || return 1
+	_stack_workers_up || return 1
+	_stack_nginx_up "$port" || return 1
+	_stack_wait_http "$port" || return 1
+	_stack_say "up: https://127.0.0.1:$port (env: $STACK_DIR/env)"
+}
+
+stack_reload() {
+	local pid old
+	_stack_init || return 1
+	pid=$(_stack_pid "$_stack_ngx/nginx.pid" nginx) || { _stack_err "nginx is not running"; return 1; }
+	if ! old=$("$_stack_nginx" -p "$_stack_ngx/" -e "$_stack_ngx/logs/error.log" -c "$_stack_ngx/nginx.conf" -t 2>&1); then
+		_stack_err "nginx -t failed: $old"
+		return 1
+	fi
+	old=$(ps -o pid= --ppid "$pid")
+	kill -HUP "$pid" || return 1
+	# done when the old worker processes are gone (new ones have the new config)
+	# shellcheck disable=SC2086
+	_stack_wait_gone 100 $old || _stack_say "warning: old nginx workers still running"
+	return 0
+}
+
+stack_reload_nginx() { stack_reload "$@"; }
+
+stack_down() {
+	local pid pidf pids=() kids=() ngx
+	_stack_init || return 1
+	# nginx and every worker pool at once (multiwatch passes TERM on to its
+	# workers and exits when they are gone), then MariaDB.
+	if ngx=$(_stack_pid "$_stack_ngx/nginx.pid" nginx); then
+		pids+=("$ngx")
+		# shellcheck disable=SC2207
+		kids+=($(ps -o pid= --ppid "$ngx" 2>/dev/null))
+	fi
+	for pidf in "$_stack_run"/spawn-*.pid; do
+		[[ -e "$pidf" ]] || continue
+		if pid=$(_stack_pid "$pidf" multiwatch); then
+			pids+=("$pid")
+			# shellcheck disable=SC2207
+			kids+=($(ps -o pid= --ppid "$pid" 2>/dev/null))
+		fi
+	done
+	_stack_stop 100 TERM "${pids[@]}"
+	if (( ${#kids[@]} )) && ! _stack_wait_gone 50 "${kids[@]}"; then
+		_stack_stop 10 KILL "${kids[@]}"
+	fi
+	rm -f "$_stack_ngx/nginx.pid" "$_stack_run"/spawn-*.pid "$_stack_run"/fcgi-*.sock
+	if pid=$(_stack_pid "$_stack_dbpid" mariadbd); then
+		_stack_stop 600 TERM "$pid"
+	fi
+	rm -f "$_stack_dbpid"
+	return 0
+}
+
+stack_status() {
+	local pid pidf rc=0 port=""
+	_stack_init || return 1
+	[[ -s "$STACK_DIR/port" ]] && read -r port <"$STACK_DIR/port"
+	if pid=$(_stack_pid "$_stack_dbpid" mariadbd); then
+		printf 'mariadb  running  pid %s  socket %s\n' "$pid" "$_stack_dbsock"
+	else
+		printf 'mariadb  stopped\n'
+		rc=1
+	fi
+	pidf=""
+	for pidf in "$_stack_run"/spawn-*.pid; do
+		[[ -e "$pidf" ]] || { pidf=""; break; }
+		if pid=$(_stack_pid "$pidf" multiwatch); then
+			printf 'workers  running  pid %s (multiwatch: %s)  %s\n' "$pid" \
+				"$(ps -o pid= --ppid "$pid" | xargs)" "$(basename "$pidf" .pid)"
+		else
+			printf 'workers  stopped  %s\n' "$(basename "$pidf" .pid)"
+			rc=1
+		fi
+	done
+	if [[ -z "$pidf" ]]; then
+		printf 'workers  stopped\n'
+		rc=1
+	fi
+	if pid=$(_stack_pid "$_stack_ngx/nginx.pid" nginx); then
+		printf 'nginx    running  pid %s  https://127.0.0.1:%s\n' "$pid" "$port"
+	else
+		printf 'nginx    stopped\n'
+		rc=1
+	fi
+	printf 'env      %s\n' "$STACK_DIR/env"
+	return "$rc"
+}
+
+# stack_install_packages: installs what deploy/packages lists and dpkg lacks
+# (apt-get update once first; sudo when not root).
+stack_install_packages() {
+	local list pkgs=() missing=() p sudo=()
+	list=${DGCG_SRCDIR:-$(cd "$_stack_here/.." && pwd)}/deploy/packages
+	read -r -d '' -a pkgs < <(sed 's/#.*//' "$list") || true
+	for p in "${pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	(( ${#missing[@]} )) || return 0
+	[[ $EUID -eq 0 ]] || sudo=(sudo)
+	_stack_say "installing ${missing[*]}"
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends "${missing[@]}"
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The trust-anchor integrity check on trusted_party rows changed directly in
+# MariaDB: the client is refused, the log says why, dgcg-admin verify names
+# the row. Also: the reference's plain INSERT still onboards.
+set -u
+. "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
+it_start
+
+thumb_of() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
+FR_T=$(thumb_of "$PKI/FR/auth.pem")
+sel() { it_sql "SELECT $1 FROM trusted_party WHERE thumbprint='$FR_T'"; }
+RAW=$(sel raw_data)
+SIG=$(sel signature)
+FR_ID=$(sel id)
+
+st=$(it_curl FR GET /countrylist)
+it_is "FR before tampering" "$st" 200
+it_ok "verify passes before tampering" "$DGCG_ADMIN" -c "$DGCG_CONFIG" verify
+
+# Swap one base64 character in the middle of a column: a valid-looking edit.
+flip() { python3 -c 'import sys; s=sys.argv[1]; i=len(s)//2; c="A" if s[i]!="A" else "B"; print(s[:i]+c+s[i+1:])' "$1"; }
+
+tamper() { # name, SQL assignment, expected log regex
+	local name=$1 set=$2 logre=$3 out rc
+	it_sql "UPDATE trusted_party SET $set WHERE id=$FR_ID"
+	st=$(it_curl FR GET /countrylist)
+	it_is "$name: FR refused" "$st" 401
+	it_is "$name: code" "$(it_json code)" 0x402
+	it_log_has "$logre"
+	out=$("$DGCG_ADMIN" -c "$DGCG_CONFIG" verify 2>/dev/null); rc=$?
+	it_is "$name: verify exit status" "$rc" 1
+	it_like "$name: verify names the row" "$out" "FAILED id=$FR_ID country=FR type=AUTHENTICATION"
+	it_sql "UPDATE trusted_party SET thumbprint='$FR_T', raw_data='$RAW', signature='$SIG' WHERE id=$FR_ID"
+	st=$(it_curl FR GET /countrylist)
+	it_is "$name: FR back after restore" "$st" 200
+}
+
+tamper "raw data changed" "raw_data='$(flip "$RAW")'" \
+	'Raw certificate data does not contain a valid x509Certificate|Thumbprint in database does not match'
+# Another valid certificate under FR's thumbprint: the hash no longer matches.
+IE_RAW=$(it_sql "SELECT raw_data FROM trusted_party WHERE country='IE' AND certificate_type='UPLOAD'")
+tamper "raw data replaced" "raw_data='$IE_RAW'" \
+	"Thumbprint in database does not match thumbprint of stored certificate.*certVerifyThumbprint=\"$FR_T\""
+# Thumbprint column changed: the client's real hash no longer finds a row,
+# and the scan reports the row.
+BAD_T=$(printf '%s' "$FR_T" | sed 's/^./0/;s/^00/01/')
+[ "$BAD_T" = "$FR_T" ] && BAD_T=$(printf '%s' "$FR_T" | sed 's/^./1/')
+tamper "thumbprint changed" "thumbprint='$BAD_T'" "Unknown client certificate"
+tamper "signature changed" "signature='$(flip "$SIG")'" \
+	'TrustAnchor Verification failed|Verification of certificate signature failed'
+
+# A signature made by a key that is not the trust anchor.
+mkdir -p "$IT_DIR/fake"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+	-subj "/C=EU/CN=fake trust anchor" -keyout "$IT_DIR/fake/ta.key" -out "$IT_DIR/fake/ta.pem" 2>/dev/null
+FAKE_SIG=$("$DGCG_ADMIN" ta-sign --ta-cert "$IT_DIR/fake/ta.pem" --ta-key "$IT_DIR/fake/ta.key" "$PKI/FR/auth.pem")
+it_ok "fake TA signature made" test -n "$FAKE_SIG"
+tamper "signed by a non-TA key" "signature='$FAKE_SIG'" \
+	"TrustAnchor Verification failed: Certificate was not signed by known TrustAnchor.*certVerifyThumbprint=\"$FR_T\""
+
+# Onboarding with the reference's plain INSERT works.
+pki_client nl-auth NL >/dev/null
+NL_T=$(thumb_of "$PKI/extra/nl-auth.pem")
+NL_RAW=$(openssl x509 -in "$PKI/extra/nl-auth.pem" -outform DER | base64 -w0)
+NL_SIG=$("$DGCG_ADMIN" ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" "$PKI/extra/nl-auth.pem")
+st=$(it_curl "$PKI/extra/nl-auth" GET /countrylist)
+it_is "NL before INSERT" "$st" 401
+it_sql "INSERT INTO trusted_party (created_at, country, thumbprint, raw_data, signature, certificate_type) VALUES (NOW(), 'NL', '$NL_T', '$NL_RAW', '$NL_SIG', 'AUTHENTICATION')"
+st=$(it_curl "$PKI/extra/nl-auth" GET /countrylist)
+it_is "NL after plain INSERT" "$st" 200
+it_is "NL listed" "$(tr -d ' \n' < "$IT_BODY")" '["DE","FR","IE","NL"]'
+# Upper-case thumbprint in the column (the reference's collation made it match).
+it_sql "UPDATE trusted_party SET thumbprint=UPPER(thumbprint) WHERE country='NL'"
+st=$(it_curl "$PKI/extra/nl-auth" GET /countrylist)
+it_is "NL with upper-case thumbprint column" "$st" 200
+# The same row relabelled to another country: the DN's C no longer matches.
+it_sql "UPDATE trusted_party SET country='DE' WHERE country='NL'"
+st=$(it_curl "$PKI/extra/nl-auth" GET /countrylist)
+it_is "NL row moved to DE refused" "$st" 401
+
+it_done
