@@ -26,16 +26,12 @@
 #include "x509.h"
 #include "xmalloc.h"
 
-#define EX_REFUSED	1
-#define EX_ERROR	2
-#define EX_EXISTS	3
-#define EX_USAGE	64
-#define EX_CONFIG	78
+#include "admin.h"
 
-static const char *conf_path;
+const char *admin_conf_path;
 
-static void
-usage(void)
+void
+admin_usage(void)
 {
 	fprintf(stderr,
 	    "usage: dgcg-admin [-c config] command [options]\n"
@@ -45,17 +41,19 @@ usage(void)
 	    "  offboard --thumbprint HEX | --cert CERT.pem\n"
 	    "  list\n"
 	    "  verify\n"
-	    "  migrate\n");
+	    "  migrate\n"
+	    "  valuesets import FILE|DIR ...\n"
+	    "  purge [--days N]\n");
 	exit(EX_USAGE);
 }
 
-static int
-open_gw(struct dgcg_gw *gw)
+int
+admin_open_gw(struct dgcg_gw *gw)
 {
 	char err[512];
 
 	err[0] = '\0';
-	if (dgcg_gw_init(gw, conf_path, 1, err, sizeof(err)) != DGCG_OK) {
+	if (dgcg_gw_init(gw, admin_conf_path, 1, err, sizeof(err)) != DGCG_OK) {
 		fprintf(stderr, "dgcg-admin: %s\n", err);
 		dgcg_gw_free(gw);
 		return EX_CONFIG;
@@ -86,8 +84,8 @@ load_cert(const char *path, unsigned char **der, size_t *derlen)
 	return x;
 }
 
-static char *
-read_text(const char *path)
+char *
+admin_read_text(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char *buf = NULL;
@@ -136,11 +134,11 @@ cmd_ta_sign(int argc, char *argv[])
 		switch (ch) {
 		case 'c': tacert = optarg; break;
 		case 'k': takey = optarg; break;
-		default: usage();
+		default: admin_usage();
 		}
 	}
 	if (tacert == NULL || takey == NULL || optind + 1 != argc)
-		usage();
+		admin_usage();
 	if ((ta = dgcg_x509_load_pem(tacert)) == NULL) {
 		fprintf(stderr, "dgcg-admin: %s: not a PEM certificate\n", tacert);
 		goto out;
@@ -201,12 +199,12 @@ cmd_onboard(int argc, char *argv[])
 		case 't': tname = optarg; break;
 		case 'f': certfile = optarg; break;
 		case 's': sigarg = optarg; break;
-		default: usage();
+		default: admin_usage();
 		}
 	}
 	if (country == NULL || tname == NULL || certfile == NULL || sigarg == NULL ||
 	    optind != argc)
-		usage();
+		admin_usage();
 	type = dgcg_cert_type_parse(tname);
 	if (type == DGCG_CT__MAX || type == DGCG_CT_DSC) {
 		fprintf(stderr, "dgcg-admin: --type must be AUTHENTICATION, UPLOAD or CSCA "
@@ -219,7 +217,7 @@ cmd_onboard(int argc, char *argv[])
 		return EX_USAGE;
 	}
 	if (sigarg[0] == '@') {
-		if ((sig = read_text(sigarg + 1)) == NULL) {
+		if ((sig = admin_read_text(sigarg + 1)) == NULL) {
 			fprintf(stderr, "dgcg-admin: %s: %s\n", sigarg + 1, strerror(errno));
 			return EX_ERROR;
 		}
@@ -240,7 +238,7 @@ cmd_onboard(int argc, char *argv[])
 		rc = EX_REFUSED;
 		goto out;
 	}
-	if ((rc = open_gw(&gw)) != 0)
+	if ((rc = admin_open_gw(&gw)) != 0)
 		goto out;
 	gw_open = 1;
 	rc = EX_ERROR;
@@ -296,11 +294,11 @@ cmd_offboard(int argc, char *argv[])
 		switch (ch) {
 		case 't': targ = optarg; break;
 		case 'f': certfile = optarg; break;
-		default: usage();
+		default: admin_usage();
 		}
 	}
 	if ((targ == NULL) == (certfile == NULL) || optind != argc)
-		usage();
+		admin_usage();
 	if (certfile != NULL) {
 		if ((x = load_cert(certfile, &der, &derlen)) == NULL)
 			return EX_ERROR;
@@ -315,7 +313,7 @@ cmd_offboard(int argc, char *argv[])
 		for (i = 0; i <= DGCG_THUMB_HEX_LEN; i++)
 			thumb[i] = (char)(targ[i] >= 'A' && targ[i] <= 'F' ? targ[i] + 32 : targ[i]);
 	}
-	if ((rc = open_gw(&gw)) != 0)
+	if ((rc = admin_open_gw(&gw)) != 0)
 		return rc;
 	e = dgcg_db_tp_delete(gw.db, thumb);
 	if (e == DGCG_ERR_NOTFOUND) {
@@ -343,7 +341,7 @@ scan(int verify)
 	size_t i, bad = 0;
 	int rc;
 
-	if ((rc = open_gw(&gw)) != 0)
+	if ((rc = admin_open_gw(&gw)) != 0)
 		return rc;
 	if (dgcg_db_tp_select(gw.db, NULL, NULL, DGCG_CT__MAX, &rows) != DGCG_OK) {
 		fprintf(stderr, "dgcg-admin: database: %s\n", dgcg_db_error(gw.db));
@@ -398,7 +396,7 @@ cmd_migrate(void)
 	long num;
 	DIR *d;
 
-	if ((rc = open_gw(&gw)) != 0)
+	if ((rc = admin_open_gw(&gw)) != 0)
 		return rc;
 	rc = EX_ERROR;
 	if (dgcg_db_schema_version(gw.db, &cur) != DGCG_OK) {
@@ -431,7 +429,7 @@ cmd_migrate(void)
 		if (num <= cur)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if ((sql = read_text(path)) == NULL) {
+		if ((sql = admin_read_text(path)) == NULL) {
 			fprintf(stderr, "dgcg-admin: %s: %s\n", path, strerror(errno));
 			goto out;
 		}
@@ -461,21 +459,21 @@ main(int argc, char *argv[])
 	const char *cmd;
 	int ch;
 
-	conf_path = getenv("DGCG_CONFIG");
+	admin_conf_path = getenv("DGCG_CONFIG");
 	/* '+': stop at the command, whose options are parsed by it. */
 	while ((ch = getopt(argc, argv, "+c:")) != -1) {
 		switch (ch) {
 		case 'c':
-			conf_path = optarg;
+			admin_conf_path = optarg;
 			break;
 		default:
-			usage();
+			admin_usage();
 		}
 	}
 	if (optind >= argc)
-		usage();
-	if (conf_path == NULL)
-		conf_path = DGCG_SYSCONFDIR "/dgcg.conf";
+		admin_usage();
+	if (admin_conf_path == NULL)
+		admin_conf_path = DGCG_SYSCONFDIR "/dgcg.conf";
 	/* Library log lines (e.g. integrity failures) go to stderr. */
 	dgcg_log_open(NULL, DGCG_LOG_WARN);
 	cmd = argv[optind];
@@ -494,6 +492,10 @@ main(int argc, char *argv[])
 		return scan(1);
 	if (strcmp(cmd, "migrate") == 0 && argc == 1)
 		return cmd_migrate();
-	usage();
+	if (strcmp(cmd, "valuesets") == 0)
+		return cmd_valuesets(argc, argv);
+	if (strcmp(cmd, "purge") == 0)
+		return cmd_purge(argc, argv);
+	admin_usage();
 	return EX_USAGE;
 }

@@ -11,8 +11,25 @@
 #include "route.h"
 #include "xmalloc.h"
 
+#define CMS_BODY	(DGCG_R_BODY | DGCG_R_CMS)
+#define CMS_TEXT_BODY	(DGCG_R_BODY | DGCG_R_CMS | DGCG_R_CMS_TEXT)
+
+/* Matched in order: a literal path must come before a pattern that would
+ * also match it. */
 static const struct dgcg_route routes[] = {
 	{ "GET", "/countrylist", api_countrylist, 0 },
+	{ "POST", "/signerCertificate", api_signer_upload, CMS_BODY },
+	{ "DELETE", "/signerCertificate", api_signer_delete, CMS_BODY },
+	{ "POST", "/signerCertificate/delete", api_signer_delete, CMS_BODY },
+	{ "GET", "/trustList", api_trustlist, 0 },
+	{ "GET", "/trustList/{type}", api_trustlist, 0 },
+	{ "GET", "/trustList/{type}/{country}", api_trustlist, 0 },
+	{ "POST", "/rules", api_rules_upload, CMS_TEXT_BODY },
+	{ "DELETE", "/rules", api_rules_delete, CMS_TEXT_BODY },
+	{ "POST", "/rules/delete", api_rules_delete, CMS_TEXT_BODY },
+	{ "GET", "/rules/{country}", api_rules_download, 0 },
+	{ "GET", "/valuesets", api_valuesets_list, 0 },
+	{ "GET", "/valuesets/{id}", api_valuesets_get, 0 },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

@@ -30,7 +30,16 @@ struct dgcg_route {
 void dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp);
 
 /* Handlers, one api_<resource>.c each. */
-void api_countrylist(struct dgcg_gw *, struct dgcg_req *, const struct dgcg_identity *,
-	struct dgcg_resp *);
+#define DGCG_HANDLER(name) void name(struct dgcg_gw *, struct dgcg_req *, \
+	const struct dgcg_identity *, struct dgcg_resp *)
+DGCG_HANDLER(api_countrylist);		/* api_countrylist.c */
+DGCG_HANDLER(api_signer_upload);	/* api_signer.c */
+DGCG_HANDLER(api_signer_delete);
+DGCG_HANDLER(api_trustlist);		/* api_trustlist.c */
+DGCG_HANDLER(api_rules_upload);		/* api_rules.c */
+DGCG_HANDLER(api_rules_delete);
+DGCG_HANDLER(api_rules_download);
+DGCG_HANDLER(api_valuesets_list);	/* api_valuesets.c */
+DGCG_HANDLER(api_valuesets_get);
 
 #endif

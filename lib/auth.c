@@ -11,7 +11,6 @@
 #include "db.h"
 #include "gateway.h"
 #include "log.h"
-#include "trusted.h"
 #include "xmalloc.h"
 
 enum dgcg_err
@@ -141,7 +140,6 @@ dgcg_auth(struct dgcg_gw *gw, const char *thumb_hdr, const char *dn_hdr,
 	char *dn = NULL;
 	enum dgcg_prob prob = DGCG_P_AUTH_UNKNOWN;
 	enum dgcg_err rc;
-	size_t i;
 
 	memset(id, 0, sizeof(*id));
 	*send_value = NULL;
@@ -168,24 +166,16 @@ dgcg_auth(struct dgcg_gw *gw, const char *thumb_hdr, const char *dn_hdr,
 		*send_value = dn;
 		return DGCG_P_AUTH_NO_COUNTRY;
 	}
-	rc = dgcg_db_tp_select(gw->db, thumb, country, DGCG_CT_AUTHENTICATION, &rows);
+	rc = dgcg_gw_trusted(gw, thumb, country, DGCG_CT_AUTHENTICATION, &rows);
 	if (rc != DGCG_OK) {
 		dgcg_log(DGCG_LOG_ERROR, "auth", "Authentication not possible: database unavailable",
 		    NULL, "dnString", dn, "thumbprint", thumb, NULL);
 		free(dn);
 		return DGCG_P_UNAVAILABLE;
 	}
-	for (i = 0; i < rows.n; i++) {
-		/* The column may differ in case (collation); compare exactly
-		 * after the integrity check has tied it to the certificate. */
-		if (strcmp(rows.v[i].country, country) != 0)
-			continue;
-		if (dgcg_tp_verify(gw->ta, gw->tpcache, rows.v[i].thumbprint, rows.v[i].raw_data,
-		    rows.v[i].signature) != DGCG_TP_OK)
-			continue;
-		id->tp_id = rows.v[i].id;
+	if (rows.n > 0) {
+		id->tp_id = rows.v[0].id;
 		prob = DGCG_P_NONE;
-		break;
 	}
 	dgcg_tp_list_free(&rows);
 	if (prob != DGCG_P_NONE) {

@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gateway.h"
 #include "log.h"
+#include "xmalloc.h"
 
 #define TPCACHE_MAX 4096
 
@@ -51,4 +53,48 @@ dgcg_gw_free(struct dgcg_gw *gw)
 	dgcg_ta_free(gw->ta);
 	dgcg_conf_free(&gw->conf);
 	memset(gw, 0, sizeof(*gw));
+}
+
+enum dgcg_err
+dgcg_gw_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
+    enum dgcg_cert_type type, struct dgcg_tp_list *out)
+{
+	struct dgcg_tp_list all = { NULL, 0 };
+	enum dgcg_err rc;
+	size_t i;
+
+	out->v = NULL;
+	out->n = 0;
+	if ((rc = dgcg_db_tp_select(gw->db, thumbprint, country, type, &all)) != DGCG_OK)
+		return rc;
+	for (i = 0; i < all.n; i++) {
+		struct dgcg_tp *t = &all.v[i];
+
+		if ((country != NULL && strcmp(t->country, country) != 0) ||
+		    (type != DGCG_CT__MAX && t->type != type) ||
+		    dgcg_tp_verify(gw->ta, gw->tpcache, t->thumbprint, t->raw_data,
+		    t->signature) != DGCG_TP_OK) {
+			free(t->raw_data);
+			free(t->signature);
+			continue;
+		}
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+		out->v[out->n++] = *t;
+	}
+	free(all.v);
+	return DGCG_OK;
+}
+
+int
+dgcg_gw_is_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
+    enum dgcg_cert_type type)
+{
+	struct dgcg_tp_list l;
+	int found;
+
+	if (dgcg_gw_trusted(gw, thumbprint, country, type, &l) != DGCG_OK)
+		return -1;
+	found = l.n > 0;
+	dgcg_tp_list_free(&l);
+	return found;
 }

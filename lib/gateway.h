@@ -21,4 +21,16 @@ enum dgcg_err dgcg_gw_init(struct dgcg_gw *gw, const char *conf_path, int admin,
 	size_t errsz);
 void dgcg_gw_free(struct dgcg_gw *gw);
 
+/* The trusted_party rows of a country and type that pass the trust-anchor
+ * integrity check (failures are logged and left out); thumbprint may be
+ * NULL for all. Country must match exactly (the column's collation is
+ * case-insensitive). DGCG_ERR_DB when the database cannot be read. */
+enum dgcg_err dgcg_gw_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
+	enum dgcg_cert_type type, struct dgcg_tp_list *out);
+
+/* 1 when a verified row of that thumbprint, country and type exists, 0 when
+ * not, -1 on a database error. */
+int dgcg_gw_is_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
+	enum dgcg_cert_type type);
+
 #endif

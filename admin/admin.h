@@ -1,0 +1,31 @@
+/* admin.h: what the dgcg-admin command files share. */
+#ifndef DGCG_ADMIN_H
+#define DGCG_ADMIN_H
+
+#include "gateway.h"
+
+/* Exit statuses (dgcg-admin(8)). */
+#define EX_REFUSED	1
+#define EX_ERROR	2
+#define EX_EXISTS	3
+#define EX_USAGE	64
+#define EX_CONFIG	78
+
+/* -c FILE or $DGCG_CONFIG. */
+extern const char *admin_conf_path;
+
+/* Prints the usage and exits 64. */
+void admin_usage(void) __attribute__((noreturn));
+
+/* Loads the configuration and connects as the admin user; returns 0, or
+ * the exit status after printing why. */
+int admin_open_gw(struct dgcg_gw *gw);
+
+/* Reads a whole text file (at most 16 MiB); malloc'd, or NULL (errno). */
+char *admin_read_text(const char *path);
+
+/* Commands in their own files. */
+int cmd_valuesets(int argc, char *argv[]);	/* valuesets.c */
+int cmd_purge(int argc, char *argv[]);		/* purge.c */
+
+#endif
