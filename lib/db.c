@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +40,8 @@ static const char SQL_TP_ROLES_DELETE[] =
     " ON r.trusted_party_entity_id = t.id WHERE t.thumbprint = ?";
 static const char SQL_TP_DELETE[] =
     "DELETE FROM trusted_party WHERE thumbprint = ?";
+static const char SQL_VERSIONS[] =
+    "SELECT name, version FROM data_version";
 static const char SQL_SCHEMA_VERSION[] =
     "SELECT COALESCE(MAX(version), 0) FROM schema_version";
 static const char SQL_SCHEMA_RECORD[] =
@@ -607,4 +610,37 @@ dgcg_db_apply_migration(struct dgcg_db *db, int number, const char *name, const 
 	} while (status == 0);
 	snprintf(num, sizeof(num), "%d", number);
 	return dgcg_db_run(db, SQL_SCHEMA_RECORD, p, 2, NULL, NULL, NULL, NULL);
+}
+
+static enum dgcg_err
+version_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
+{
+	static const struct {
+		const char	*name;
+		size_t		 off;
+	} map[] = {
+		{ "trusted_party", offsetof(struct dgcg_versions, trusted_party) },
+		{ "trusted_party_roles", offsetof(struct dgcg_versions, trusted_party_roles) },
+		{ "signer_information", offsetof(struct dgcg_versions, signer_information) },
+		{ "validation_rule", offsetof(struct dgcg_versions, validation_rule) },
+		{ "valueset", offsetof(struct dgcg_versions, valueset) },
+		{ "revocation_batch", offsetof(struct dgcg_versions, revocation_batch) },
+		{ "trusted_issuer", offsetof(struct dgcg_versions, trusted_issuer) },
+	};
+	size_t i;
+
+	(void)lens;
+	if (ncols != 2 || cols[0] == NULL || cols[1] == NULL)
+		return DGCG_OK;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(cols[0], map[i].name) == 0)
+			*(long long *)(void *)((char *)arg + map[i].off) = strtoll(cols[1], NULL, 10);
+	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_versions(struct dgcg_db *db, struct dgcg_versions *v)
+{
+	memset(v, 0, sizeof(*v));
+	return dgcg_db_run(db, SQL_VERSIONS, NULL, 0, version_row, v, NULL, NULL);
 }

@@ -72,6 +72,22 @@ enum dgcg_err dgcg_db_schema_version(struct dgcg_db *db, int *version);
 enum dgcg_err dgcg_db_apply_migration(struct dgcg_db *db, int number, const char *name,
 	const char *sql);
 
+/* Change counters of the tables (sql/migrations/002_data_version.sql),
+ * bumped by triggers on every row change, API or direct SQL alike. A cache
+ * derived from a table is valid while its counter is unchanged. */
+struct dgcg_versions {
+	long long	trusted_party;
+	long long	trusted_party_roles;
+	long long	signer_information;
+	long long	validation_rule;
+	long long	valueset;
+	long long	revocation_batch;
+	long long	trusted_issuer;
+};
+
+/* Reads every counter with one SELECT. */
+enum dgcg_err dgcg_db_versions(struct dgcg_db *db, struct dgcg_versions *v);
+
 /* --- for the query files of the db layer (db_<area>.c) ------------------
  * Those files hold their SQL text as static const arrays and run it here;
  * only db.c includes <mysql.h>. */
