@@ -15,6 +15,7 @@
 #include "io.h"
 #include "log.h"
 #include "route.h"
+#include "trustlist.h"
 
 static volatile sig_atomic_t stop;
 
@@ -98,6 +99,7 @@ main(int argc, char *argv[])
 	}
 	dgcg_log(DGCG_LOG_INFO, "main", "Worker stopped", NULL, NULL);
 	FCGX_Free(&fr, 1);
+	dgcg_tl_cache_free();
 	dgcg_gw_free(&gw);
 	dgcg_log_close();
 	return 0;

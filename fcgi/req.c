@@ -1,10 +1,12 @@
 /* req.c: response building shared by every handler. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "problem.h"
 #include "req.h"
 #include "xmalloc.h"
@@ -25,18 +27,30 @@ dgcg_req_clear(struct dgcg_req *r)
 void
 dgcg_resp_clear(struct dgcg_resp *r)
 {
-	free(r->body);
+	if (!r->borrowed)
+		free(r->body);
 	memset(r, 0, sizeof(*r));
 }
 
 void
 dgcg_resp_json(struct dgcg_resp *r, int status, char *body, size_t len)
 {
-	free(r->body);
+	if (!r->borrowed)
+		free(r->body);
 	r->status = status;
 	r->content_type = "application/json";
 	r->body = body;
 	r->len = len;
+	r->borrowed = 0;
+}
+
+void
+dgcg_resp_json_borrowed(struct dgcg_resp *r, int status, const char *body, size_t len)
+{
+	dgcg_resp_json(r, status, NULL, 0);
+	r->body = (char *)(uintptr_t)body;
+	r->len = len;
+	r->borrowed = 1;
 }
 
 void
@@ -73,4 +87,28 @@ dgcg_resp_header(struct dgcg_resp *r, const char *name, const char *value)
 		return;
 	}
 	r->hlen += (size_t)n;
+}
+
+enum dgcg_err
+dgcg_req_query(const struct dgcg_req *r, const char *key, char **out)
+{
+	const char *p = r->query, *amp, *eq;
+	size_t klen = strlen(key), n;
+
+	*out = NULL;
+	if (p == NULL)
+		return DGCG_ERR_NOTFOUND;
+	for (; *p != '\0'; p = *amp ? amp + 1 : amp) {
+		amp = strchr(p, '&');
+		if (amp == NULL)
+			amp = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(amp - p));
+		n = (size_t)((eq != NULL ? eq : amp) - p);
+		if (n != klen || memcmp(p, key, klen) != 0)
+			continue;
+		if (eq == NULL)
+			eq = amp - 1;	/* "key" alone: an empty value */
+		return dgcg_url_decode(eq + 1, (size_t)(amp - eq - 1), 1, out, &n);
+	}
+	return DGCG_ERR_NOTFOUND;
 }

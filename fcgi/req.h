@@ -39,11 +39,17 @@ struct dgcg_req {
 struct dgcg_resp {
 	int		 status;
 	const char	*content_type;		/* static string or NULL (no body) */
-	char		*body;			/* malloc'd, owned */
+	char		*body;			/* malloc'd and owned, unless borrowed */
 	size_t		 len;
+	int		 borrowed;		/* body belongs to a cache: not freed */
 	char		 headers[DGCG_RESP_HEADERS_MAX];	/* extra "Name: value\r\n" lines */
 	size_t		 hlen;
 };
+
+/* The first value of query parameter key, percent-decoded ('+' as
+ * space): DGCG_OK with *out malloc'd, DGCG_ERR_NOTFOUND when absent,
+ * DGCG_ERR_PARSE when its escapes are malformed. */
+enum dgcg_err dgcg_req_query(const struct dgcg_req *r, const char *key, char **out);
 
 /* Frees what the request owns (params, body). */
 void dgcg_req_clear(struct dgcg_req *r);
@@ -58,6 +64,9 @@ void dgcg_resp_prob(struct dgcg_resp *r, enum dgcg_prob p, const char *send_valu
 	const char *details);
 /* Answers with a JSON body (takes ownership of body). */
 void dgcg_resp_json(struct dgcg_resp *r, int status, char *body, size_t len);
+/* Answers with a JSON body that stays owned by the caller (a cache) and
+ * must outlive the response. */
+void dgcg_resp_json_borrowed(struct dgcg_resp *r, int status, const char *body, size_t len);
 /* Adds a response header line; silently ignored when it does not fit or
  * contains CR/LF. */
 void dgcg_resp_header(struct dgcg_resp *r, const char *name, const char *value);

@@ -75,6 +75,13 @@ static const struct conf_key keys[] = {
 	{ "log_level", CT_STRING, OFF(log_level), 0, 0, "INFO", check_level },
 	{ "body_max", CT_SIZE, OFF(body_max), 1024, 64 * 1024 * 1024, "1048576", NULL },
 	{ "sql_dir", CT_STRING, OFF(sql_dir), 0, 0, DGCG_SQLDIR, NULL },
+	{ "check_dsc_expiry", CT_BOOL, OFF(check_dsc_expiry), 0, 1, "yes", NULL },
+	{ "check_upload_expiry", CT_BOOL, OFF(check_upload_expiry), 0, 1, "yes", NULL },
+	{ "require_x509v3", CT_BOOL, OFF(require_x509v3), 0, 1, "yes", NULL },
+	{ "allow_sha1", CT_BOOL, OFF(allow_sha1), 0, 1, "no", NULL },
+	{ "min_rsa_bits", CT_UINT, OFF(min_rsa_bits), 0, 16384, "2048", NULL },
+	{ "min_ec_bits", CT_UINT, OFF(min_ec_bits), 0, 1024, "250", NULL },
+	{ "tombstone_days", CT_UINT, OFF(tombstone_days), 1, 3650, "14", NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

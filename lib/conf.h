@@ -38,6 +38,15 @@ struct dgcg_conf {
 	size_t		 body_max;		/* largest request body accepted */
 	/* operator tooling */
 	char		*sql_dir;		/* migrations directory for dgcg-admin migrate */
+	/* strictness beyond the reference (design document; README lists them) */
+	int		 check_dsc_expiry;	/* refuse an expired (or not yet valid) DSC */
+	int		 check_upload_expiry;	/* refuse a CMS whose signer cert is expired */
+	int		 require_x509v3;	/* SecReq-033: DSC and upload cert must be v3 */
+	int		 allow_sha1;		/* SecReq-042 wants SHA-2; 1 accepts SHA-1 too */
+	unsigned	 min_rsa_bits;		/* SecReq-042 */
+	unsigned	 min_ec_bits;		/* SecReq-042 */
+	/* housekeeping */
+	unsigned	 tombstone_days;	/* dgcg-admin purge removes older DSC tombstones */
 };
 
 /* Sets every field to its default. */

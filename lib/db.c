@@ -169,6 +169,9 @@ dgcg_db_connect(struct dgcg_db *db)
 		if (c->db_tls_key != NULL)
 			mysql_optionsv(db->my, MYSQL_OPT_SSL_KEY, c->db_tls_key);
 	}
+	/* Affected rows = matched rows: an UPDATE that changes nothing
+	 * (same second, same values) still reports its row. */
+	flags |= CLIENT_FOUND_ROWS;
 	if (db->admin)
 		flags |= CLIENT_MULTI_STATEMENTS;
 	user = db->admin ? c->db_admin_user : c->db_user;
@@ -446,8 +449,8 @@ dgcg_tp_list_free(struct dgcg_tp_list *l)
 	l->n = 0;
 }
 
-static enum dgcg_err
-tp_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
+enum dgcg_err
+dgcg_db_tp_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
 {
 	struct dgcg_tp_list *l = arg;
 	struct dgcg_tp *t;
@@ -483,7 +486,7 @@ dgcg_db_tp_select(struct dgcg_db *db, const char *thumbprint, const char *countr
 
 	out->v = NULL;
 	out->n = 0;
-	rc = dgcg_db_run(db, SQL_TP_SELECT, p, 6, tp_row, out, NULL, NULL);
+	rc = dgcg_db_run(db, SQL_TP_SELECT, p, 6, dgcg_db_tp_row, out, NULL, NULL);
 	if (rc != DGCG_OK)
 		dgcg_tp_list_free(out);
 	return rc;

@@ -108,6 +108,11 @@ enum dgcg_err dgcg_db_run(struct dgcg_db *db, const char *sql, const char *const
 	unsigned nparams, dgcg_db_row_fn fn, void *arg, unsigned long long *affected,
 	long long *insert_id);
 
+/* Row reader for "SELECT id, UNIX_TIMESTAMP(created_at), country,
+ * thumbprint, raw_data, signature, certificate_type FROM trusted_party":
+ * appends to the struct dgcg_tp_list at arg. */
+enum dgcg_err dgcg_db_tp_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols);
+
 /* START TRANSACTION. */
 enum dgcg_err dgcg_db_begin(struct dgcg_db *db);
 /* COMMIT when rc is DGCG_OK, else ROLLBACK; returns rc, or DGCG_ERR_DB when
