@@ -526,6 +526,34 @@ stack_down() {
 	return 0
 }
 
+# stack_db_stop / stack_db_start: stop MariaDB by pid, start it again (for
+# fault tests; the workers are left running and must reconnect by themselves).
+stack_db_stop() {
+	local pid
+	_stack_init || return 1
+	if pid=$(_stack_pid "$_stack_dbpid" mariadbd); then
+		_stack_stop 600 TERM "$pid"
+	fi
+	rm -f "$_stack_dbpid"
+}
+
+stack_db_start() {
+	_stack_init || return 1
+	_stack_mariadb_up
+}
+
+# stack_worker_pids: the pids of the running dgcg-fcgi workers, one a line.
+stack_worker_pids() {
+	local pidf pid
+	_stack_init || return 1
+	for pidf in "$_stack_run"/spawn-*.pid; do
+		[[ -e "$pidf" ]] || continue
+		if pid=$(_stack_pid "$pidf" multiwatch); then
+			ps -o pid= --ppid "$pid" 2>/dev/null | tr -d ' '
+		fi
+	done
+}
+
 stack_status() {
 	local pid pidf rc=0 port=""
 	_stack_init || return 1

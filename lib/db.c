@@ -62,6 +62,7 @@ struct dgcg_db {
 	const struct dgcg_conf *conf;
 	int		 admin;
 	char		*password;
+	unsigned	 errcode;	/* of the last error, for reconnect decisions */
 	char		 err[512];
 };
 
@@ -69,6 +70,7 @@ struct dgcg_db {
 static void
 set_err(struct dgcg_db *db, const char *what, unsigned code, const char *msg)
 {
+	db->errcode = code;
 	snprintf(db->err, sizeof(db->err), "%s: %u: %s", what, code, msg != NULL ? msg : "");
 }
 
@@ -334,15 +336,15 @@ run_once(struct dgcg_db *db, const char *sql, const char *const *params, unsigne
 	rc = DGCG_OK;
 	goto out;
 fail:
+	/* A failed prepare leaves its error in db->errcode (the statement
+	 * handle is gone); anything later is on the statement. */
 	if (s != NULL) {
 		code = mysql_stmt_errno(s);
 		set_err(db, sql, code, mysql_stmt_error(s));
 	} else
-		code = mysql_errno(db->my);
-	if (is_conn_error(code) || code == 0) {
-		if (code != 0)
-			*conn_lost = 1;
-	}
+		code = db->errcode;
+	if (is_conn_error(code))
+		*conn_lost = 1;
 	if (code == ER_DUP_ENTRY)
 		rc = DGCG_ERR_CONFLICT;
 	else
