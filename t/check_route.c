@@ -94,6 +94,48 @@ START_TEST(auth_before_handler)
 }
 END_TEST
 
+static int body_reads;
+
+static enum dgcg_err
+count_read(void *arg, size_t max, char **buf, size_t *len)
+{
+	(void)arg;
+	(void)max;
+	body_reads++;
+	*buf = NULL;
+	*len = 0;
+	return DGCG_ERR_IO;
+}
+
+/* No body is read before the caller is authenticated (CONVENTIONS 5). */
+START_TEST(no_body_before_auth)
+{
+	struct dgcg_req req;
+	struct dgcg_resp resp;
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	req.method = "POST";
+	req.path = "/signerCertificate";
+	req.query = "";
+	req.content_type = "application/cms";
+	req.content_length = 100000000;
+	req.read_body = count_read;
+	body_reads = 0;
+	dgcg_dispatch(&gw, &req, &resp);
+	ck_assert_int_eq(resp.status, 401);
+	ck_assert_int_eq(body_reads, 0);
+	dgcg_resp_clear(&resp);
+	req.dn = "CN=no country";
+	req.thumb = "397da9eb17467a2b3b83704ab6490a540bef43e84f06a12f8d2a51c0a0a9a401";
+	dgcg_dispatch(&gw, &req, &resp);
+	ck_assert_int_eq(resp.status, 400);
+	ck_assert_int_eq(body_reads, 0);
+	dgcg_resp_clear(&resp);
+	dgcg_req_clear(&req);
+}
+END_TEST
+
 static Suite *
 make_route_suite(void)
 {
@@ -104,6 +146,7 @@ make_route_suite(void)
 	tcase_add_test(tc, unknown_paths_404);
 	tcase_add_test(tc, wrong_method_405);
 	tcase_add_test(tc, auth_before_handler);
+	tcase_add_test(tc, no_body_before_auth);
 	suite_add_tcase(s, tc);
 	return s;
 }
