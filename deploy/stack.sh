@@ -9,6 +9,8 @@
 #   stack_status    print pids and the URL; non-zero unless everything runs
 #   stack_reload    make nginx re-read its config, certificates and CRL
 #                   (alias stack_reload_nginx)
+#   stack_restart_workers   stop the worker pools and start them again (they
+#                   read $STACK_DIR/dgcg.conf anew); waits until they answer
 #   stack_sql SQL   run SQL as the MariaDB root user on the dgcg database
 #                   (batch mode: tab-separated, no column names)
 #   stack_free_port print a free TCP port on 127.0.0.1
@@ -25,6 +27,8 @@
 #   STACK_WORKERS    workers per socket, supervised by multiwatch (default 2)
 #   STACK_BODY_MAX   largest request body in bytes (default 1048576)
 #   STACK_LOG_LEVEL  worker log level (default DEBUG)
+#   STACK_EXTRA_CONF lines appended to the generated dgcg.conf (e.g.
+#                    "check_dsc_expiry = no"); default none
 #
 # Layout of $STACK_DIR: pki/ (deploy/pki.sh), data/ (MariaDB), run/ (sockets,
 # pid files), secrets/ (passwords, 0600), log/ (dgcg.log, mariadb.err,
@@ -287,7 +291,11 @@ _stack_db_up() {
 		ADMIN_USER "$_stack_admin_user" ADMIN_PASSWORD_FILE "$_stack_secrets/admin.password" \
 		TRUST_ANCHOR "$_stack_pki/ta.pem" LOG_FILE "$_stack_log/dgcg.log" \
 		LOG_LEVEL "${STACK_LOG_LEVEL:-DEBUG}" BODY_MAX "$_stack_body_max" \
-		SQL_DIR "$_stack_src/sql" || return 1
+		SQL_DIR "$_stack_src/sql" CACHE_DIR "$STACK_DIR/cache" || return 1
+	mkdir -p "$STACK_DIR/cache" || return 1
+	if [[ -n "${STACK_EXTRA_CONF:-}" ]]; then
+		printf '%s\n' "$STACK_EXTRA_CONF" >>"$_stack_conf" || return 1
+	fi
 	if [[ ! -x "$_stack_build/dgcg-admin" ]]; then
 		_stack_err "$_stack_build/dgcg-admin not found (build first)"
 		return 1
@@ -333,6 +341,29 @@ _stack_onboard() {
 	done
 }
 
+# _stack_valuesets: imports the 8 real value sets of the shared test data
+# ($DGCG_SHARED/testdata/valuesets, DGCG_SHARED defaulting to ../shared beside
+# the source tree) with dgcg-admin, once, into an empty valueset table.
+_stack_valuesets() {
+	local shared=${DGCG_SHARED:-$_stack_src/../shared} dir f n files=()
+	dir=${DGCG_TESTDATA:-$shared/testdata}/valuesets
+	n=$(stack_sql "SELECT COUNT(*) FROM valueset") || return 1
+	[[ "$n" == 0 ]] || return 0
+	if [[ ! -d "$dir" ]]; then
+		_stack_say "warning: $dir not found, no value sets imported (set DGCG_SHARED)"
+		return 0
+	fi
+	for f in "$dir"/*.json; do
+		[[ "$(basename "$f")" == index.json ]] || files+=("$f")
+	done
+	if ! "$_stack_build/dgcg-admin" -c "$_stack_conf" valuesets import "${files[@]}" \
+		>>"$_stack_log/admin.log" 2>&1; then
+		_stack_err "dgcg-admin valuesets import failed, see $_stack_log/admin.log"
+		tail -n 20 "$_stack_log/admin.log" >&2
+		return 1
+	fi
+}
+
 # _stack_workers_up: one spawn-fcgi socket per pool, multiwatch supervising
 # STACK_WORKERS workers on it. spawn-fcgi runs with -n (it binds the socket and
 # execs multiwatch in the same process) so that the workers' stderr, e.g.
@@ -375,6 +406,7 @@ _stack_nginx_up() {
 	_stack_pid "$_stack_ngx/nginx.pid" nginx >/dev/null && return 0
 	mkdir -p "$_stack_ngx/logs" "$_stack_ngx/tmp" "$_stack_ngx/js" "$_stack_ngx/errors" || return 1
 	cp "$_stack_src/nginx/dgcg.js" "$_stack_ngx/js/dgcg.js" || return 1
+	mkdir -p "$_stack_ngx/extra" || return 1
 	for f in "$_stack_src"/nginx/errors/*.json; do
 		cp "$f" "$_stack_ngx/errors/" || return 1
 	done
@@ -385,7 +417,8 @@ _stack_nginx_up() {
 		PREFIX "$_stack_ngx" NGINX_USER "$(id -un)" PORT "$port" \
 		SERVER_CERT "$_stack_pki/server.pem" SERVER_KEY "$_stack_pki/server.key" \
 		CLIENT_CA "$_stack_pki/client-bundle.pem" CLIENT_CRL "$_stack_pki/client-ca.crl" \
-		BODY_MAX "$_stack_body_max" UPSTREAMS "${ups%$'\n'}" || return 1
+		BODY_MAX "$_stack_body_max" UPSTREAMS "${ups%$'\n'}" \
+		CACHE_DIR "$STACK_DIR/cache" || return 1
 	if ! out=$("$_stack_nginx" -p "$_stack_ngx/" -e "$_stack_ngx/logs/error.log" -c "$_stack_ngx/nginx.conf" -t 2>&1); then
 		_stack_err "nginx -t failed: $out"
 		return 1
@@ -471,6 +504,7 @@ stack_up() {
 	_stack_mariadb_up || return 1
 	_stack_db_up || return 1
 	_stack_onboard || return 1
+	_stack_valuesets || return 1
 	_stack_write_env "$port" || return 1
 	_stack_workers_up || return 1
 	_stack_nginx_up "$port" || return 1
@@ -495,6 +529,28 @@ stack_reload() {
 }
 
 stack_reload_nginx() { stack_reload "$@"; }
+
+stack_restart_workers() {
+	local pid pidf pids=() kids=() port
+	_stack_init || return 1
+	read -r _stack_first _ <<<"$_stack_countries"
+	for pidf in "$_stack_run"/spawn-*.pid; do
+		[[ -e "$pidf" ]] || continue
+		if pid=$(_stack_pid "$pidf" multiwatch); then
+			pids+=("$pid")
+			# shellcheck disable=SC2207
+			kids+=($(ps -o pid= --ppid "$pid" 2>/dev/null))
+		fi
+	done
+	_stack_stop 100 TERM "${pids[@]}"
+	if (( ${#kids[@]} )) && ! _stack_wait_gone 50 "${kids[@]}"; then
+		_stack_stop 10 KILL "${kids[@]}"
+	fi
+	rm -f "$_stack_run"/spawn-*.pid "$_stack_run"/fcgi-*.sock
+	_stack_workers_up || return 1
+	read -r port <"$STACK_DIR/port" || return 1
+	_stack_wait_http "$port"
+}
 
 stack_down() {
 	local pid pidf pids=() kids=() ngx

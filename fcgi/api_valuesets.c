@@ -1,24 +1,64 @@
-/* api_valuesets.c: placeholder until implemented. */
+/* api_valuesets.c: GET /valuesets (the ids) and GET /valuesets/{id} (the
+ * stored document verbatim). */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
 #include "route.h"
+#include "valuesets.h"
+#include "xmalloc.h"
 
 void
 api_valuesets_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
     struct dgcg_resp *resp)
 {
-	(void)gw;
+	struct json_object *arr;
+	const char *text;
+	char **ids = NULL;
+	size_t n = 0, i, len;
+
 	(void)req;
 	(void)id;
-	dgcg_resp_prob(resp, DGCG_P_NOT_FOUND, NULL, "Not implemented yet.");
+	if (dgcg_valuesets_ids(gw->db, &ids, &n) != DGCG_OK) {
+		dgcg_resp_prob(resp, DGCG_P_UNAVAILABLE, NULL, "The database is not reachable.");
+		return;
+	}
+	arr = json_object_new_array_ext((int)n);
+	for (i = 0; i < n; i++) {
+		json_object_array_add(arr, json_object_new_string(ids[i]));
+		free(ids[i]);
+	}
+	free(ids);
+	text = json_object_to_json_string_length(arr, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	dgcg_resp_json(resp, 200, xstrndup(text, len), len);
+	json_object_put(arr);
 }
 
 void
 api_valuesets_get(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
     struct dgcg_resp *resp)
 {
-	(void)gw;
-	(void)req;
+	const char *vs = req->nparams > 0 ? req->params[0] : "";
+	char *json = NULL, *sv;
+	size_t len = 0;
+	enum dgcg_err rc;
+
 	(void)id;
-	dgcg_resp_prob(resp, DGCG_P_NOT_FOUND, NULL, "Not implemented yet.");
+	rc = dgcg_valueset_get(gw->db, vs, &json, &len);
+	if (rc == DGCG_ERR_NOTFOUND) {
+		sv = xasprintf("Requested valueset id %s", vs);
+		dgcg_resp_problem(resp, 404, "0x100", "Valueset not found", sv,
+		    "Use the GET /valuesets endpoint to get a list of available valueset ids.");
+		free(sv);
+		return;
+	}
+	if (rc != DGCG_OK) {
+		dgcg_resp_prob(resp, DGCG_P_UNAVAILABLE, NULL, "The database is not reachable.");
+		return;
+	}
+	dgcg_resp_json(resp, 200, json, len);
 }

@@ -416,6 +416,39 @@ out:
 	return rc;
 }
 
+enum dgcg_err
+dgcg_cms_attach(const struct dgcg_cms *c, unsigned char **der, size_t *len)
+{
+	enum dgcg_err rc = DGCG_ERR_PARSE;
+	CMS_ContentInfo *ci = NULL;
+	ASN1_OCTET_STRING **pos, *os = NULL;
+	const unsigned char *p;
+
+	*der = NULL;
+	*len = 0;
+	if (c == NULL || c->clen > INT_MAX)
+		return DGCG_ERR_INVAL;
+	p = c->der;
+	if ((ci = d2i_CMS_ContentInfo(NULL, &p, (long)c->derlen)) == NULL ||
+	    (pos = CMS_get0_content(ci)) == NULL)
+		goto out;
+	if ((os = ASN1_OCTET_STRING_new()) == NULL ||
+	    !ASN1_OCTET_STRING_set(os, c->content, (int)c->clen))
+		goto out;
+	ASN1_OCTET_STRING_free(*pos);
+	*pos = os;
+	os = NULL;
+	if ((*der = cms_to_der(ci, len)) == NULL)
+		goto out;
+	rc = DGCG_OK;
+out:
+	if (rc != DGCG_OK)
+		ERR_clear_error();
+	ASN1_OCTET_STRING_free(os);
+	CMS_ContentInfo_free(ci);
+	return rc;
+}
+
 void
 dgcg_cms_free(struct dgcg_cms *c)
 {

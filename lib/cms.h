@@ -84,6 +84,12 @@ const char *dgcg_cms_digest_name(const struct dgcg_cms *c);
  * malloc'd (caller frees). */
 enum dgcg_err dgcg_cms_detach(const struct dgcg_cms *c, unsigned char **der, size_t *len);
 
+/* The same SignedData with the content embedded (attached), DER/BER bytes,
+ * malloc'd (caller frees): for a CMS parsed with detached content, what an
+ * upload with that content looked like (CMS migration hands DSCs back this
+ * way). The SignerInfo is unchanged, so the result verifies. */
+enum dgcg_err dgcg_cms_attach(const struct dgcg_cms *c, unsigned char **der, size_t *len);
+
 void dgcg_cms_free(struct dgcg_cms *c);
 
 /* Signs content[0..len) as a detached CMS SignedData with cert/key

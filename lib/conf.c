@@ -82,6 +82,9 @@ static const struct conf_key keys[] = {
 	{ "min_rsa_bits", CT_UINT, OFF(min_rsa_bits), 0, 16384, "2048", NULL },
 	{ "min_ec_bits", CT_UINT, OFF(min_ec_bits), 0, 1024, "250", NULL },
 	{ "tombstone_days", CT_UINT, OFF(tombstone_days), 1, 3650, "14", NULL },
+	{ "cache_dir", CT_STRING, OFF(cache_dir), 0, 0, NULL, NULL },
+	{ "trustlist_cache", CT_BOOL, OFF(trustlist_cache), 0, 1, "yes", NULL },
+	{ "cache_uri", CT_STRING, OFF(cache_uri), 0, 0, "/_dgcg_cache/", NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

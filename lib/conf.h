@@ -47,6 +47,10 @@ struct dgcg_conf {
 	unsigned	 min_ec_bits;		/* SecReq-042 */
 	/* housekeeping */
 	unsigned	 tombstone_days;	/* dgcg-admin purge removes older DSC tombstones */
+	/* rendered trust lists for the proxy (X-Accel-Redirect); NULL = off */
+	char		*cache_dir;
+	char		*cache_uri;		/* the proxy's internal location for cache_dir */
+	int		 trustlist_cache;	/* 0: rebuild and re-verify every request (benchmarks) */
 };
 
 /* Sets every field to its default. */

@@ -22,8 +22,8 @@
 #include "log.h"
 #include "xmalloc.h"
 
-#define DB_MAX_COLS	8
-#define DB_MAX_PARAMS	8
+#define DB_MAX_COLS	16
+#define DB_MAX_PARAMS	16
 
 static const char SQL_TP_SELECT[] =
     "SELECT id, UNIX_TIMESTAMP(created_at), country, thumbprint, raw_data, signature,"

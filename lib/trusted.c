@@ -180,6 +180,15 @@ dgcg_tpcache_free(struct dgcg_tpcache *c)
 	free(c);
 }
 
+void
+dgcg_tpcache_clear(struct dgcg_tpcache *c)
+{
+	if (c == NULL)
+		return;
+	memset(c->tab, 0, c->cap * sizeof(*c->tab));
+	c->count = 0;
+}
+
 size_t
 dgcg_tpcache_hits(const struct dgcg_tpcache *c)
 {
@@ -361,5 +370,46 @@ log:
 	else if (r != DGCG_TP_OK)
 		dgcg_log(DGCG_LOG_ERROR, "trusted", dgcg_integrity_text(r), exc,
 		    "certVerifyThumbprint", thumbprint, NULL);
+	return r;
+}
+
+enum dgcg_integrity
+dgcg_ta_verify_content(const struct dgcg_ta *ta, const unsigned char *content, size_t len,
+    const char *sig_b64, const char **exc)
+{
+	enum dgcg_integrity r;
+	struct dgcg_cms *c = NULL;
+	const unsigned char *sder;
+	const char *why = NULL;
+	size_t slen, i;
+
+	if (exc != NULL)
+		*exc = NULL;
+	if (sig_b64 == NULL || *sig_b64 == '\0')
+		return DGCG_TP_EMPTY;
+	if (ta == NULL || ta->n == 0)
+		return DGCG_TP_NO_TA;
+	/* The content may be empty: parse with a non-NULL pointer so that it
+	 * still counts as detached content. */
+	if (dgcg_cms_parse_b64(sig_b64, strlen(sig_b64), content != NULL ? content :
+	    (const unsigned char *)"", len, DGCG_CMS_PAYLOAD_ANY, &c) != DGCG_CMS_OK) {
+		r = DGCG_TP_BAD_SIG;
+		goto out;
+	}
+	if (dgcg_cms_verify(c, &why) != DGCG_OK) {
+		r = DGCG_TP_SIG_INVALID;
+		goto out;
+	}
+	sder = dgcg_cms_signer_der(c, &slen);
+	r = DGCG_TP_NOT_TA;
+	for (i = 0; i < ta->n; i++)
+		if (ta->certs[i].len == slen && memcmp(ta->certs[i].der, sder, slen) == 0) {
+			r = DGCG_TP_OK;
+			break;
+		}
+out:
+	if (exc != NULL)
+		*exc = why;
+	dgcg_cms_free(c);
 	return r;
 }

@@ -46,6 +46,8 @@ const char *dgcg_integrity_text(enum dgcg_integrity r);
 struct dgcg_tpcache;
 struct dgcg_tpcache *dgcg_tpcache_new(size_t max);
 void dgcg_tpcache_free(struct dgcg_tpcache *c);
+/* Forgets every remembered result. */
+void dgcg_tpcache_clear(struct dgcg_tpcache *c);
 /* Statistics for tests and benchmarks. */
 size_t dgcg_tpcache_hits(const struct dgcg_tpcache *c);
 size_t dgcg_tpcache_misses(const struct dgcg_tpcache *c);
@@ -55,5 +57,16 @@ size_t dgcg_tpcache_misses(const struct dgcg_tpcache *c);
  * when the result came from the cache). */
 enum dgcg_integrity dgcg_tp_verify(const struct dgcg_ta *ta, struct dgcg_tpcache *cache,
 	const char *thumbprint, const char *raw_b64, const char *sig_b64);
+
+/* Trust-anchor signature over arbitrary content (trusted issuers sign the
+ * UTF-8 string "country;name;url;URLTYPE;", reference-gateway.md 4.3):
+ * sig_b64 must be base64 of a CMS SignedData (id-data, one certificate,
+ * one SignerInfo) over content[0..len) (detached, or attached with exactly
+ * these bytes) that verifies and whose embedded certificate is one of the
+ * trust anchors. Returns DGCG_TP_OK, DGCG_TP_EMPTY (no signature),
+ * DGCG_TP_NO_TA, DGCG_TP_BAD_SIG, DGCG_TP_SIG_INVALID or DGCG_TP_NOT_TA;
+ * *exc (may be NULL) gets a static detail. Does not log. */
+enum dgcg_integrity dgcg_ta_verify_content(const struct dgcg_ta *ta,
+	const unsigned char *content, size_t len, const char *sig_b64, const char **exc);
 
 #endif

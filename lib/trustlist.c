@@ -1,12 +1,22 @@
 /* trustlist.c: building, rendering and caching the trust list. */
 #include "config.h"
 
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
+#include <zlib.h>
 
 #include "cms.h"
 #include "codec.h"
@@ -375,6 +385,8 @@ struct tl_entry {
 	char			*body;
 	size_t			 len;
 	char			 etag[40];
+	char			 file[64];	/* "" when not written */
+	time_t			 touched;	/* last utime of file */
 };
 
 static struct tl_entry tl_cache[TL_CACHE_MAX];
@@ -401,6 +413,151 @@ dgcg_tl_cache_free(void)
 	nverdicts = 0;
 }
 
+#define CACHE_KEEP	600	/* seconds a file may go untouched */
+#define CACHE_TOUCH	60	/* seconds between touches of a served file */
+
+/* Writes data to dir/name through a temporary file and rename(2). */
+static int
+write_atomic(const char *dir, const char *name, const void *data, size_t len)
+{
+	char tmp[4096], dst[4096];
+	const char *p = data;
+	ssize_t w;
+	int fd, ok = 0;
+
+	snprintf(dst, sizeof(dst), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.%ld", dir, name, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return 0;
+	while (len > 0) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto out;
+		p += w;
+		len -= (size_t)w;
+	}
+	ok = 1;
+out:
+	if (close(fd) != 0)
+		ok = 0;
+	if (ok && rename(tmp, dst) != 0)
+		ok = 0;
+	if (!ok)
+		unlink(tmp);
+	return ok;
+}
+
+/* gzip (RFC 1952) of data; malloc'd, or NULL. */
+static unsigned char *
+gzip_buf(const char *data, size_t len, size_t *outlen)
+{
+	z_stream z;
+	unsigned char *out;
+	size_t cap = len / 3 + 1024;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	out = xmalloc(cap);
+	z.next_in = (unsigned char *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	while ((rc = deflate(&z, Z_FINISH)) == Z_OK || (rc == Z_BUF_ERROR && z.avail_out == 0)) {
+		size_t used = cap - z.avail_out;
+
+		cap *= 2;
+		out = xrealloc(out, cap);
+		z.next_out = out + used;
+		z.avail_out = (uInt)(cap - used);
+	}
+	if (rc != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out);
+		return NULL;
+	}
+	*outlen = cap - z.avail_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* Removes tl-* files of dir untouched for CACHE_KEEP seconds. */
+static void
+cache_sweep(const char *dir, time_t now)
+{
+	char path[4096];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "tl-", 3) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (stat(path, &st) == 0 && now - st.st_mtime > CACHE_KEEP)
+			unlink(path);
+	}
+	closedir(d);
+}
+
+/* Makes sure e's body is in the cache directory (e->file set), or leaves
+ * e->file empty when it cannot be written (the body is then served by the
+ * worker itself). */
+static void
+cache_file(const struct dgcg_conf *cf, struct tl_entry *e, int force)
+{
+	char name[64], gzname[72], path[4096];
+	unsigned char *gz;
+	time_t now = time(NULL);
+	size_t gzlen = 0;
+	struct stat st;
+
+	if (cf->cache_dir == NULL)
+		return;
+	if (e->file[0] != '\0' && !force) {
+		if (now - e->touched < CACHE_TOUCH)
+			return;
+		snprintf(path, sizeof(path), "%s/%s", cf->cache_dir, e->file);
+		if (utimes(path, NULL) == 0) {
+			snprintf(path, sizeof(path), "%s/%s.gz", cf->cache_dir, e->file);
+			(void)utimes(path, NULL);
+			e->touched = now;
+			return;
+		}
+	}
+	/* e->etag is "\"<32 hex>\"". */
+	snprintf(name, sizeof(name), "tl-%.32s.json", e->etag + 1);
+	snprintf(gzname, sizeof(gzname), "%s.gz", name);
+	snprintf(path, sizeof(path), "%s/%s", cf->cache_dir, name);
+	e->file[0] = '\0';
+	if (stat(path, &st) != 0 || (size_t)st.st_size != e->len) {
+		/* The .gz first: nginx's gzip_static must never pair a new
+		 * .json with a stale .gz. */
+		gz = gzip_buf(e->body, e->len, &gzlen);
+		if (gz == NULL || !write_atomic(cf->cache_dir, gzname, gz, gzlen) ||
+		    !write_atomic(cf->cache_dir, name, e->body, e->len)) {
+			free(gz);
+			dgcg_log(DGCG_LOG_WARN, "trustlist", "Could not write the trust list cache file",
+			    NULL, "file", path, "error", strerror(errno), NULL);
+			return;
+		}
+		free(gz);
+		cache_sweep(cf->cache_dir, now);
+	} else {
+		(void)utimes(path, NULL);
+		snprintf(path, sizeof(path), "%s/%s", cf->cache_dir, gzname);
+		(void)utimes(path, NULL);
+	}
+	snprintf(e->file, sizeof(e->file), "%s", name);
+	e->touched = now;
+}
+
 enum dgcg_err
 dgcg_tl_get(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
     struct dgcg_tl_cached *out)
@@ -420,7 +577,15 @@ dgcg_tl_get(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 			e = &tl_cache[i];
 			break;
 		}
-	if (e != NULL && e->tpv == v.trusted_party && e->siv == v.signer_information)
+	if (!gw->conf.trustlist_cache) {
+		/* The reference's way, for comparison: everything again. */
+		if (e != NULL)
+			entry_free(e);
+		if (verdicts != NULL)
+			memset(verdicts, 0, VERDICT_SLOTS * sizeof(*verdicts));
+		nverdicts = 0;
+		dgcg_tpcache_clear(gw->tpcache);
+	} else if (e != NULL && e->tpv == v.trusted_party && e->siv == v.signer_information)
 		goto hit;
 	if (e == NULL) {
 		if (tl_ncache == TL_CACHE_MAX) {
@@ -444,10 +609,16 @@ dgcg_tl_get(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 	dgcg_sha256((const unsigned char *)e->body, e->len, h);
 	dgcg_hex_lower(h, 16, hex);
 	snprintf(e->etag, sizeof(e->etag), "\"%.32s\"", hex);
+	if (gw->conf.trustlist_cache)
+		cache_file(&gw->conf, e, 1);
+	goto done;
 hit:
+	cache_file(&gw->conf, e, 0);
+done:
 	out->list = &e->list;
 	out->body = e->body;
 	out->len = e->len;
 	out->etag = e->etag;
+	out->file = e->file[0] != '\0' ? e->file : NULL;
 	return DGCG_OK;
 }

@@ -60,10 +60,17 @@ struct dgcg_tl_cached {
 	const char		*body;		/* the whole list as JSON */
 	size_t			 len;
 	const char		*etag;		/* "\"<hex>\"" */
+	const char		*file;		/* basename in cache_dir, or NULL */
 };
 
 /* Returns the cached list for (type, country), rebuilding it when a change
- * counter moved. The pointers stay valid until the next call. */
+ * counter moved. The pointers stay valid until the next call.
+ * With cache_dir configured the body is also written there, once per
+ * content, as tl-<etag>.json and tl-<etag>.json.gz (content-addressed, so
+ * workers and hosts agree; written to a temporary name and renamed), for
+ * the proxy to send itself. Files untouched for 10 minutes are removed;
+ * a worker serving a file touches it every minute and rewrites it if it
+ * vanished. */
 enum dgcg_err dgcg_tl_get(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 	struct dgcg_tl_cached *out);
 

@@ -194,6 +194,14 @@ for i in items:
 EOF
 etag=$(it_header ETag)
 it_like "trustList ETag" "$etag" '^"[0-9a-f]{32}"$'
+cp "$IT_BODY" "$W/identity.json"
+it_ok "the full list is a pre-rendered file in the cache dir" test -s "$IT_DIR/cache/tl-${etag//\"/}.json"
+it_ok "... and its gzip" test -s "$IT_DIR/cache/tl-${etag//\"/}.json.gz"
+st=$(it_curl FR GET /trustList --compressed)
+it_is "trustList gzip" "$st" 200
+it_like "trustList gzip: Content-Encoding" "$(cat "$IT_HEADERS")" '[Cc]ontent-[Ee]ncoding: gzip'
+it_ok "trustList gzip: same JSON" cmp -s "$IT_BODY" "$W/identity.json"
+it_is "trustList gzip: same ETag" "$(it_header ETag)" "$etag"
 st=$(it_curl FR GET /trustList -H "If-None-Match: $etag")
 it_is "If-None-Match unchanged: 304" "$st" 304
 it_is "304 has no body" "$(wc -c < "$IT_BODY")" 0
