@@ -27,5 +27,7 @@ char *admin_read_text(const char *path);
 /* Commands in their own files. */
 int cmd_valuesets(int argc, char *argv[]);	/* valuesets.c */
 int cmd_purge(int argc, char *argv[]);		/* purge.c */
+int cmd_roles(int argc, char *argv[]);		/* roles.c */
+int cmd_issuer(int argc, char *argv[]);		/* issuers.c */
 
 #endif

@@ -35,7 +35,7 @@ admin_usage(void)
 {
 	fprintf(stderr,
 	    "usage: dgcg-admin [-c config] command [options]\n"
-	    "  ta-sign --ta-cert FILE --ta-key FILE CERT.pem\n"
+	    "  ta-sign --ta-cert FILE --ta-key FILE CERT.pem | --string TEXT\n"
 	    "  onboard --country CC --type AUTHENTICATION|UPLOAD|CSCA --cert CERT.pem\n"
 	    "          --signature BASE64|@FILE\n"
 	    "  offboard --thumbprint HEX | --cert CERT.pem\n"
@@ -43,7 +43,15 @@ admin_usage(void)
 	    "  verify\n"
 	    "  migrate\n"
 	    "  valuesets import FILE|DIR ...\n"
-	    "  purge [--days N]\n");
+	    "  purge [--days N]\n"
+	    "  roles grant|revoke --thumbprint HEX|--cert PEM ROLE...\n"
+	    "  roles list\n"
+	    "  issuer string --country CC --name NAME --url URL --url-type HTTP|DID\n"
+	    "  issuer add --country CC --name NAME --url URL --url-type HTTP|DID\n"
+	    "             --signature BASE64|@FILE [--thumbprint HEX] [--ssl-public-key KEY]\n"
+	    "             [--key-storage-type TYPE] [--uuid UUID] [--domain DOMAIN]\n"
+	    "  issuer list\n"
+	    "  issuer remove --id N | --uuid UUID\n");
 	exit(EX_USAGE);
 }
 
@@ -119,9 +127,10 @@ cmd_ta_sign(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "ta-cert", required_argument, NULL, 'c' },
 		{ "ta-key", required_argument, NULL, 'k' },
+		{ "string", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *tacert = NULL, *takey = NULL;
+	const char *tacert = NULL, *takey = NULL, *text = NULL;
 	unsigned char *der = NULL;
 	size_t derlen = 0;
 	EVP_PKEY *key = NULL;
@@ -134,10 +143,12 @@ cmd_ta_sign(int argc, char *argv[])
 		switch (ch) {
 		case 'c': tacert = optarg; break;
 		case 'k': takey = optarg; break;
+		case 's': text = optarg; break;
 		default: admin_usage();
 		}
 	}
-	if (tacert == NULL || takey == NULL || optind + 1 != argc)
+	/* --string: the UTF-8 text itself is signed (trusted issuers). */
+	if (tacert == NULL || takey == NULL || optind + (text == NULL) != argc)
 		admin_usage();
 	if ((ta = dgcg_x509_load_pem(tacert)) == NULL) {
 		fprintf(stderr, "dgcg-admin: %s: not a PEM certificate\n", tacert);
@@ -153,7 +164,10 @@ cmd_ta_sign(int argc, char *argv[])
 		fprintf(stderr, "dgcg-admin: %s: not the private key of %s\n", takey, tacert);
 		goto out;
 	}
-	if ((x = load_cert(argv[optind], &der, &derlen)) == NULL)
+	if (text != NULL) {
+		der = (unsigned char *)xstrdup(text);
+		derlen = strlen(text);
+	} else if ((x = load_cert(argv[optind], &der, &derlen)) == NULL)
 		goto out;
 	if ((sig = dgcg_cms_sign(ta, key, der, derlen, 0)) == NULL) {
 		fprintf(stderr, "dgcg-admin: signing failed\n");
@@ -496,6 +510,10 @@ main(int argc, char *argv[])
 		return cmd_valuesets(argc, argv);
 	if (strcmp(cmd, "purge") == 0)
 		return cmd_purge(argc, argv);
+	if (strcmp(cmd, "roles") == 0)
+		return cmd_roles(argc, argv);
+	if (strcmp(cmd, "issuer") == 0)
+		return cmd_issuer(argc, argv);
 	admin_usage();
 	return EX_USAGE;
 }

@@ -8,11 +8,14 @@
 
 #include "auth.h"
 #include "log.h"
+#include "roles.h"
 #include "route.h"
 #include "xmalloc.h"
 
 #define CMS_BODY	(DGCG_R_BODY | DGCG_R_CMS)
 #define CMS_TEXT_BODY	(DGCG_R_BODY | DGCG_R_CMS | DGCG_R_CMS_TEXT)
+#define JSON_BODY	(DGCG_R_BODY | DGCG_R_JSON)
+#define ROLES		(DGCG_R_ROLE_READER | DGCG_R_ROLE_UPLOADER | DGCG_R_ROLE_DELETER)
 
 /* Matched in order: a literal path must come before a pattern that would
  * also match it. */
@@ -22,6 +25,7 @@ static const struct dgcg_route routes[] = {
 	{ "DELETE", "/signerCertificate", api_signer_delete, CMS_BODY },
 	{ "POST", "/signerCertificate/delete", api_signer_delete, CMS_BODY },
 	{ "GET", "/trustList", api_trustlist, 0 },
+	{ "GET", "/trustList/issuers", api_issuers, 0 },
 	{ "GET", "/trustList/{type}", api_trustlist, 0 },
 	{ "GET", "/trustList/{type}/{country}", api_trustlist, 0 },
 	{ "POST", "/rules", api_rules_upload, CMS_TEXT_BODY },
@@ -30,6 +34,15 @@ static const struct dgcg_route routes[] = {
 	{ "GET", "/rules/{country}", api_rules_download, 0 },
 	{ "GET", "/valuesets", api_valuesets_list, 0 },
 	{ "GET", "/valuesets/{id}", api_valuesets_get, 0 },
+	{ "GET", "/revocation-list", api_rev_list, DGCG_R_ROLE_READER },
+	{ "POST", "/revocation-list", api_rev_upload, CMS_TEXT_BODY | DGCG_R_ROLE_UPLOADER },
+	{ "DELETE", "/revocation-list", api_rev_delete, CMS_TEXT_BODY | DGCG_R_ROLE_DELETER },
+	{ "POST", "/revocation-list/delete", api_rev_delete,
+	    CMS_TEXT_BODY | DGCG_R_ROLE_DELETER },
+	{ "GET", "/revocation-list/{batchId}", api_rev_get,
+	    DGCG_R_ROLE_READER | DGCG_R_ACCEPT_CMS },
+	{ "GET", "/cms-migration", api_mig_list, 0 },
+	{ "POST", "/cms-migration", api_mig_update, JSON_BODY },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -113,6 +126,132 @@ media_ok(unsigned flags, const char *ct)
 	return 1;
 }
 
+/* One media range of an Accept header against a type: 2 exact, 1 the
+ * application wildcard, 0 the full wildcard, -1 no match. */
+static int
+range_match(const char *r, size_t rlen, const char *type)
+{
+	size_t tlen = strlen(type);
+
+	if (rlen == tlen && strncasecmp(r, type, tlen) == 0)
+		return 2;
+	if (rlen == 13 && strncasecmp(r, "application/*", 13) == 0)
+		return 1;
+	if (rlen == 3 && strncmp(r, "*/*", 3) == 0)
+		return 0;
+	return -1;
+}
+
+/* The q parameter of a media range's parameters p[0..n), in thousandths
+ * (1000 when absent; -1 when malformed). */
+static int
+range_q(const char *p, size_t n)
+{
+	const char *e = p + n, *s;
+	int q, d;
+
+	for (; p < e; p++) {
+		while (p < e && (*p == ';' || *p == ' ' || *p == '\t'))
+			p++;
+		if (e - p >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+			s = p + 2;
+			if (s >= e || (*s != '0' && *s != '1'))
+				return -1;
+			q = (*s++ - '0') * 1000;
+			if (s < e && *s == '.') {
+				s++;
+				for (d = 100; s < e && *s >= '0' && *s <= '9'; s++, d /= 10)
+					q += (*s - '0') * d;
+			}
+			return q > 1000 ? -1 : q;
+		}
+		while (p < e && *p != ';')
+			p++;
+	}
+	return 1000;
+}
+
+/*
+ * NOTE: as RFC 9110 12.5.1 says, a type's quality is the one of the most
+ * specific range that matches it (cms-text;q=0 next to the full wildcard
+ * excludes cms-text); among acceptable types the higher quality wins, then
+ * the more specific range (Spring's order), then cms-text.
+ */
+const char *
+dgcg_accept_cms(const char *accept)
+{
+	static const char *const types[2] = { "application/cms-text", "application/cms" };
+	const char *p, *comma, *semi, *b, *e;
+	int q[2] = { 0, 0 }, spec[2] = { -1, -1 }, rq, sp, i;
+
+	if (accept == NULL)
+		return types[0];
+	for (p = accept; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '\0')
+		return types[0];
+	for (; *p != '\0'; p = *comma ? comma + 1 : comma) {
+		comma = strchr(p, ',');
+		if (comma == NULL)
+			comma = p + strlen(p);
+		semi = memchr(p, ';', (size_t)(comma - p));
+		if (semi == NULL)
+			semi = comma;
+		for (b = p; b < semi && (*b == ' ' || *b == '\t'); b++)
+			;
+		for (e = semi; e > b && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		if ((rq = range_q(semi, (size_t)(comma - semi))) < 0)
+			continue;
+		for (i = 0; i < 2; i++) {
+			sp = range_match(b, (size_t)(e - b), types[i]);
+			if (sp > spec[i]) {
+				spec[i] = sp;
+				q[i] = rq;
+			}
+		}
+	}
+	if (q[0] <= 0 && q[1] <= 0)
+		return NULL;
+	if (q[1] > q[0] || (q[1] == q[0] && spec[1] > spec[0]))
+		return types[1];
+	return types[0];
+}
+
+/* The route's roles: 1 when the caller holds them all, else 0 with resp
+ * filled (403 0x403, or 503 when the database cannot say). */
+static int
+roles_ok(struct dgcg_gw *gw, unsigned flags, const struct dgcg_identity *id,
+    struct dgcg_resp *resp)
+{
+	unsigned need = 0, have = 0;
+	enum dgcg_role r;
+	char details[160];
+
+	if (flags & DGCG_R_ROLE_READER)
+		need |= DGCG_ROLE_BIT(DGCG_ROLE_READER);
+	if (flags & DGCG_R_ROLE_UPLOADER)
+		need |= DGCG_ROLE_BIT(DGCG_ROLE_UPLOADER);
+	if (flags & DGCG_R_ROLE_DELETER)
+		need |= DGCG_ROLE_BIT(DGCG_ROLE_DELETER);
+	if (dgcg_db_roles_get(gw->db, id->tp_id, &have) != DGCG_OK) {
+		dgcg_resp_prob(resp, DGCG_P_UNAVAILABLE, NULL, "The database is not reachable.");
+		return 0;
+	}
+	if ((have & need) == need)
+		return 1;
+	for (r = 0; r < DGCG_ROLE__MAX; r++)
+		if ((need & DGCG_ROLE_BIT(r)) && !(have & DGCG_ROLE_BIT(r)))
+			break;
+	snprintf(details, sizeof(details), "The client certificate lacks the role %s.",
+	    dgcg_role_name(r));
+	dgcg_log(DGCG_LOG_ERROR, "route", "Client is not authorized to access the endpoint",
+	    NULL, "missingRole", dgcg_role_name(r), "country", id->country,
+	    "certVerifyThumbprint", id->thumbprint, NULL);
+	dgcg_resp_prob(resp, DGCG_P_FORBIDDEN, NULL, details);
+	return 0;
+}
+
 void
 dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
 {
@@ -163,6 +302,13 @@ dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
 		dgcg_resp_prob(resp, prob, send, NULL);
 		free(send);
 		return;
+	}
+	if ((rt->flags & ROLES) != 0 && !roles_ok(gw, rt->flags, &id, resp))
+		goto out;
+	if ((rt->flags & DGCG_R_ACCEPT_CMS) != 0 && dgcg_accept_cms(req->accept) == NULL) {
+		dgcg_resp_prob(resp, DGCG_P_NOT_ACCEPTABLE, req->accept,
+		    "Accept must admit application/cms-text or application/cms.");
+		goto out;
 	}
 	if (rt->flags & DGCG_R_BODY) {
 		if (!media_ok(rt->flags, req->content_type)) {

@@ -18,6 +18,15 @@ typedef void (*dgcg_handler)(struct dgcg_gw *gw, struct dgcg_req *req,
 #define DGCG_R_CMS	0x02	/* body must be application/cms */
 #define DGCG_R_CMS_TEXT	0x04	/* body may also be application/cms-text */
 #define DGCG_R_JSON	0x08	/* body must be application/json */
+/* Roles the caller's AUTHENTICATION row must hold (trusted_party_roles),
+ * checked right after authentication: 403 0x403 when one is missing. As
+ * in the reference, roles are not covered by the trust anchor's signature. */
+#define DGCG_R_ROLE_READER	0x10	/* REVOCATION_LIST_READER */
+#define DGCG_R_ROLE_UPLOADER	0x20	/* REVOCATION_UPLOADER */
+#define DGCG_R_ROLE_DELETER	0x40	/* REVOCATION_DELETER */
+/* The answer is a CMS: Accept must admit application/cms-text or
+ * application/cms (406 0x406 otherwise, after the role check). */
+#define DGCG_R_ACCEPT_CMS	0x80
 
 struct dgcg_route {
 	const char	*method;
@@ -28,6 +37,12 @@ struct dgcg_route {
 
 /* Handles one request completely: resp always holds an answer after it. */
 void dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp);
+
+/* The content type to answer a CMS download with, from an Accept header
+ * (NULL or empty = anything): "application/cms-text" or "application/cms"
+ * (static strings), by quality, then specificity, then that order; NULL
+ * when Accept admits neither (q=0 excludes). */
+const char *dgcg_accept_cms(const char *accept);
 
 /* Handlers, one api_<resource>.c each. */
 #define DGCG_HANDLER(name) void name(struct dgcg_gw *, struct dgcg_req *, \
@@ -41,5 +56,12 @@ DGCG_HANDLER(api_rules_delete);
 DGCG_HANDLER(api_rules_download);
 DGCG_HANDLER(api_valuesets_list);	/* api_valuesets.c */
 DGCG_HANDLER(api_valuesets_get);
+DGCG_HANDLER(api_issuers);		/* api_issuers.c */
+DGCG_HANDLER(api_rev_list);		/* api_revocation.c */
+DGCG_HANDLER(api_rev_get);
+DGCG_HANDLER(api_rev_upload);
+DGCG_HANDLER(api_rev_delete);
+DGCG_HANDLER(api_mig_list);		/* api_migration.c */
+DGCG_HANDLER(api_mig_update);
 
 #endif
