@@ -301,7 +301,7 @@ dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
 	if (prob != DGCG_P_NONE) {
 		dgcg_resp_prob(resp, prob, send, NULL);
 		free(send);
-		return;
+		goto out;
 	}
 	if ((rt->flags & ROLES) != 0 && !roles_ok(gw, rt->flags, &id, resp))
 		goto out;
@@ -340,4 +340,5 @@ dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
 	rt->fn(gw, req, &id, resp);
 out:
 	dgcg_identity_clear(&id);
+	dgcg_gw_request_end(gw);
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +124,60 @@ dgcg_auth_dn(const char *hdr, char **decoded, char country[DGCG_COUNTRY_MAX + 1]
 	return rc;
 }
 
+/*
+ * Results of the AUTHENTICATION lookup, remembered per worker for one
+ * trusted_party generation (the change counter read for this request):
+ * any change to trusted_party, by the API or with SQL, invalidates them at
+ * the next request. Unknown clients are remembered too (tp_id 0), so a
+ * stranger's retries cost no query. Direct-mapped by thumbprint.
+ */
+#define AUTH_CACHE_SLOTS 512
+
+struct auth_entry {
+	char		thumb[DGCG_THUMB_HEX_LEN + 1];
+	char		country[DGCG_COUNTRY_MAX + 1];
+	long long	tpv;
+	long long	tp_id;		/* 0: no verified row */
+	int		used;
+};
+
+static struct auth_entry auth_cache[AUTH_CACHE_SLOTS];
+
+/* *tp_id = the verified AUTHENTICATION row of (thumb, country), or 0. */
+static enum dgcg_err
+lookup(struct dgcg_gw *gw, const char *thumb, const char *country, long long *tp_id)
+{
+	const struct dgcg_versions *v;
+	struct dgcg_tp_list rows = { NULL, 0 };
+	struct auth_entry *e;
+	enum dgcg_err rc;
+	unsigned h = 0;
+	size_t i;
+
+	*tp_id = 0;
+	if ((rc = dgcg_gw_versions(gw, &v)) != DGCG_OK)
+		return rc;
+	for (i = 0; i < DGCG_THUMB_HEX_LEN; i++)
+		h = h * 31 + (unsigned char)thumb[i];
+	e = &auth_cache[h % AUTH_CACHE_SLOTS];
+	if (e->used && e->tpv == v->trusted_party && strcmp(e->thumb, thumb) == 0 &&
+	    strcmp(e->country, country) == 0) {
+		*tp_id = e->tp_id;
+		return DGCG_OK;
+	}
+	if ((rc = dgcg_gw_trusted(gw, thumb, country, DGCG_CT_AUTHENTICATION, &rows)) != DGCG_OK)
+		return rc;
+	if (rows.n > 0)
+		*tp_id = rows.v[0].id;
+	dgcg_tp_list_free(&rows);
+	snprintf(e->thumb, sizeof(e->thumb), "%s", thumb);
+	snprintf(e->country, sizeof(e->country), "%s", country);
+	e->tpv = v->trusted_party;
+	e->tp_id = *tp_id;
+	e->used = 1;
+	return DGCG_OK;
+}
+
 void
 dgcg_identity_clear(struct dgcg_identity *id)
 {
@@ -134,7 +189,6 @@ enum dgcg_prob
 dgcg_auth(struct dgcg_gw *gw, const char *thumb_hdr, const char *dn_hdr,
     struct dgcg_identity *id, char **send_value)
 {
-	struct dgcg_tp_list rows = { NULL, 0 };
 	char thumb[DGCG_THUMB_HEX_LEN + 1];
 	char country[DGCG_COUNTRY_MAX + 1];
 	char *dn = NULL;
@@ -166,18 +220,15 @@ dgcg_auth(struct dgcg_gw *gw, const char *thumb_hdr, const char *dn_hdr,
 		*send_value = dn;
 		return DGCG_P_AUTH_NO_COUNTRY;
 	}
-	rc = dgcg_gw_trusted(gw, thumb, country, DGCG_CT_AUTHENTICATION, &rows);
+	rc = lookup(gw, thumb, country, &id->tp_id);
 	if (rc != DGCG_OK) {
 		dgcg_log(DGCG_LOG_ERROR, "auth", "Authentication not possible: database unavailable",
 		    NULL, "dnString", dn, "thumbprint", thumb, NULL);
 		free(dn);
 		return DGCG_P_UNAVAILABLE;
 	}
-	if (rows.n > 0) {
-		id->tp_id = rows.v[0].id;
+	if (id->tp_id > 0)
 		prob = DGCG_P_NONE;
-	}
-	dgcg_tp_list_free(&rows);
 	if (prob != DGCG_P_NONE) {
 		dgcg_log(DGCG_LOG_ERROR, "auth", "Unknown client certificate", NULL,
 		    "dnString", dn, "thumbprint", thumb, NULL);

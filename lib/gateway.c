@@ -98,3 +98,23 @@ dgcg_gw_is_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *count
 	dgcg_tp_list_free(&l);
 	return found;
 }
+
+enum dgcg_err
+dgcg_gw_versions(struct dgcg_gw *gw, const struct dgcg_versions **out)
+{
+	enum dgcg_err rc;
+
+	if (!gw->versions_fresh) {
+		if ((rc = dgcg_db_versions(gw->db, &gw->versions)) != DGCG_OK)
+			return rc;
+		gw->versions_fresh = 1;
+	}
+	*out = &gw->versions;
+	return DGCG_OK;
+}
+
+void
+dgcg_gw_request_end(struct dgcg_gw *gw)
+{
+	gw->versions_fresh = 0;
+}

@@ -12,6 +12,11 @@ struct dgcg_gw {
 	struct dgcg_db		*db;
 	struct dgcg_ta		*ta;
 	struct dgcg_tpcache	*tpcache;
+	/* The change counters as read for the request in progress: every
+	 * per-worker cache is checked against them, so one SELECT per
+	 * request serves authentication and every list. */
+	struct dgcg_versions	 versions;
+	int			 versions_fresh;
 };
 
 /* Loads the configuration, opens the log, loads the trust anchors and
@@ -20,6 +25,13 @@ struct dgcg_gw {
 enum dgcg_err dgcg_gw_init(struct dgcg_gw *gw, const char *conf_path, int admin, char *err,
 	size_t errsz);
 void dgcg_gw_free(struct dgcg_gw *gw);
+
+/* The change counters for this request: read from the database on the
+ * first call after dgcg_gw_request_end, then remembered. */
+enum dgcg_err dgcg_gw_versions(struct dgcg_gw *gw, const struct dgcg_versions **out);
+
+/* Forgets the counters at the end of a request. */
+void dgcg_gw_request_end(struct dgcg_gw *gw);
 
 /* The trusted_party rows of a country and type that pass the trust-anchor
  * integrity check (failures are logged and left out); thumbprint may be

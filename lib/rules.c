@@ -721,7 +721,7 @@ enum dgcg_err
 dgcg_rules_download(struct dgcg_gw *gw, const char *country, const struct dgcg_identity *id,
     char **json, size_t *len)
 {
-	struct dgcg_versions ver;
+	const struct dgcg_versions *ver;
 	struct row_list l = { NULL, 0, 0, DGCG_OK };
 	struct rc_entry *e = NULL, *victim;
 	const char *p[1];
@@ -743,12 +743,12 @@ dgcg_rules_download(struct dgcg_gw *gw, const char *country, const struct dgcg_i
 	cc[0] = (char)(country[0] & ~0x20);
 	cc[1] = (char)(country[1] & ~0x20);
 	cc[2] = '\0';
-	if ((rc = dgcg_db_versions(gw->db, &ver)) != DGCG_OK)
+	if ((rc = dgcg_gw_versions(gw, &ver)) != DGCG_OK)
 		return rc;
 	for (i = 0; i < RULECACHE_MAX; i++)
 		if (rcache[i].body != NULL && strcmp(rcache[i].cc, cc) == 0)
 			e = &rcache[i];
-	if (e != NULL && e->version == ver.validation_rule &&
+	if (e != NULL && e->version == ver->validation_rule &&
 	    (e->expiry == (time_t)-1 || now < e->expiry)) {
 		rc_hits++;
 		e->used = ++rc_clock;
@@ -783,7 +783,7 @@ dgcg_rules_download(struct dgcg_gw *gw, const char *country, const struct dgcg_i
 	}
 	free(e->body);
 	memcpy(e->cc, cc, 3);
-	e->version = ver.validation_rule;
+	e->version = ver->validation_rule;
 	e->expiry = expiry;
 	e->body = xmalloc(*len + 1);
 	memcpy(e->body, *json, *len + 1);

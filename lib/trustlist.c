@@ -562,7 +562,7 @@ enum dgcg_err
 dgcg_tl_get(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
     struct dgcg_tl_cached *out)
 {
-	struct dgcg_versions v;
+	const struct dgcg_versions *v;
 	struct tl_entry *e = NULL;
 	unsigned char h[32];
 	char hex[65];
@@ -570,7 +570,7 @@ dgcg_tl_get(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 	size_t i;
 	const char *cc = country != NULL ? country : "";
 
-	if ((rc = dgcg_db_versions(gw->db, &v)) != DGCG_OK)
+	if ((rc = dgcg_gw_versions(gw, &v)) != DGCG_OK)
 		return rc;
 	for (i = 0; i < tl_ncache; i++)
 		if (tl_cache[i].type == type && strcmp(tl_cache[i].country, cc) == 0) {
@@ -585,7 +585,7 @@ dgcg_tl_get(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 			memset(verdicts, 0, VERDICT_SLOTS * sizeof(*verdicts));
 		nverdicts = 0;
 		dgcg_tpcache_clear(gw->tpcache);
-	} else if (e != NULL && e->tpv == v.trusted_party && e->siv == v.signer_information)
+	} else if (e != NULL && e->tpv == v->trusted_party && e->siv == v->signer_information)
 		goto hit;
 	if (e == NULL) {
 		if (tl_ncache == TL_CACHE_MAX) {
@@ -603,8 +603,8 @@ dgcg_tl_get(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 		e->tpv = e->siv = -1;
 		return rc;
 	}
-	e->tpv = v.trusted_party;
-	e->siv = v.signer_information;
+	e->tpv = v->trusted_party;
+	e->siv = v->signer_information;
 	e->body = dgcg_tl_json(&e->list, 0, e->list.n, &e->len);
 	dgcg_sha256((const unsigned char *)e->body, e->len, h);
 	dgcg_hex_lower(h, 16, hex);
