@@ -26,10 +26,16 @@ static const char SQL_SI_MARK[] =
     "UPDATE signer_information SET deleted_at = UTC_TIMESTAMP(), signature = NULL WHERE id = ?";
 static const char SQL_SI_SELECT[] =
     "SELECT " SI_COLS " FROM signer_information"
-    " WHERE (? IS NULL OR country = ?)"
-    " AND ((? IS NULL AND deleted_at IS NULL)"
-    " OR created_at >= FROM_UNIXTIME(?) OR deleted_at >= FROM_UNIXTIME(?))"
-    " ORDER BY id";
+    " WHERE (? IS NULL OR country = ?) AND deleted_at IS NULL ORDER BY id";
+/* Deltas: a UNION so each branch uses its index (created_at, deleted_at). */
+static const char SQL_SI_SINCE[] =
+    "SELECT * FROM ("
+    "SELECT " SI_COLS " FROM signer_information"
+    " WHERE created_at >= FROM_UNIXTIME(?) AND (? IS NULL OR country = ?)"
+    " UNION "
+    "SELECT " SI_COLS " FROM signer_information"
+    " WHERE deleted_at >= FROM_UNIXTIME(?) AND (? IS NULL OR country = ?)"
+    ") d ORDER BY 1";
 static const char SQL_SI_PURGE[] =
     "DELETE FROM signer_information WHERE deleted_at IS NOT NULL"
     " AND deleted_at < UTC_TIMESTAMP() - INTERVAL ? DAY";
@@ -37,7 +43,11 @@ static const char SQL_TP_SINCE[] =
     "SELECT id, UNIX_TIMESTAMP(created_at), country, thumbprint, raw_data, signature,"
     " certificate_type FROM trusted_party"
     " WHERE (? IS NULL OR certificate_type = ?) AND (? IS NULL OR country = ?)"
-    " AND (? IS NULL OR created_at >= FROM_UNIXTIME(?)) ORDER BY id";
+    " AND created_at >= FROM_UNIXTIME(?) ORDER BY id";
+static const char SQL_TP_ALL[] =
+    "SELECT id, UNIX_TIMESTAMP(created_at), country, thumbprint, raw_data, signature,"
+    " certificate_type FROM trusted_party"
+    " WHERE (? IS NULL OR certificate_type = ?) AND (? IS NULL OR country = ?) ORDER BY id";
 
 void
 dgcg_si_list_free(struct dgcg_si_list *l)
@@ -152,14 +162,17 @@ dgcg_db_si_select(struct dgcg_db *db, const char *country, time_t since,
     struct dgcg_si_list *out)
 {
 	char ts[32];
-	const char *t = since >= 0 ? ts : NULL;
-	const char *p[5] = { country, country, t, t, t };
+	const char *live[2] = { country, country };
+	const char *delta[6] = { ts, country, country, ts, country, country };
 	enum dgcg_err rc;
 
 	snprintf(ts, sizeof(ts), "%lld", (long long)since);
 	out->v = NULL;
 	out->n = 0;
-	rc = dgcg_db_run(db, SQL_SI_SELECT, p, 5, si_row, out, NULL, NULL);
+	if (since < 0)
+		rc = dgcg_db_run(db, SQL_SI_SELECT, live, 2, si_row, out, NULL, NULL);
+	else
+		rc = dgcg_db_run(db, SQL_SI_SINCE, delta, 6, si_row, out, NULL, NULL);
 	if (rc != DGCG_OK)
 		dgcg_si_list_free(out);
 	return rc;
@@ -171,14 +184,14 @@ dgcg_db_tp_select_since(struct dgcg_db *db, enum dgcg_cert_type type, const char
 {
 	const char *tn = type < DGCG_CT__MAX ? dgcg_cert_type_name(type) : NULL;
 	char ts[32];
-	const char *t = since >= 0 ? ts : NULL;
-	const char *p[6] = { tn, tn, country, country, t, t };
+	const char *p[5] = { tn, tn, country, country, ts };
 	enum dgcg_err rc;
 
 	snprintf(ts, sizeof(ts), "%lld", (long long)since);
 	out->v = NULL;
 	out->n = 0;
-	rc = dgcg_db_run(db, SQL_TP_SINCE, p, 6, dgcg_db_tp_row, out, NULL, NULL);
+	rc = dgcg_db_run(db, since < 0 ? SQL_TP_ALL : SQL_TP_SINCE, p, since < 0 ? 4 : 5,
+	    dgcg_db_tp_row, out, NULL, NULL);
 	if (rc != DGCG_OK)
 		dgcg_tp_list_free(out);
 	return rc;
