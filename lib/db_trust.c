@@ -27,15 +27,16 @@ static const char SQL_SI_MARK[] =
 static const char SQL_SI_SELECT[] =
     "SELECT " SI_COLS " FROM signer_information"
     " WHERE (? IS NULL OR country = ?) AND deleted_at IS NULL ORDER BY id";
-/* Deltas: a UNION so each branch uses its index (created_at, deleted_at). */
+/* Deltas: two disjoint branches, each on its own index (created_at,
+ * deleted_at); no SQL-side ordering (the trust list is sorted by kid,
+ * ties by id, in C). */
 static const char SQL_SI_SINCE[] =
-    "SELECT * FROM ("
     "SELECT " SI_COLS " FROM signer_information"
     " WHERE created_at >= FROM_UNIXTIME(?) AND (? IS NULL OR country = ?)"
-    " UNION "
+    " UNION ALL "
     "SELECT " SI_COLS " FROM signer_information"
-    " WHERE deleted_at >= FROM_UNIXTIME(?) AND (? IS NULL OR country = ?)"
-    ") d ORDER BY 1";
+    " WHERE deleted_at >= FROM_UNIXTIME(?) AND created_at < FROM_UNIXTIME(?)"
+    " AND (? IS NULL OR country = ?)";
 static const char SQL_SI_PURGE[] =
     "DELETE FROM signer_information WHERE deleted_at IS NOT NULL"
     " AND deleted_at < UTC_TIMESTAMP() - INTERVAL ? DAY";
@@ -163,7 +164,7 @@ dgcg_db_si_select(struct dgcg_db *db, const char *country, time_t since,
 {
 	char ts[32];
 	const char *live[2] = { country, country };
-	const char *delta[6] = { ts, country, country, ts, country, country };
+	const char *delta[7] = { ts, country, country, ts, ts, country, country };
 	enum dgcg_err rc;
 
 	snprintf(ts, sizeof(ts), "%lld", (long long)since);
@@ -172,7 +173,7 @@ dgcg_db_si_select(struct dgcg_db *db, const char *country, time_t since,
 	if (since < 0)
 		rc = dgcg_db_run(db, SQL_SI_SELECT, live, 2, si_row, out, NULL, NULL);
 	else
-		rc = dgcg_db_run(db, SQL_SI_SINCE, delta, 6, si_row, out, NULL, NULL);
+		rc = dgcg_db_run(db, SQL_SI_SINCE, delta, 7, si_row, out, NULL, NULL);
 	if (rc != DGCG_OK)
 		dgcg_si_list_free(out);
 	return rc;

@@ -43,7 +43,8 @@ enum dgcg_err dgcg_db_si_remove(struct dgcg_db *db, long long id);
 /* Tombstone: deleted_at = now, signature = NULL. *n = rows changed. */
 enum dgcg_err dgcg_db_si_mark_deleted(struct dgcg_db *db, long long id);
 
-/* DSCs for the trust list, ordered by id. country NULL = all. since < 0:
+/* DSCs for the trust list (live ones ordered by id; a delta in no
+ * particular order). country NULL = all. since < 0:
  * live rows only; else rows created or deleted at or after since
  * (tombstones included). */
 enum dgcg_err dgcg_db_si_select(struct dgcg_db *db, const char *country, time_t since,

@@ -322,7 +322,7 @@ dgcg_tl_build(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 				r->signature = r->raw_data = NULL;
 			}
 			it->src = 1;
-			it->ord = i;
+			it->ord = (size_t)r->id;
 		}
 	}
 	if (out->n > 1)
