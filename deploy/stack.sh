@@ -14,6 +14,9 @@
 #   stack_sql SQL   run SQL as the MariaDB root user on the dgcg database
 #                   (batch mode: tab-separated, no column names)
 #   stack_free_port print a free TCP port on 127.0.0.1
+#   stack_scan_secrets [FILE...]  print the logs that hold a secret (non-zero
+#                   when any does)
+#   stack_worker_pids   the pids of the dgcg-fcgi workers
 #   stack_install_packages   apt-get install what deploy/packages lists and is missing
 #
 # Environment:
@@ -29,9 +32,26 @@
 #   STACK_LOG_LEVEL  worker log level (default DEBUG)
 #   STACK_EXTRA_CONF lines appended to the generated dgcg.conf (e.g.
 #                    "check_dsc_expiry = no"); default none
+#   STACK_WORKER_USER  user the FastCGI workers and nginx's workers run as
+#                    when the stack is started by root (default: dgcg when
+#                    that user exists, else nobody); its primary group may
+#                    read dgcg.conf, the app password and the trust anchor,
+#                    never the admin password, private keys or the database
+#                    files. Ignored (the invoking user) when not root.
+#   STACK_DB_TLS     1: MariaDB also listens on a free 127.0.0.1 port
+#                    (kept in $STACK_DIR/dbport) with TLS (pki/server.pem)
+#                    and require_secure_transport; the app and admin users
+#                    get 127.0.0.1 accounts with REQUIRE SSL, and dgcg.conf
+#                    connects there with db_tls = yes, db_tls_ca =
+#                    pki/server-ca.pem. Default 0 (unix socket only).
+#   STACK_DB_ENCRYPT 1: data at rest encrypted (file_key_management, key
+#                    file $STACK_DIR/keys/keyfile, outside the datadir;
+#                    InnoDB tables, redo log, temporary files, Aria tables).
+#                    Chosen when the datadir is created. Default 0.
 #
 # Layout of $STACK_DIR: pki/ (deploy/pki.sh), data/ (MariaDB), run/ (sockets,
-# pid files), secrets/ (passwords, 0600), log/ (dgcg.log, mariadb.err,
+# pid files), secrets/ (passwords, 0600), keys/ (the data-at-rest key file,
+# 0600; STACK_DB_ENCRYPT), log/ (dgcg.log, mariadb.err,
 # spawn-N.log), nginx/ (prefix: nginx.conf, logs/, tmp/, js/, errors/),
 # dgcg.conf, port, env (sourceable: DGCG_URL, DGCG_CACERT, DGCG_PKI, ...).
 #
@@ -91,10 +111,28 @@ _stack_init() {
 	_stack_db=dgcg
 	_stack_app_user=dgcg_app
 	_stack_admin_user=dgcg_admin
+	_stack_keys=$STACK_DIR/keys
+	_stack_db_tls=${STACK_DB_TLS:-0}
+	_stack_db_encrypt=${STACK_DB_ENCRYPT:-0}
 	if [[ $EUID -eq 0 ]]; then
 		_stack_dbroot=root
+		_stack_wuser=${STACK_WORKER_USER:-}
+		if [[ -z "$_stack_wuser" ]]; then
+			_stack_wuser=nobody
+			id -u dgcg >/dev/null 2>&1 && _stack_wuser=dgcg
+		fi
+		if ! _stack_wgroup=$(id -gn "$_stack_wuser" 2>/dev/null); then
+			_stack_err "STACK_WORKER_USER: no user $_stack_wuser"
+			return 1
+		fi
+		if [[ "$(id -u "$_stack_wuser")" == 0 ]]; then
+			_stack_err "STACK_WORKER_USER must not be root"
+			return 1
+		fi
 	else
 		_stack_dbroot=$(id -un)
+		_stack_wuser=$_stack_dbroot
+		_stack_wgroup=$(id -gn)
 	fi
 	if [[ ! "$_stack_pools" =~ ^[1-9][0-9]*$ || ! "$_stack_workers" =~ ^[1-9][0-9]*$ ]]; then
 		_stack_err "STACK_POOLS and STACK_WORKERS must be positive integers"
@@ -225,8 +263,49 @@ _stack_pki_up() {
 	done
 }
 
+# _stack_db_keyfile: the data-at-rest keys (file_key_management format
+# "id;hex"), 0600 in $STACK_DIR/keys, outside the datadir; kept once made.
+_stack_db_keyfile() {
+	local i
+	[[ -s "$_stack_keys/keyfile" ]] && return 0
+	( umask 077 && mkdir -p "$_stack_keys" &&
+		for i in 1 2; do
+			printf '%s;%s\n' "$i" "$(openssl rand -hex 32)" || exit 1
+		done >"$_stack_keys/keyfile.tmp" &&
+		mv -f "$_stack_keys/keyfile.tmp" "$_stack_keys/keyfile" )
+}
+
+# _stack_db_opts: the mariadbd options of STACK_DB_ENCRYPT and STACK_DB_TLS
+# into the array _stack_dbopts (encryption ones first: mariadb-install-db
+# gets those too).
+_stack_db_opts() {
+	_stack_dbopts=()
+	if [[ "$_stack_db_encrypt" == 1 ]]; then
+		_stack_db_keyfile || { _stack_err "cannot write $_stack_keys/keyfile"; return 1; }
+		_stack_dbopts+=(--plugin-load-add=file_key_management
+			--file-key-management-filename="$_stack_keys/keyfile"
+			--file-key-management-encryption-algorithm=AES_CTR
+			--innodb-encrypt-tables=FORCE --innodb-encrypt-log=ON
+			--innodb-encrypt-temporary-tables=ON --innodb-encryption-threads=2
+			--encrypt-tmp-disk-tables=ON --encrypt-tmp-files=ON --aria-encrypt-tables=ON)
+	fi
+	_stack_dbopts_install=("${_stack_dbopts[@]}")
+	if [[ "$_stack_db_tls" == 1 ]]; then
+		if [[ ! -s "$STACK_DIR/dbport" ]]; then
+			stack_free_port >"$STACK_DIR/dbport" || return 1
+		fi
+		read -r _stack_dbport <"$STACK_DIR/dbport" || return 1
+		_stack_dbopts+=(--bind-address=127.0.0.1 --port="$_stack_dbport"
+			--ssl-cert="$_stack_pki/server.pem" --ssl-key="$_stack_pki/server.key"
+			--ssl-ca="$_stack_pki/server-ca.pem" --require-secure-transport=ON)
+	else
+		_stack_dbopts+=(--skip-networking)
+	fi
+}
+
 _stack_mariadb_up() {
 	local tenths userarg=() bgpid
+	_stack_db_opts || return 1
 	if _stack_pid "$_stack_dbpid" mariadbd >/dev/null; then
 		return 0
 	fi
@@ -240,7 +319,7 @@ _stack_mariadb_up() {
 		mkdir -p "$STACK_DIR/tmp"
 		if ! mariadb-install-db --no-defaults --datadir="$_stack_data" --user="$_stack_dbroot" \
 			--auth-root-authentication-method=socket --skip-test-db \
-			--tmpdir="$STACK_DIR/tmp" \
+			--tmpdir="$STACK_DIR/tmp" "${_stack_dbopts_install[@]}" \
 			>"$_stack_log/mariadb-install.log" 2>&1; then
 			_stack_err "mariadb-install-db failed, see $_stack_log/mariadb-install.log"
 			tail -n 20 "$_stack_log/mariadb-install.log" >&2
@@ -250,7 +329,7 @@ _stack_mariadb_up() {
 	rm -f "$_stack_dbpid"
 	"$_stack_mariadbd" --no-defaults --datadir="$_stack_data" --socket="$_stack_dbsock" \
 		--pid-file="$_stack_dbpid" --log-error="$_stack_log/mariadb.err" \
-		--skip-networking --skip-name-resolve --tmpdir="$STACK_DIR/tmp" \
+		"${_stack_dbopts[@]}" --skip-name-resolve --tmpdir="$STACK_DIR/tmp" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
 		--default-time-zone=+00:00 --innodb-buffer-pool-size=64M \
 		"${userarg[@]}" </dev/null >>"$_stack_log/mariadb.out" 2>&1 &
@@ -306,7 +385,48 @@ _stack_db_up() {
 		return 1
 	fi
 	_stack_sql_template "$_stack_src/sql/grants.sql.in" DB_NAME "$_stack_db" \
-		APP_USER "$_stack_app_user" APP_PASSWORD "$app_pw"
+		APP_USER "$_stack_app_user" APP_PASSWORD "$app_pw" || return 1
+	if [[ "$_stack_db_tls" == 1 ]]; then
+		_stack_db_tls_user "$_stack_app_user" "$app_pw" &&
+			_stack_db_tls_user "$_stack_admin_user" "$admin_pw" || return 1
+		# the socket line becomes a TLS connection over 127.0.0.1
+		sed -i "s|^db_socket = .*|db_host = 127.0.0.1\\ndb_port = $_stack_dbport\\ndb_tls = yes\\ndb_tls_ca = $_stack_pki/server-ca.pem|" \
+			"$_stack_conf" || return 1
+	fi
+}
+
+# _stack_db_tls_user USER PASSWORD: USER@127.0.0.1 with REQUIRE SSL and the
+# same privileges as USER@localhost (the SQL goes through stdin, never argv).
+_stack_db_tls_user() {
+	local u=$1 pw=$2 g sql
+	sql="CREATE USER IF NOT EXISTS '$u'@'127.0.0.1' IDENTIFIED BY '$pw';
+ALTER USER '$u'@'127.0.0.1' IDENTIFIED BY '$pw' REQUIRE SSL;
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '$u'@'127.0.0.1';"
+	while IFS= read -r g; do
+		[[ "$g" == "GRANT USAGE "* || "$g" != GRANT* ]] && continue
+		sql+=$'\n'"${g//@\`localhost\`/@\`127.0.0.1\`};"
+	done < <(_stack_mariadb -N -B -e "SHOW GRANTS FOR '$u'@'localhost'")
+	if ! _stack_mariadb <<<"$sql"; then
+		_stack_err "could not make $u@127.0.0.1"
+		return 1
+	fi
+}
+
+# _stack_perms: when root starts the stack, the workers run as
+# $_stack_wuser:$_stack_wgroup. That group may enter $STACK_DIR and read
+# dgcg.conf, the app password and the certificates (keys stay 0600 root);
+# the worker user owns its log and cache. Everything else stays root's.
+_stack_perms() {
+	[[ $EUID -eq 0 ]] || return 0
+	chgrp "$_stack_wgroup" "$STACK_DIR" "$_stack_secrets" "$_stack_secrets/app.password" \
+		"$_stack_conf" &&
+		chmod 0710 "$STACK_DIR" "$_stack_secrets" &&
+		chmod 0640 "$_stack_secrets/app.password" "$_stack_conf" &&
+		chmod 0600 "$_stack_secrets/admin.password" || return 1
+	touch "$_stack_log/dgcg.log" &&
+		chown "$_stack_wuser:$_stack_wgroup" "$_stack_log/dgcg.log" &&
+		chmod 0640 "$_stack_log/dgcg.log" &&
+		chown -R "$_stack_wuser:$_stack_wgroup" "$STACK_DIR/cache"
 }
 
 # _stack_onboard: AUTHENTICATION, UPLOAD and CSCA of each country, signed by the TA.
@@ -369,7 +489,8 @@ _stack_valuesets() {
 # execs multiwatch in the same process) so that the workers' stderr, e.g.
 # sanitizer reports, lands in log/spawn-N.log; the pid file is written here.
 _stack_workers_up() {
-	local i sock pidf log tenths pid
+	local i sock pidf log tenths pid uid=()
+	[[ $EUID -eq 0 ]] && uid=(-u "$_stack_wuser" -g "$_stack_wgroup")
 	if [[ ! -x "$_stack_build/dgcg-fcgi" ]]; then
 		_stack_err "$_stack_build/dgcg-fcgi not found (build first)"
 		return 1
@@ -380,7 +501,7 @@ _stack_workers_up() {
 		log=$_stack_log/spawn-$i.log
 		_stack_pid "$pidf" multiwatch >/dev/null && continue
 		rm -f "$pidf"
-		spawn-fcgi -n -s "$sock" -M 0666 -- /usr/bin/multiwatch -f "$_stack_workers" -s TERM \
+		spawn-fcgi -n -s "$sock" -M 0666 "${uid[@]}" -- /usr/bin/multiwatch -f "$_stack_workers" -s TERM \
 			-- "$_stack_build/dgcg-fcgi" -c "$_stack_conf" </dev/null >>"$log" 2>&1 &
 		pid=$!
 		printf '%s\n' "$pid" >"$pidf"
@@ -414,7 +535,7 @@ _stack_nginx_up() {
 		ups+="        server unix:$_stack_run/fcgi-$i.sock;"$'\n'
 	done
 	_stack_subst "$_stack_src/nginx/dgcg.conf.in" "$_stack_ngx/nginx.conf" \
-		PREFIX "$_stack_ngx" NGINX_USER "$(id -un)" PORT "$port" \
+		PREFIX "$_stack_ngx" NGINX_USER "$_stack_wuser $_stack_wgroup" PORT "$port" \
 		SERVER_CERT "$_stack_pki/server.pem" SERVER_KEY "$_stack_pki/server.key" \
 		CLIENT_CA "$_stack_pki/client-bundle.pem" CLIENT_CRL "$_stack_pki/client-ca.crl" \
 		BODY_MAX "$_stack_body_max" UPSTREAMS "${ups%$'\n'}" \
@@ -492,6 +613,14 @@ _stack_write_env() {
 		printf 'export DGCG_LOG=%q\n' "$_stack_log/dgcg.log"
 		printf 'export DGCG_NGINX_ERROR_LOG=%q\n' "$_stack_ngx/logs/error.log"
 		printf 'export DGCG_NGINX_ACCESS_LOG=%q\n' "$_stack_ngx/logs/access.log"
+		printf 'export DGCG_WORKER_USER=%q\n' "$_stack_wuser"
+		printf 'export DGCG_WORKER_GROUP=%q\n' "$_stack_wgroup"
+		if [[ "$_stack_db_tls" == 1 ]]; then
+			printf 'export DGCG_DB_PORT=%q\n' "$_stack_dbport"
+		fi
+		if [[ "$_stack_db_encrypt" == 1 ]]; then
+			printf 'export DGCG_DB_KEYFILE=%q\n' "$_stack_keys/keyfile"
+		fi
 	} >"$STACK_DIR/env.tmp" && mv -f "$STACK_DIR/env.tmp" "$STACK_DIR/env"
 }
 
@@ -506,6 +635,7 @@ stack_up() {
 	_stack_onboard || return 1
 	_stack_valuesets || return 1
 	_stack_write_env "$port" || return 1
+	_stack_perms || { _stack_err "setting permissions for $_stack_wuser failed"; return 1; }
 	_stack_workers_up || return 1
 	_stack_nginx_up "$port" || return 1
 	_stack_wait_http "$port" || return 1
@@ -596,6 +726,36 @@ stack_db_stop() {
 stack_db_start() {
 	_stack_init || return 1
 	_stack_mariadb_up
+}
+
+# stack_scan_secrets [FILE...]: prints every log of the stack (log/,
+# nginx/logs/) that holds a secret: a database password (secrets/), a
+# data-at-rest key (keys/keyfile), the start of any private key of pki/, a
+# PEM private key header, or the first line of one of the FILEs (more
+# secrets a test made). Returns 1 when it printed any.
+stack_scan_secrets() {
+	local pat f line clean=1
+	_stack_init || return 1
+	pat=$STACK_DIR/tmp/secret-patterns
+	( umask 077 && : >"$pat" ) || return 1
+	for f in "$_stack_secrets"/*.password "$@"; do
+		[[ -s "$f" ]] && read -r line <"$f" && [[ -n "$line" ]] && printf '%s\n' "$line" >>"$pat"
+	done
+	if [[ -s "$_stack_keys/keyfile" ]]; then
+		cut -d';' -f2 "$_stack_keys/keyfile" >>"$pat"
+	fi
+	while IFS= read -r f; do
+		sed -n 2p "$f" | cut -c1-40 >>"$pat"
+	done < <(find "$_stack_pki" -name '*.key' -type f)
+	sed -i '/^$/d' "$pat"
+	while IFS= read -r f; do
+		clean=0
+		printf '%s\n' "$f"
+	done < <( { grep -rlaF -f "$pat" -- "$_stack_log" "$_stack_ngx/logs"
+		grep -rlaE -- '-----BEGIN ([A-Z]+ )?PRIVATE KEY-----' "$_stack_log" "$_stack_ngx/logs"
+		} 2>/dev/null | sort -u)
+	rm -f "$pat"
+	(( clean ))
 }
 
 # stack_worker_pids: the pids of the running dgcg-fcgi workers, one a line.
