@@ -80,7 +80,7 @@ is_conn_error(unsigned code)
 	return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST ||
 	    code == CR_CONNECTION_ERROR || code == CR_CONN_HOST_ERROR ||
 	    code == CR_SERVER_LOST_EXTENDED || code == ER_CONNECTION_KILLED ||
-	    code == CR_COMMANDS_OUT_OF_SYNC;
+	    code == CR_SSL_CONNECTION_ERROR || code == CR_COMMANDS_OUT_OF_SYNC;
 }
 
 static void
