@@ -513,24 +513,29 @@ str_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
 }
 
 enum dgcg_err
-dgcg_db_countries(struct dgcg_db *db, char ***out, size_t *n)
+dgcg_db_strings(struct dgcg_db *db, const char *sql, char ***out, size_t *n)
 {
 	struct strlist l = { NULL, 0 };
 	enum dgcg_err rc;
 	size_t i;
 
-	rc = dgcg_db_run(db, SQL_TP_COUNTRIES, NULL, 0, str_row, &l, NULL, NULL);
-	if (rc != DGCG_OK) {
+	*out = NULL;
+	*n = 0;
+	if ((rc = dgcg_db_run(db, sql, NULL, 0, str_row, &l, NULL, NULL)) != DGCG_OK) {
 		for (i = 0; i < l.n; i++)
 			free(l.v[i]);
 		free(l.v);
-		*out = NULL;
-		*n = 0;
 		return rc;
 	}
 	*out = l.v;
 	*n = l.n;
 	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_countries(struct dgcg_db *db, char ***out, size_t *n)
+{
+	return dgcg_db_strings(db, SQL_TP_COUNTRIES, out, n);
 }
 
 enum dgcg_err

@@ -113,6 +113,10 @@ enum dgcg_err dgcg_db_run(struct dgcg_db *db, const char *sql, const char *const
  * appends to the struct dgcg_tp_list at arg. */
 enum dgcg_err dgcg_db_tp_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols);
 
+/* The first column of every row of sql (no parameters) as a malloc'd
+ * array of malloc'd strings (caller frees each and the array). */
+enum dgcg_err dgcg_db_strings(struct dgcg_db *db, const char *sql, char ***out, size_t *n);
+
 /* START TRANSACTION. */
 enum dgcg_err dgcg_db_begin(struct dgcg_db *db);
 /* COMMIT when rc is DGCG_OK, else ROLLBACK; returns rc, or DGCG_ERR_DB when

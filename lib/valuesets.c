@@ -22,42 +22,10 @@ static const char SQL_VS_UPSERT[] =
 static const char SQL_VS_DELETE[] =
     "DELETE FROM valueset WHERE id = ?";
 
-struct strlist {
-	char	**v;
-	size_t	  n;
-};
-
-static enum dgcg_err
-id_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
-{
-	struct strlist *l = arg;
-
-	(void)lens;
-	if (ncols < 1 || cols[0] == NULL)
-		return DGCG_OK;
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n++] = xstrdup(cols[0]);
-	return DGCG_OK;
-}
-
 enum dgcg_err
 dgcg_valuesets_ids(struct dgcg_db *db, char ***ids, size_t *n)
 {
-	struct strlist l = { NULL, 0 };
-	enum dgcg_err rc;
-	size_t i;
-
-	*ids = NULL;
-	*n = 0;
-	if ((rc = dgcg_db_run(db, SQL_VS_IDS, NULL, 0, id_row, &l, NULL, NULL)) != DGCG_OK) {
-		for (i = 0; i < l.n; i++)
-			free(l.v[i]);
-		free(l.v);
-		return rc;
-	}
-	*ids = l.v;
-	*n = l.n;
-	return DGCG_OK;
+	return dgcg_db_strings(db, SQL_VS_IDS, ids, n);
 }
 
 struct one {
