@@ -25,6 +25,9 @@
 #   DGCG_BUILDDIR    where dgcg-fcgi and dgcg-admin are (default: DGCG_SRCDIR)
 #   STACK_PORT       TLS port; 0 or unset = a free port, chosen once and kept
 #                    in $STACK_DIR/port
+#   STACK_HEALTH_PORT  the load balancer's health-check port (plain HTTP,
+#                    127.0.0.1 only, GET /health); 0 or unset = a free port,
+#                    kept in $STACK_DIR/health_port
 #   STACK_COUNTRIES  onboarded countries (default "DE FR IE")
 #   STACK_POOLS      spawn-fcgi sockets nginx balances over (default 2)
 #   STACK_WORKERS    workers per socket, supervised by multiwatch (default 2)
@@ -53,7 +56,7 @@
 # pid files), secrets/ (passwords, 0600), keys/ (the data-at-rest key file,
 # 0600; STACK_DB_ENCRYPT), log/ (dgcg.log, mariadb.err,
 # spawn-N.log), nginx/ (prefix: nginx.conf, logs/, tmp/, js/, errors/),
-# dgcg.conf, port, env (sourceable: DGCG_URL, DGCG_CACERT, DGCG_PKI, ...).
+# dgcg.conf, port, health_port, env (sourceable: DGCG_URL, DGCG_CACERT, DGCG_PKI, ...).
 #
 # The PKI holds, besides the onboarded countries, client certificates for
 # tests in pki/extra/ (all for the first country): good (trusted by nginx,
@@ -539,6 +542,7 @@ _stack_nginx_up() {
 		SERVER_CERT "$_stack_pki/server.pem" SERVER_KEY "$_stack_pki/server.key" \
 		CLIENT_CA "$_stack_pki/client-bundle.pem" CLIENT_CRL "$_stack_pki/client-ca.crl" \
 		BODY_MAX "$_stack_body_max" UPSTREAMS "${ups%$'\n'}" \
+		HEALTH_LISTEN "127.0.0.1:$_stack_hport" HEALTH_ALLOW 127.0.0.1 \
 		CACHE_DIR "$STACK_DIR/cache" || return 1
 	if ! out=$("$_stack_nginx" -p "$_stack_ngx/" -e "$_stack_ngx/logs/error.log" -c "$_stack_ngx/nginx.conf" -t 2>&1); then
 		_stack_err "nginx -t failed: $out"
@@ -572,14 +576,15 @@ _stack_wait_http() {
 	return 0
 }
 
+# _stack_port FILE WANT: the port kept in $STACK_DIR/FILE; WANT 0 = a free
+# one, chosen once. A running nginx keeps the ports it was started with.
 _stack_port() {
-	local port=${STACK_PORT:-0}
-	# a running nginx keeps the port it was started with
-	if [[ -s "$STACK_DIR/port" ]] && _stack_pid "$_stack_ngx/nginx.pid" nginx >/dev/null; then
-		read -r port <"$STACK_DIR/port"
+	local file=$STACK_DIR/$1 port=${2:-0}
+	if [[ -s "$file" ]] && _stack_pid "$_stack_ngx/nginx.pid" nginx >/dev/null; then
+		read -r port <"$file"
 	elif [[ "$port" == 0 ]]; then
-		if [[ -s "$STACK_DIR/port" ]]; then
-			read -r port <"$STACK_DIR/port"
+		if [[ -s "$file" ]]; then
+			read -r port <"$file"
 		else
 			port=$(stack_free_port) || return 1
 		fi
@@ -588,7 +593,7 @@ _stack_port() {
 		_stack_err "bad port '$port'"
 		return 1
 	fi
-	printf '%s\n' "$port" >"$STACK_DIR/port"
+	printf '%s\n' "$port" >"$file"
 	printf '%s\n' "$port"
 }
 
@@ -600,6 +605,7 @@ _stack_write_env() {
 		printf 'export DGCG_PORT=%q\n' "$port"
 		printf 'export DGCG_URL=%q\n' "https://127.0.0.1:$port"
 		printf 'export DGCG_CACERT=%q\n' "$_stack_pki/server-ca.pem"
+		printf 'export DGCG_HEALTH_URL=%q\n' "http://127.0.0.1:$_stack_hport/health"
 		printf 'export DGCG_PKI=%q\n' "$_stack_pki"
 		printf 'export DGCG_DB_SOCKET=%q\n' "$_stack_dbsock"
 		printf 'export DGCG_DB_NAME=%q\n' "$_stack_db"
@@ -628,7 +634,8 @@ stack_up() {
 	local port
 	_stack_init || return 1
 	read -r _stack_first _ <<<"$_stack_countries"
-	port=$(_stack_port) || return 1
+	port=$(_stack_port port "${STACK_PORT:-0}") || return 1
+	_stack_hport=$(_stack_port health_port "${STACK_HEALTH_PORT:-0}") || return 1
 	_stack_pki_up || return 1
 	_stack_mariadb_up || return 1
 	_stack_db_up || return 1
@@ -800,6 +807,17 @@ stack_status() {
 	else
 		printf 'nginx    stopped\n'
 		rc=1
+	fi
+	if [[ -s "$STACK_DIR/health_port" && -n "$pid" ]]; then
+		local hport body
+		read -r hport <"$STACK_DIR/health_port"
+		body=$(curl -s --max-time 20 "http://127.0.0.1:$hport/health")
+		if [[ "$body" == *'"status":"UP"'* ]]; then
+			printf 'health   UP  http://127.0.0.1:%s/health\n' "$hport"
+		else
+			printf 'health   DOWN  http://127.0.0.1:%s/health  %s\n' "$hport" "$body"
+			rc=1
+		fi
 	fi
 	printf 'env      %s\n' "$STACK_DIR/env"
 	return "$rc"

@@ -71,7 +71,7 @@ read_body(void *arg, size_t max, char **buf, size_t *len)
 void
 dgcg_io_capture(FCGX_Request *fr, const struct dgcg_io_names *n, struct dgcg_req *req)
 {
-	const char *cl;
+	const char *cl, *hc;
 	char *end;
 	long long v;
 
@@ -89,6 +89,8 @@ dgcg_io_capture(FCGX_Request *fr, const struct dgcg_io_names *n, struct dgcg_req
 	req->if_modified_since = FCGX_GetParam("HTTP_IF_MODIFIED_SINCE", fr->envp);
 	req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", fr->envp);
 	req->remote_addr = FCGX_GetParam("REMOTE_ADDR", fr->envp);
+	hc = FCGX_GetParam("DGCG_HEALTH_CHECK", fr->envp);
+	req->health_check = hc != NULL && strcmp(hc, "1") == 0;
 	req->content_length = -1;
 	cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
 	if (cl != NULL && *cl != '\0') {

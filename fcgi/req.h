@@ -24,6 +24,9 @@ struct dgcg_req {
 	const char	*if_modified_since;
 	const char	*if_none_match;
 	const char	*remote_addr;
+	/* set only by nginx's health-check listener (DGCG_HEALTH_CHECK=1): the
+	 * one way to reach GET /health, which needs no client certificate */
+	int		 health_check;
 	/* path parameters captured by the route pattern ({name} segments) */
 	char		*params[DGCG_ROUTE_PARAMS];
 	size_t		 nparams;

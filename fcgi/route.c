@@ -270,6 +270,19 @@ dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
 		dgcg_resp_prob(resp, DGCG_P_NOT_FOUND, NULL, "The requested path does not exist.");
 		return;
 	}
+	/* /health exists only for nginx's health-check listener, which sets
+	 * DGCG_HEALTH_CHECK (a FastCGI parameter, which no client header can
+	 * become); on the mTLS listener it is an unknown path like any other. */
+	if (req->health_check && strcmp(req->path, "/health") == 0) {
+		if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+			api_health(gw, req, resp);
+		else {
+			dgcg_resp_prob(resp, DGCG_P_METHOD, NULL, "Allowed methods are listed in Allow.");
+			dgcg_resp_header(resp, "Allow", "GET");
+		}
+		dgcg_gw_request_end(gw);
+		return;
+	}
 	for (i = 0; i < NROUTES; i++) {
 		if (!match(routes[i].pattern, req->path, NULL))
 			continue;

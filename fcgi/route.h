@@ -63,5 +63,7 @@ DGCG_HANDLER(api_rev_upload);
 DGCG_HANDLER(api_rev_delete);
 DGCG_HANDLER(api_mig_list);		/* api_migration.c */
 DGCG_HANDLER(api_mig_update);
+/* GET /health (api_health.c), only for requests with health_check set. */
+void api_health(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp);
 
 #endif

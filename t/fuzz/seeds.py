@@ -222,6 +222,8 @@ def request_seeds(td):
     out.append(("toolarge", request("AS", "POST", "/rules", ctype=cms, clen="99999999")))
     out.append(("dbdown", request("A", "GET", "/trustList", script="l")))
     out.append(("dblost", request("A", "GET", "/countrylist", script=".l")))
+    out.append(("health", request("H", "GET", "/health")))
+    out.append(("healthdown", request("H", "GET", "/health", script="l")))
     return out
 
 

@@ -6,6 +6,34 @@ set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
 it_start
 
+# The load balancer's health check: plain HTTP on its own loopback port, no
+# client certificate; on the mTLS listener /health does not exist.
+health() {
+	: >"$IT_BODY"
+	curl -s --max-time 30 -o "$IT_BODY" -D "$IT_HEADERS" -w '%{http_code}' "$@" "$DGCG_HEALTH_URL"
+}
+st=$(health)
+it_is "health: up" "$st:$(it_json status):$(it_json database)" "200:UP:UP"
+it_is "health: not cached" "$(it_header Cache-Control)" no-store
+st=$(health -I)
+it_is "health: HEAD" "$st" 200
+st=$(health -X POST)
+it_is "health: POST refused" "$st:$(it_json code)" "405:0x405"
+st=$(health -H 'X-SSL-Client-SHA256: 00' -H 'Content-Type: application/cms')
+it_is "health: client headers ignored" "$st:$(it_json status)" "200:UP"
+hp=${DGCG_HEALTH_URL%/health}
+st=$(curl -s --max-time 10 -o "$IT_BODY" -w '%{http_code}' "$hp/countrylist")
+it_is "health listener serves nothing else" "$st:$(it_json code)" "404:0x404"
+st=$(curl -s --max-time 10 -o "$IT_BODY" -w '%{http_code}' "$hp/health/../countrylist")
+it_is "health listener: no way around" "$st:$(it_json code)" "404:0x404"
+st=$(curl -s --max-time 10 --interface 127.0.0.2 -o "$IT_BODY" -w '%{http_code}' "$DGCG_HEALTH_URL")
+it_is "health: refused from an address not allowed" "$st:$(it_json code)" "404:0x404"
+st=$(it_curl DE GET /health)
+it_is "no /health on the mTLS listener" "$st:$(it_json code)" "404:0x404"
+st=$(it_curl DE GET /health -H 'DGCG-Health-Check: 1')
+it_is "no /health on the mTLS listener, whatever the headers" "$st:$(it_json code)" "404:0x404"
+it_ok "health listener on loopback only" grep -q "listen 127.0.0.1:${hp##*:};" "$IT_DIR/nginx/nginx.conf"
+
 st=$(it_curl DE GET /countrylist)
 it_is "before the outage" "$st" 200
 before=$(stack_worker_pids | sort | tr '\n' ' ')
@@ -21,8 +49,16 @@ it_ok "database down: answered within db_timeout + slack (${took}s)" test "$took
 st=$(it_curl DE GET /trustList)
 it_is "database down: trust list 503" "$st:$(it_json code)" "503:0x503"
 it_log_has "Database connection"
+start=$(date +%s)
+st=$(health)
+took=$(( $(date +%s) - start ))
+it_is "health: database down" "$st:$(it_json status):$(it_json database)" "503:DOWN:DOWN"
+it_ok "health: answered within db_timeout + slack (${took}s)" test "$took" -le 15
+it_log_has "Health check failed"
 
 stack_db_start
+st=$(health)
+it_is "health: database back" "$st:$(it_json status)" "200:UP"
 st=$(it_curl DE GET /countrylist)
 it_is "database back: the next request works" "$st" 200
 for i in 1 2 3 4 5 6; do
