@@ -25,7 +25,9 @@
 #                                  returns the result, so it_not NAME it_log_has RE works
 #   it_sql SQL                     run SQL as MariaDB root on the dgcg database (tab-separated)
 #   it_done                        stop the stack, assert no sanitizer report in the worker and
-#                                  admin logs, print "N passed, N failed"; exit 1 when any failed
+#                                  admin logs and no secret (password, data key, private key:
+#                                  stack_scan_secrets) in any log of the stack, print
+#                                  "N passed, N failed"; exit 1 when any failed
 #
 # Before it_start a test may set STACK_COUNTRIES, STACK_POOLS, STACK_WORKERS,
 # STACK_BODY_MAX. The PKI has extra clients for the first country:
@@ -235,7 +237,8 @@ it_sql() {
 
 # it_done: stops the stack first, so that workers built with sanitizers write
 # their exit-time reports (leaks), then counts any sanitizer report in the
-# worker and admin logs as one more failed assertion.
+# worker and admin logs, and any secret in the stack's logs, as one more
+# failed assertion each.
 it_done() {
 	local f hits=()
 	if [[ -n "$IT_DIR" && -d "$IT_DIR" ]]; then
@@ -254,6 +257,9 @@ it_done() {
 		else
 			_it_result ok "no sanitizer reports"
 		fi
+		# Every test's logs, whatever it did: a secret must never be logged.
+		f=$(STACK_DIR=$IT_DIR stack_scan_secrets)
+		it_is "no secret in the logs" "$f" ""
 	fi
 	printf '%d passed, %d failed\n' "$_it_pass" "$_it_fail"
 	(( _it_fail == 0 )) || exit 1
