@@ -504,7 +504,12 @@ _stack_workers_up() {
 		log=$_stack_log/spawn-$i.log
 		_stack_pid "$pidf" multiwatch >/dev/null && continue
 		rm -f "$pidf"
+		# multiwatch gives a slot up after -r quick deaths in a row; a death
+		# counts as quick within -t ms of the start (default 10 s, which let
+		# three kills of busy workers end a pool for good). 2 s still stops
+		# a worker that cannot start (bad config) from looping forever.
 		spawn-fcgi -n -s "$sock" -M 0666 "${uid[@]}" -- /usr/bin/multiwatch -f "$_stack_workers" -s TERM \
+			-r 3 -t 2000 \
 			-- "$_stack_build/dgcg-fcgi" -c "$_stack_conf" </dev/null >>"$log" 2>&1 &
 		pid=$!
 		printf '%s\n' "$pid" >"$pidf"
@@ -535,7 +540,7 @@ _stack_nginx_up() {
 		cp "$f" "$_stack_ngx/errors/" || return 1
 	done
 	for (( i = 1; i <= _stack_pools; i++ )); do
-		ups+="        server unix:$_stack_run/fcgi-$i.sock;"$'\n'
+		ups+="        server unix:$_stack_run/fcgi-$i.sock max_fails=0;"$'\n'
 	done
 	_stack_subst "$_stack_src/nginx/dgcg.conf.in" "$_stack_ngx/nginx.conf" \
 		PREFIX "$_stack_ngx" NGINX_USER "$_stack_wuser $_stack_wgroup" PORT "$port" \

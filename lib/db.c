@@ -80,6 +80,7 @@ is_conn_error(unsigned code)
 	return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST ||
 	    code == CR_CONNECTION_ERROR || code == CR_CONN_HOST_ERROR ||
 	    code == CR_SERVER_LOST_EXTENDED || code == ER_CONNECTION_KILLED ||
+	    code == ER_SERVER_SHUTDOWN ||
 	    code == CR_SSL_CONNECTION_ERROR || code == CR_COMMANDS_OUT_OF_SYNC;
 }
 
@@ -138,6 +139,12 @@ const char *
 dgcg_db_error(const struct dgcg_db *db)
 {
 	return db->err;
+}
+
+int
+dgcg_db_unreachable(const struct dgcg_db *db)
+{
+	return db->my == NULL;
 }
 
 enum dgcg_err

@@ -45,6 +45,12 @@ enum dgcg_err dgcg_db_connect(struct dgcg_db *db);
 /* The last error text (static buffer inside db; for logs, never clients). */
 const char *dgcg_db_error(const struct dgcg_db *db);
 
+/* Whether the server is out of reach: the last connection attempt failed,
+ * or the connection was lost (also inside a transaction) and is not open
+ * again yet. Tells an outage (answer 503) from a statement the server
+ * refused. */
+int dgcg_db_unreachable(const struct dgcg_db *db);
+
 /* trusted_party rows matching every non-NULL filter (type DGCG_CT__MAX =
  * any), ordered by id. */
 enum dgcg_err dgcg_db_tp_select(struct dgcg_db *db, const char *thumbprint, const char *country,

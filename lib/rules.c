@@ -53,6 +53,20 @@ fail(struct dgcg_outcome *o, int status, const char *code, const char *problem,
 	o->details = details != NULL ? xstrdup(details) : NULL;
 }
 
+/* The answer when a request cannot go on: the reference's 500 0x299, or,
+ * when the database is out of reach (stopped, connection lost mid-request),
+ * 503 0x503 like every other endpoint, so clients know to retry. Nothing
+ * was stored either way (the transaction is rolled back). */
+static void
+internal_error(struct dgcg_gw *gw, struct dgcg_outcome *o)
+{
+	if (dgcg_db_unreachable(gw->db))
+		fail(o, 503, "0x503", "Service Unavailable", "",
+		    "The database is not reachable; nothing was stored.");
+	else
+		fail(o, 500, "0x299", "Unexpected Error", "", "");
+}
+
 /* --- pure helpers ------------------------------------------------------------ */
 
 /* Splits "N.N.N" into three digit runs without leading zeros. */
@@ -471,7 +485,7 @@ dgcg_rules_upload(struct dgcg_gw *gw, const char *body, size_t len,
 	goto out;
 internal:
 	dgcg_outcome_clear(o);
-	fail(o, 500, "0x299", "Unexpected Error", "", "");
+	internal_error(gw, o);
 	dgcg_log(DGCG_LOG_ERROR, CLS, "Rule Upload Failed", dgcg_db_error(gw->db),
 	    "validationRuleUploadError", "unexpected failure",
 	    "validationRuleUploadReason", "UNEXPECTED", NULL);
@@ -562,7 +576,7 @@ dgcg_rules_delete(struct dgcg_gw *gw, const char *body, size_t len,
 	goto out;
 internal:
 	dgcg_outcome_clear(o);
-	fail(o, 500, "0x299", "Unexpected Error", "", "");
+	internal_error(gw, o);
 	dgcg_log(DGCG_LOG_ERROR, CLS, "Rule Delete Failed", dgcg_db_error(gw->db), NULL);
 out:
 	free(sv);
