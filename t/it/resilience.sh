@@ -86,4 +86,25 @@ for i in 1 2 3 4; do
 	it_is "after the kill: request $i" "$st" 200
 done
 
+# Repeated deaths (a request that crashes its worker, sent again and again):
+# multiwatch keeps replacing a worker that had run for over 2 s (-t 2000),
+# however often; it gives up only on one that dies at start (-r 3).
+nw=$(echo "$before" | wc -w)
+for k in 1 2 3 4 5; do
+	sleep 2.5
+	victim=$(stack_worker_pids | sort -n | tail -n 1)
+	kill -KILL "$victim"
+	replaced=0
+	for _ in $(seq 1 50); do
+		if [ "$(stack_worker_pids | wc -l)" -eq "$nw" ] && ! stack_worker_pids | grep -qx "$victim"; then
+			replaced=1
+			break
+		fi
+		sleep 0.1
+	done
+	it_is "worker killed again ($k of 5): replaced" "$replaced" 1
+done
+st=$(it_curl DE GET /countrylist)
+it_is "after five kills" "$st" 200
+
 it_done
