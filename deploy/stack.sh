@@ -491,6 +491,10 @@ _stack_valuesets() {
 # STACK_WORKERS workers on it. spawn-fcgi runs with -n (it binds the socket and
 # execs multiwatch in the same process) so that the workers' stderr, e.g.
 # sanitizer reports, lands in log/spawn-N.log; the pid file is written here.
+# multiwatch stops the workers with its default SIGUSR1, on which they finish
+# the request in progress and exit normally (so sanitizers report leaks).
+# NOTE: no -s: Debian's multiwatch 1.0.0 maps -s names to the signal before
+# the one named (-s TERM sends SIGQUIT: no cleanup, no leak report).
 _stack_workers_up() {
 	local i sock pidf log tenths pid uid=()
 	[[ $EUID -eq 0 ]] && uid=(-u "$_stack_wuser" -g "$_stack_wgroup")
@@ -508,7 +512,7 @@ _stack_workers_up() {
 		# counts as quick within -t ms of the start (default 10 s, which let
 		# three kills of busy workers end a pool for good). 2 s still stops
 		# a worker that cannot start (bad config) from looping forever.
-		spawn-fcgi -n -s "$sock" -M 0666 "${uid[@]}" -- /usr/bin/multiwatch -f "$_stack_workers" -s TERM \
+		spawn-fcgi -n -s "$sock" -M 0666 "${uid[@]}" -- /usr/bin/multiwatch -f "$_stack_workers" \
 			-r 3 -t 2000 \
 			-- "$_stack_build/dgcg-fcgi" -c "$_stack_conf" </dev/null >>"$log" 2>&1 &
 		pid=$!
@@ -697,8 +701,8 @@ stack_restart_workers() {
 stack_down() {
 	local pid pidf pids=() kids=() ngx
 	_stack_init || return 1
-	# nginx and every worker pool at once (multiwatch passes TERM on to its
-	# workers and exits when they are gone), then MariaDB.
+	# nginx and every worker pool at once (on TERM multiwatch sends SIGUSR1
+	# to its workers and exits when they are gone), then MariaDB.
 	if ngx=$(_stack_pid "$_stack_ngx/nginx.pid" nginx); then
 		pids+=("$ngx")
 		# shellcheck disable=SC2207

@@ -1,5 +1,6 @@
 /* main.c: the dgcg-fcgi worker: accepts FastCGI requests on the socket
- * spawn-fcgi hands over as fd 0, one at a time, until SIGTERM. */
+ * spawn-fcgi hands over as fd 0, one at a time, until SIGTERM, SIGINT or
+ * SIGUSR1 (multiwatch's graceful-stop signal). */
 #include "config.h"
 
 #include <signal.h>
@@ -67,6 +68,10 @@ main(int argc, char *argv[])
 	sa.sa_handler = on_term;	/* no SA_RESTART: accept(2) returns */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* NOTE: multiwatch stops its children with SIGUSR1; its -s option
+	 * cannot choose another one (Debian's 1.0.0 sends the signal before the
+	 * one named: -s TERM sends SIGQUIT, which kills without cleanup). */
+	sigaction(SIGUSR1, &sa, NULL);
 
 	err[0] = '\0';
 	if (dgcg_gw_init(&gw, conf, 0, err, sizeof(err)) != DGCG_OK) {
