@@ -420,6 +420,12 @@ dgcg_db_begin(struct dgcg_db *db)
 	return DGCG_OK;
 }
 
+int
+dgcg_db_deadlock(const struct dgcg_db *db)
+{
+	return db->errcode == ER_LOCK_DEADLOCK;
+}
+
 enum dgcg_err
 dgcg_db_end(struct dgcg_db *db, enum dgcg_err rc)
 {

@@ -125,6 +125,14 @@ enum dgcg_err dgcg_db_strings(struct dgcg_db *db, const char *sql, char ***out, 
 
 /* START TRANSACTION. */
 enum dgcg_err dgcg_db_begin(struct dgcg_db *db);
+/* Whether the last failure was the server choosing this transaction as a
+ * deadlock victim (it rolled it back; the remedy is to run it again, at most
+ * DGCG_DB_TX_TRIES times in all). Writers of one table take its row locks
+ * and, through the triggers, the data_version row in different orders, so
+ * concurrent uploads and deletes can deadlock.
+ * NOTE: only meaningful right after a call that returned DGCG_ERR_DB. */
+int dgcg_db_deadlock(const struct dgcg_db *db);
+#define DGCG_DB_TX_TRIES	3
 /* COMMIT when rc is DGCG_OK, else ROLLBACK; returns rc, or DGCG_ERR_DB when
  * the commit failed (nothing was written then). */
 enum dgcg_err dgcg_db_end(struct dgcg_db *db, enum dgcg_err rc);

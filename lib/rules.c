@@ -319,6 +319,7 @@ store_rule(struct dgcg_db *db, const char *ident, const char *body, time_t from,
 	char f[20], t[20], desc[160];
 	const char *p[7];
 	enum dgcg_err rc;
+	int tries = 0;
 
 	db_time(from, f);
 	db_time(to, t);
@@ -329,15 +330,16 @@ store_rule(struct dgcg_db *db, const char *ident, const char *body, time_t from,
 	p[4] = version;
 	p[5] = country;
 	p[6] = type == DGCG_RULE_ACCEPTANCE ? "ACCEPTANCE" : "INVALIDATION";
-	if ((rc = dgcg_db_begin(db)) != DGCG_OK)
-		return rc;
-	rc = dgcg_db_run(db, SQL_RULE_INSERT, p, 7, NULL, NULL, NULL, NULL);
-	if (rc == DGCG_OK) {
-		snprintf(desc, sizeof(desc), "Created Validation Rule with ID %s (%s)", ident,
-		    version);
-		rc = dgcg_audit(db, id->country, uploader, id->thumbprint, "CREATED", desc);
-	}
-	return dgcg_db_end(db, rc);
+	snprintf(desc, sizeof(desc), "Created Validation Rule with ID %s (%s)", ident, version);
+	do {
+		if ((rc = dgcg_db_begin(db)) != DGCG_OK)
+			return rc;
+		rc = dgcg_db_run(db, SQL_RULE_INSERT, p, 7, NULL, NULL, NULL, NULL);
+		if (rc == DGCG_OK)
+			rc = dgcg_audit(db, id->country, uploader, id->thumbprint, "CREATED", desc);
+		rc = dgcg_db_end(db, rc);
+	} while (rc == DGCG_ERR_DB && dgcg_db_deadlock(db) && ++tries < DGCG_DB_TX_TRIES);
+	return rc;
 }
 
 void
@@ -510,7 +512,7 @@ dgcg_rules_delete(struct dgcg_gw *gw, const char *body, size_t len,
 	char thumb[DGCG_THUMB_HEX_LEN + 1], cc[16], *rid = NULL, *sv = NULL, desc[256], num[32];
 	size_t clen, derlen;
 	unsigned long long n = 0;
-	int trusted;
+	int trusted, tries = 0;
 
 	memset(o, 0, sizeof(*o));
 	dgcg_log(DGCG_LOG_INFO, CLS, "Rule Delete Request", NULL, NULL);
@@ -551,16 +553,17 @@ dgcg_rules_delete(struct dgcg_gw *gw, const char *body, size_t len,
 	}
 	p[0] = rid;
 	p[1] = rid;
-	if ((rc = dgcg_db_begin(gw->db)) != DGCG_OK)
-		goto internal;
-	rc = dgcg_db_run(gw->db, SQL_RULE_DELETE, p, 2, NULL, NULL, &n, NULL);
-	if (rc == DGCG_OK && n == 0)
-		rc = DGCG_ERR_NOTFOUND;
-	if (rc == DGCG_OK) {
-		snprintf(desc, sizeof(desc), "Deleted Validation Rule with ID %s", rid);
-		rc = dgcg_audit(gw->db, id->country, thumb, id->thumbprint, "DELETED", desc);
-	}
-	rc = dgcg_db_end(gw->db, rc);
+	snprintf(desc, sizeof(desc), "Deleted Validation Rule with ID %s", rid);
+	do {
+		if ((rc = dgcg_db_begin(gw->db)) != DGCG_OK)
+			goto internal;
+		rc = dgcg_db_run(gw->db, SQL_RULE_DELETE, p, 2, NULL, NULL, &n, NULL);
+		if (rc == DGCG_OK && n == 0)
+			rc = DGCG_ERR_NOTFOUND;
+		if (rc == DGCG_OK)
+			rc = dgcg_audit(gw->db, id->country, thumb, id->thumbprint, "DELETED", desc);
+		rc = dgcg_db_end(gw->db, rc);
+	} while (rc == DGCG_ERR_DB && dgcg_db_deadlock(gw->db) && ++tries < DGCG_DB_TX_TRIES);
 	if (rc == DGCG_ERR_NOTFOUND) {
 		sv = xasprintf("Validation-Rule Id: %s", rid);
 		fail(o, 404, "0x270", "Validation Rule does not exist", sv,

@@ -257,7 +257,7 @@ dgcg_signer_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 	size_t detlen = 0;
 	long long kids = 0, newid = 0;
 	enum dgcg_err rc;
-	int r;
+	int r, tries = 0;
 
 	memset(o, 0, sizeof(*o));
 	memset(&c, 0, sizeof(c));
@@ -309,7 +309,9 @@ dgcg_signer_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 	    "uploadCertThumbprint", c.up_thumb, "cscaCertThumbprint", csca, NULL);
 	/* One transaction: the tombstone of an earlier upload goes, the row
 	 * and its audit event come. */
-	if ((rc = dgcg_db_begin(gw->db)) == DGCG_OK) {
+	do {
+		if ((rc = dgcg_db_begin(gw->db)) != DGCG_OK)
+			break;
 		if (old.n > 0)
 			rc = dgcg_db_si_remove(gw->db, old.v[0].id);
 		if (rc == DGCG_OK)
@@ -318,7 +320,7 @@ dgcg_signer_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 			rc = dgcg_audit(gw->db, id->country, c.up_thumb, id->thumbprint, "SUCCESS",
 			    UPLOAD_OK);
 		rc = dgcg_db_end(gw->db, rc);
-	}
+	} while (rc == DGCG_ERR_DB && dgcg_db_deadlock(gw->db) && ++tries < DGCG_DB_TX_TRIES);
 	if (rc == DGCG_ERR_CONFLICT) {
 		/* A concurrent upload of the same DSC won. */
 		fail(o, 409, "0x002", "You cant upload an existing certificate.",
@@ -352,7 +354,7 @@ dgcg_signer_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 	struct upload_ctx c;
 	struct dgcg_si_list old = { NULL, 0 };
 	enum dgcg_err rc;
-	int r;
+	int r, tries = 0;
 
 	memset(o, 0, sizeof(*o));
 	memset(&c, 0, sizeof(c));
@@ -386,13 +388,15 @@ dgcg_signer_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 	}
 	dgcg_log(DGCG_LOG_INFO, "signer", "Revoking SignerInformation Entity", NULL,
 	    "uploadCertThumbprint", c.up_thumb, NULL);
-	if ((rc = dgcg_db_begin(gw->db)) == DGCG_OK) {
+	do {
+		if ((rc = dgcg_db_begin(gw->db)) != DGCG_OK)
+			break;
 		rc = dgcg_db_si_mark_deleted(gw->db, old.v[0].id);
 		if (rc == DGCG_OK)
 			rc = dgcg_audit(gw->db, id->country, c.up_thumb, id->thumbprint, "SUCCESS",
 			    DELETE_OK);
 		rc = dgcg_db_end(gw->db, rc);
-	}
+	} while (rc == DGCG_ERR_DB && dgcg_db_deadlock(gw->db) && ++tries < DGCG_DB_TX_TRIES);
 	if (rc == DGCG_ERR_NOTFOUND) {
 		fail(o, 500, "0x006", "Delete of Signer Certificate failed",
 		    "The row disappeared while it was being deleted.");
