@@ -413,8 +413,12 @@ dgcg_tl_cache_free(void)
 	nverdicts = 0;
 }
 
-#define CACHE_KEEP	600	/* seconds a file may go untouched */
-#define CACHE_TOUCH	60	/* seconds between touches of a served file */
+/* A file in use is touched every CACHE_TOUCH seconds, so any CACHE_KEEP above
+ * that is safe: nginx opens a file milliseconds after the worker's answer and
+ * keeps reading it when unlinked. The directory holds what was rendered in
+ * the last CACHE_KEEP seconds (every change of the data renders new files). */
+#define CACHE_KEEP	60	/* seconds a file may go untouched */
+#define CACHE_TOUCH	20	/* seconds between touches of a served file */
 
 /* Writes data to dir/name through a temporary file and rename(2). */
 static int
