@@ -14,13 +14,16 @@ H=3600
 
 # rule OUT [KEY=JSON | KEY=@SECONDS | KEY=-]...: the reference's dummy rule
 # (GR-DE-0001, Acceptance, General, ValidFrom now+3d, ValidTo now+7d, Region
-# BW) with overrides; @N is the UTC time now+N seconds, - removes the key.
+# BW) with overrides; @N is the UTC time now+N seconds (now: $RULE_NOW, epoch
+# seconds, when set), - removes the key.
 rule() {
 	local out=$1
 	shift
 	python3 - "$out" "$@" <<'PY'
-import datetime, json, sys
+import datetime, json, os, sys
 now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+if os.environ.get("RULE_NOW"):
+    now = datetime.datetime.fromtimestamp(int(os.environ["RULE_NOW"]), datetime.timezone.utc)
 def at(s):
     return (now + datetime.timedelta(seconds=int(s))).strftime("%Y-%m-%dT%H:%M:%SZ")
 d = {"Identifier": "GR-DE-0001", "Type": "Acceptance", "Country": "DE", "Version": "1.0.0",
@@ -273,12 +276,14 @@ st=$(mk t7 Identifier='"IR-DE-0001"' Type='"Invalidation"' ValidFrom=@30 Certifi
 it_is "IR-DE-0001 Invalidation now+30s" "$st" 201
 st=$(mk t8 ValidFrom=@0)
 problem "then an Acceptance rule valid from now (48 h rule)" 400 0x240
-st=$(mk t9 ValidFrom=@$((3 * D)) ValidTo=@$((7 * D)))
+# one "now" for the three, so that a slow machine cannot shift them apart
+base=$(date +%s)
+st=$(RULE_NOW=$base mk t9 ValidFrom=@$((3 * D)) ValidTo=@$((7 * D)))
 it_is "version 1.0.0 at +3d" "$st" 201
-st=$(mk t10 Version='"1.0.1"' ValidFrom=@$((3 * D - 1)) ValidTo=@$((7 * D)))
+st=$(RULE_NOW=$base mk t10 Version='"1.0.1"' ValidFrom=@$((3 * D - 1)) ValidTo=@$((7 * D)))
 problem "new version 1 s before the previous ValidFrom" 400 0x240
 it_like "previous version details" "$(it_json details)" "of previous version of the rule"
-st=$(mk t11 Version='"1.0.1"' ValidFrom=@$((3 * D)) ValidTo=@$((7 * D)))
+st=$(RULE_NOW=$base mk t11 Version='"1.0.1"' ValidFrom=@$((3 * D)) ValidTo=@$((7 * D)))
 it_is "new version at the same ValidFrom" "$st" 201
 it_is "rows after the time checks" "$(rows)" 3
 it_log_has 'Rule Upload Failed.*validationRuleUploadReason="INVALID_TIMESTAMP"'
