@@ -370,9 +370,18 @@ dgcg_cms_digest_name(const struct dgcg_cms *c)
 	return sn;
 }
 
+/*
+ * The DER of ci, or NULL.
+ * NOTE: OpenSSL can re-encode a structure it accepted in a form it cannot
+ * read back (fuzz_cms found a SignerInfo whose odd digestAlgorithm came out
+ * as an empty element). A CMS we store or hand out must parse again, so the
+ * encoding is read back once here (microseconds, next to a verification).
+ */
 static unsigned char *
 cms_to_der(CMS_ContentInfo *ci, size_t *len)
 {
+	CMS_ContentInfo *back;
+	const unsigned char *q;
 	unsigned char *buf, *p;
 	int n;
 
@@ -385,6 +394,14 @@ cms_to_der(CMS_ContentInfo *ci, size_t *len)
 		free(buf);
 		return NULL;
 	}
+	q = buf;
+	if ((back = d2i_CMS_ContentInfo(NULL, &q, (long)n)) == NULL || q != buf + n) {
+		CMS_ContentInfo_free(back);
+		ERR_clear_error();
+		free(buf);
+		return NULL;
+	}
+	CMS_ContentInfo_free(back);
 	*len = (size_t)n;
 	return buf;
 }
