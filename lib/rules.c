@@ -410,6 +410,16 @@ dgcg_rules_upload(struct dgcg_gw *gw, const char *body, size_t len,
 	    vf == NULL || vt == NULL || msg == NULL)
 		goto internal;
 	type = strcmp(msg, "Acceptance") == 0 ? DGCG_RULE_ACCEPTANCE : DGCG_RULE_INVALIDATION;
+	/* Check 4 ends with the reference's mapping of the JSON into its DTO
+	 * (ZonedDateTime), which refuses date-times RFC 3339 and the schema
+	 * allow but java.time does not: an offset beyond +-18:00. */
+	if (dgcg_time_parse_iso(vf, &from, NULL) != DGCG_OK ||
+	    dgcg_time_parse_iso(vt, &to, NULL) != DGCG_OK) {
+		fail(o, 400, "0x200", "Invalid JSON", "", "JSON could not be parsed: ValidFrom "
+		    "and ValidTo need a UTC offset within -18:00 and +18:00");
+		log_upload_failed(o, "INVALID_JSON");
+		goto out;
+	}
 
 	if ((msg = check_prefix(ident, certtype, type)) != NULL) {
 		fail(o, 400, "0x250", "Invalid RuleID", "", msg);
@@ -452,9 +462,6 @@ dgcg_rules_upload(struct dgcg_gw *gw, const char *body, size_t len,
 		}
 	}
 
-	if (dgcg_time_parse_iso(vf, &from, NULL) != DGCG_OK ||
-	    dgcg_time_parse_iso(vt, &to, NULL) != DGCG_OK)
-		goto internal;	/* the schema's format check passed: cannot happen */
 	if (dgcg_rules_check_times(type, from, to, now, prev.found ? &prev.valid_from : NULL,
 	    details, sizeof(details)) != DGCG_OK) {
 		fail(o, 400, "0x240", "Invalid Timestamp(s)", "", details);

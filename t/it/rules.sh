@@ -258,6 +258,13 @@ it_is "10.0.0 after 1.10.0" "$st" 201
 
 # --- timestamps (0x240) -------------------------------------------------------
 reset
+# RFC 3339 (and the schema) allow offsets to +-23:59; java.time, which maps
+# the reference's JSON, to +-18:00 (found by fuzz_rule: it was a 500)
+st=$(mk t0 ValidFrom='"2030-01-01T00:00:00+21:00"' ValidTo='"2030-06-01T00:00:00Z"')
+problem "ValidFrom with offset +21:00" 400 0x200
+it_like "offset details" "$(it_json details)" "offset within -18:00 and \\+18:00"
+st=$(mk t0b ValidTo='"2031-01-01T00:00:00-18:30"')
+problem "ValidTo with offset -18:30" 400 0x200
 st=$(mk t1 ValidFrom=@$((5 * D)) ValidTo=@$((4 * D)))
 problem "ValidTo before ValidFrom (TXR-3005)" 400 0x240
 st=$(mk t2 ValidFrom=@$((28 * D)) ValidTo=@$((35 * D)))
