@@ -728,13 +728,15 @@ stack_down() {
 	return 0
 }
 
-# stack_db_stop / stack_db_start: stop MariaDB by pid, start it again (for
-# fault tests; the workers are left running and must reconnect by themselves).
+# stack_db_stop [SIGNAL] / stack_db_start: stop MariaDB by pid (SIGTERM, a
+# clean shutdown; KILL: a crash, InnoDB recovers at the next start), start it
+# again (for fault tests; the workers are left running and must reconnect by
+# themselves).
 stack_db_stop() {
-	local pid
+	local pid sig=${1:-TERM}
 	_stack_init || return 1
 	if pid=$(_stack_pid "$_stack_dbpid" mariadbd); then
-		_stack_stop 600 TERM "$pid"
+		_stack_stop 600 "$sig" "$pid"
 	fi
 	rm -f "$_stack_dbpid"
 }

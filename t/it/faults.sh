@@ -352,7 +352,10 @@ middsc_pid=${BG[-1]}
 post_bg midrule DE /rules application/cms-text "$W/mid.rule"
 midrule_pid=${BG[-1]}
 it_ok "both uploads wait for their audit event" app_waiting 2
-stack_db_stop
+# A crash (SIGKILL): every connection drops at once. A clean shutdown kills
+# the sessions one by one, and when the lock holder goes first the waiting
+# uploads may still finish and commit (201, complete) before their turn.
+stack_db_stop KILL
 wait "$middsc_pid" "$midrule_pid"
 lock_release
 load_stop
