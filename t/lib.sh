@@ -24,6 +24,7 @@
 #   it_log_has REGEX               assert the worker log matches (waits up to 3 s); also
 #                                  returns the result, so it_not NAME it_log_has RE works
 #   it_sql SQL                     run SQL as MariaDB root on the dgcg database (tab-separated)
+#   it_rule OUT [KEY=VALUE...]     write a valid validation rule (JSON) with overrides
 #   it_done                        stop the stack, assert no sanitizer report in the worker and
 #                                  admin logs and no secret (password, data key, private key:
 #                                  stack_scan_secrets) in any log of the stack, print
@@ -233,6 +234,40 @@ it_log_has() {
 
 it_sql() {
 	STACK_DIR=$IT_DIR stack_sql "$1"
+}
+
+# it_rule OUT [KEY=JSON | KEY=@SECONDS | KEY=-]...: writes to OUT the
+# reference's dummy validation rule (GR-DE-0001, Acceptance, General,
+# ValidFrom now+3d, ValidTo now+7d, Region BW) with overrides: KEY=JSON sets
+# a field, KEY=@N the UTC time now+N seconds (now: $RULE_NOW, epoch seconds,
+# when set), KEY=- removes it.
+it_rule() {
+	local out=$1
+	shift
+	python3 - "$out" "$@" <<'PY'
+import datetime, json, os, sys
+now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+if os.environ.get("RULE_NOW"):
+    now = datetime.datetime.fromtimestamp(int(os.environ["RULE_NOW"]), datetime.timezone.utc)
+def at(s):
+    return (now + datetime.timedelta(seconds=int(s))).strftime("%Y-%m-%dT%H:%M:%SZ")
+d = {"Identifier": "GR-DE-0001", "Type": "Acceptance", "Country": "DE", "Version": "1.0.0",
+     "SchemaVersion": "1.0.0", "Engine": "CERTLOGIC", "EngineVersion": "1.0.0",
+     "CertificateType": "General",
+     "Description": [{"lang": "en", "desc": "Description of the dummy rule for tests"}],
+     "ValidFrom": at(3 * 86400), "ValidTo": at(7 * 86400), "AffectedFields": ["aField"],
+     "Logic": {"and": [{">": [{"var": "hcert.v.0.dn"}, 0]}]}, "Region": "BW"}
+for a in sys.argv[2:]:
+    k, v = a.split("=", 1)
+    if v == "-":
+        d.pop(k, None)
+    elif v.startswith("@"):
+        d[k] = at(v[1:])
+    else:
+        d[k] = json.loads(v)
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write(json.dumps(d, ensure_ascii=False))
+PY
 }
 
 # it_done: stops the stack first, so that workers built with sanitizers write

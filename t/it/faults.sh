@@ -193,6 +193,19 @@ app_waiting() {
 	done
 	return 1
 }
+# nothing_left WHAT CC RULE DSC: after a rule and a DSC upload of CC were cut
+# off, no row and no audit event is left of them (against the snap_* counts),
+# and sending them again stores each with one audit event.
+nothing_left() {
+	it_is "$1 uploads: no DSC row" "$(count signer_information)" "$snap_si"
+	it_is "$1 uploads: no rule row" "$(count validation_rule)" "$snap_vr"
+	it_is "$1 uploads: no audit event" "$(count audit_event)" "$snap_a"
+	st=$(it_curl "$2" POST /rules -H 'Content-Type: application/cms-text' --data-binary @"$3")
+	it_is "$1 rule upload sent again: 201 (nothing was left of it)" "$st" 201
+	st=$(it_curl "$2" POST /signerCertificate -H 'Content-Type: application/cms' --data-binary @"$4")
+	it_is "$1 DSC upload sent again: 201" "$st" 201
+	it_is "$1, sent again: one audit event each" "$(count audit_event)" "$((snap_a + 2))"
+}
 # post_bg NAME CC PATH TYPE FILE: an upload in the background (its pid is
 # ${BG[-1]}); status and problem code land in $W/NAME.res
 post_bg() {
@@ -362,14 +375,7 @@ load_stop
 it_is "MariaDB stopped between the statements of a DSC upload: 503 0x503" "$(cat "$W/middsc.res")" "503 0x503"
 it_is "MariaDB stopped between the statements of a rule upload: 503 0x503" "$(cat "$W/midrule.res")" "503 0x503"
 stack_db_start
-it_is "cut-off uploads: no DSC row" "$(count signer_information)" "$snap_si"
-it_is "cut-off uploads: no rule row" "$(count validation_rule)" "$snap_vr"
-it_is "cut-off uploads: no audit event" "$(count audit_event)" "$snap_a"
-st=$(it_curl DE POST /rules -H 'Content-Type: application/cms-text' --data-binary @"$W/mid.rule")
-it_is "cut-off rule upload sent again: 201 (nothing was left of it)" "$st" 201
-st=$(it_curl DE POST /signerCertificate -H 'Content-Type: application/cms' --data-binary @"$W/mid.dsc")
-it_is "cut-off DSC upload sent again: 201" "$st" 201
-it_is "sent again: one audit event each" "$(count audit_event)" "$((snap_a + 2))"
+nothing_left cut-off DE "$W/mid.rule" "$W/mid.dsc"
 
 printf '# phase 1 done after %ds\n' "$SECONDS"
 
@@ -524,14 +530,7 @@ it_is "nginx did not retry the POSTs (one upstream, 502)" \
 for v in $kv; do
 	it_ok "worker $v replaced" replaced "$v"
 done
-it_is "killed uploads: no DSC row" "$(count signer_information)" "$snap_si"
-it_is "killed uploads: no rule row" "$(count validation_rule)" "$snap_vr"
-it_is "killed uploads: no audit event" "$(count audit_event)" "$snap_a"
-st=$(it_curl FR POST /rules -H 'Content-Type: application/cms-text' --data-binary @"$W/kill.rule")
-it_is "killed rule upload sent again: 201" "$st" 201
-st=$(it_curl FR POST /signerCertificate -H 'Content-Type: application/cms' --data-binary @"$W/kill.dsc")
-it_is "killed DSC upload sent again: 201" "$st" 201
-it_is "sent again: one audit event each" "$(count audit_event)" "$((snap_a + 2))"
+nothing_left killed FR "$W/kill.rule" "$W/kill.dsc"
 
 printf '# phase 2 done after %ds\n' "$SECONDS"
 

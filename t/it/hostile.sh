@@ -49,34 +49,6 @@ mkdsc() {
 		-out "$W/$1.pem" 2>/dev/null
 	openssl x509 -in "$W/$1.pem" -outform DER -out "$W/$1.der"
 }
-# rule OUT [KEY=JSON | KEY=@SECONDS | KEY=-]...: a valid DE rule (GR-DE-0001,
-# ValidFrom now+3d, ValidTo now+7d) with overrides, as in t/it/rules.sh
-rule() {
-	local out=$1
-	shift
-	python3 - "$out" "$@" <<'PY'
-import datetime, json, sys
-now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-def at(s):
-    return (now + datetime.timedelta(seconds=int(s))).strftime("%Y-%m-%dT%H:%M:%SZ")
-d = {"Identifier": "GR-DE-0001", "Type": "Acceptance", "Country": "DE", "Version": "1.0.0",
-     "SchemaVersion": "1.0.0", "Engine": "CERTLOGIC", "EngineVersion": "1.0.0",
-     "CertificateType": "General",
-     "Description": [{"lang": "en", "desc": "Description of the dummy rule for tests"}],
-     "ValidFrom": at(3 * 86400), "ValidTo": at(7 * 86400), "AffectedFields": ["aField"],
-     "Logic": {"and": [{">": [{"var": "hcert.v.0.dn"}, 0]}]}, "Region": "BW"}
-for a in sys.argv[2:]:
-    k, v = a.split("=", 1)
-    if v == "-":
-        d.pop(k, None)
-    elif v.startswith("@"):
-        d[k] = at(v[1:])
-    else:
-        d[k] = json.loads(v)
-with open(sys.argv[1], "w", encoding="utf-8") as f:
-    f.write(json.dumps(d, ensure_ascii=False))
-PY
-}
 future=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
 # batch OUT COUNTRY [KID]: a valid batch JSON with one entry
 batch() {
@@ -147,7 +119,7 @@ it_ok "grant FR all roles" admin roles grant --cert "$PKI/FR/auth.pem" ALL
 openssl x509 -in "$PKI/DE/dsc.pem" -outform DER -out "$W/de-dsc.der"
 cms "$W/de-dsc.der" "$B/dsc.b64" "$PKI/DE/upload"
 hb "setup: DE uploads its DSC" 201 "(empty)" DE POST /signerCertificate application/cms "$B/dsc.b64"
-rule "$W/r1.json"
+it_rule "$W/r1.json"
 cms "$W/r1.json" "$B/r1.b64" "$PKI/DE/upload"
 hb "setup: DE uploads rule GR-DE-0001" 201 "(empty)" DE POST /rules application/cms-text "$B/r1.b64"
 for cc in DE FR; do
@@ -663,7 +635,7 @@ for kv in 'Identifier="GR-DE-0001'"'"' OR '"'"'1'"'"'='"'"'1"' 'Identifier="GR-D
 	'Description="\u0027"' 'Extra="UNION SELECT password FROM mysql.user"' \
 	"Identifier=\"$(printf 'G%.0s' $(seq 40000))\""; do
 	n=$((n + 1))
-	rule "$W/rj$n.json" "$kv"
+	it_rule "$W/rj$n.json" "$kv"
 	rb "${kv:0:60}" 400 0x200 "$W/rj$n.json"
 done
 python3 -c 'import sys; sys.stdout.write("{\"Logic\":" + "[" * 10000 + "]" * 10000 + "}")' >"$W/deep.json"
@@ -672,7 +644,7 @@ python3 -c 'import sys; sys.stdout.write("{\"a\":" * 5000 + "1" + "}" * 5000)' >
 rb "5000 nested objects" 400 0x200 "$W/deepo.json"
 printf '{' >"$W/open.json"
 rb "an unclosed object" 400 0x200 "$W/open.json"
-rule "$W/dup.json"
+it_rule "$W/dup.json"
 sed 's/^{/{"Country":"FR",/' "$W/dup.json" >"$W/dup2.json"
 rb "duplicate member names" 400 0x200 "$W/dup2.json"
 { cat "$W/dup.json"; printf ' {"x":1}'; } >"$W/trail.json"
@@ -689,17 +661,17 @@ printf '%s' "$(sed 's/"aField"/"a\xc3\x28"/' "$W/dup.json")" >"$W/badutf8.json"
 rb "invalid UTF-8 inside a string" 400 0x402 "$W/badutf8.json"
 rb "signed by FR's upload cert" 400 0x230 "$W/dup.json" "$PKI/FR/upload"
 rb "signed by the DE CSCA" 400 0x230 "$W/dup.json" "$PKI/DE/csca"
-rule "$W/rfr.json" Country='"FR"'
+it_rule "$W/rfr.json" Country='"FR"'
 rb "Country FR from DE" 403 0x210 "$W/rfr.json"
-rule "$W/ridfr.json" Identifier='"GR-FR-0001"'
+it_rule "$W/ridfr.json" Identifier='"GR-FR-0001"'
 rb "Identifier GR-FR- from DE" 403 0x210 "$W/ridfr.json"
-rule "$W/rvr.json" Identifier='"VR-DE-0001"'
+it_rule "$W/rvr.json" Identifier='"VR-DE-0001"'
 rb "VR prefix with CertificateType General" 400 0x250 "$W/rvr.json"
-rule "$W/rold.json" Version='"0.9.9"'
+it_rule "$W/rold.json" Version='"0.9.9"'
 rb "version below the stored one" 400 0x220 "$W/rold.json"
-rule "$W/rlong.json" Version='"1.0.1000000000000000000000000000000"'
+it_rule "$W/rlong.json" Version='"1.0.1000000000000000000000000000000"'
 rb "version of 35 characters" 400 0x220 "$W/rlong.json"
-rule "$W/rpast.json" Identifier='"GR-DE-0002"' ValidFrom=@-3600
+it_rule "$W/rpast.json" Identifier='"GR-DE-0002"' ValidFrom=@-3600
 rb "ValidFrom in the past" 400 0x240 "$W/rpast.json"
 rb "FR uploads DE's rule with DE's cert" 400 0x230 "$W/dup.json" "$PKI/DE/upload" FR
 
@@ -930,7 +902,7 @@ it_is "empty lines only: dropped without an answer" "$(cat "$W/crlf.out")" 000
 # --- the valid requests; then pids and the database ----------------------------------------------------
 section "the valid requests; then pids and the database"
 hb "valid: DE uploads a DSC with SQL in its subject" 201 "(empty)" DE POST /signerCertificate application/cms "$B/sqlsubj.b64"
-rule "$W/valid.json" Identifier='"GR-DE-0002"' \
+it_rule "$W/valid.json" Identifier='"GR-DE-0002"' \
 	Engine="\"CERTLOGIC'; DROP TABLE validation_rule; --\"" \
 	AffectedFields='["a'"'"' OR '"'"'1'"'"'='"'"'1", "\"; --", "/* */", "\\\\", "%00", "UNION SELECT"]' \
 	Description='[{"lang":"en","desc":"Robert'"'"'); DROP TABLE validation_rule;-- \u00e4\u4e2d"}]'

@@ -12,38 +12,6 @@ mkdir -p "$W"
 D=86400
 H=3600
 
-# rule OUT [KEY=JSON | KEY=@SECONDS | KEY=-]...: the reference's dummy rule
-# (GR-DE-0001, Acceptance, General, ValidFrom now+3d, ValidTo now+7d, Region
-# BW) with overrides; @N is the UTC time now+N seconds (now: $RULE_NOW, epoch
-# seconds, when set), - removes the key.
-rule() {
-	local out=$1
-	shift
-	python3 - "$out" "$@" <<'PY'
-import datetime, json, os, sys
-now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-if os.environ.get("RULE_NOW"):
-    now = datetime.datetime.fromtimestamp(int(os.environ["RULE_NOW"]), datetime.timezone.utc)
-def at(s):
-    return (now + datetime.timedelta(seconds=int(s))).strftime("%Y-%m-%dT%H:%M:%SZ")
-d = {"Identifier": "GR-DE-0001", "Type": "Acceptance", "Country": "DE", "Version": "1.0.0",
-     "SchemaVersion": "1.0.0", "Engine": "CERTLOGIC", "EngineVersion": "1.0.0",
-     "CertificateType": "General",
-     "Description": [{"lang": "en", "desc": "Description of the dummy rule for tests"}],
-     "ValidFrom": at(3 * 86400), "ValidTo": at(7 * 86400), "AffectedFields": ["aField"],
-     "Logic": {"and": [{">": [{"var": "hcert.v.0.dn"}, 0]}]}, "Region": "BW"}
-for a in sys.argv[2:]:
-    k, v = a.split("=", 1)
-    if v == "-":
-        d.pop(k, None)
-    elif v.startswith("@"):
-        d[k] = at(v[1:])
-    else:
-        d[k] = json.loads(v)
-with open(sys.argv[1], "w", encoding="utf-8") as f:
-    f.write(json.dumps(d, ensure_ascii=False))
-PY
-}
 # sign IN OUT [SIGNER_PREFIX]: base64 (one line) of an attached CMS over IN.
 sign() {
 	local signer=${3:-$PKI/DE/upload}
@@ -60,7 +28,7 @@ up() {
 mk() {
 	local f=$W/$1.json
 	shift
-	rule "$f" "$@"
+	it_rule "$f" "$@"
 	up "$f"
 }
 # del PAYLOAD [SIGNER] [METHOD PATH] [WHO]: signs the bare id and deletes.
@@ -83,7 +51,7 @@ reset() { it_sql "DELETE FROM validation_rule"; }
 
 # --- valid uploads (application/cms and application/cms-text; TXR-2860/3209) --
 a0=$(audits)
-rule "$W/v1.json"
+it_rule "$W/v1.json"
 st=$(up "$W/v1.json" "" application/cms)
 it_is "valid upload, application/cms" "$st" 201
 it_is "no body on 201" "$(wc -c < "$IT_BODY")" 0
@@ -114,7 +82,7 @@ it_is "stored as the UTC instant" "$(it_sql "SELECT DATE_FORMAT(valid_from, '%Y-
 reset
 
 # --- CMS problems -------------------------------------------------------------
-rule "$W/c.json"
+it_rule "$W/c.json"
 printf 'not base64!' > "$W/bad.b64"
 st=$(it_curl DE POST /rules -H 'Content-Type: application/cms-text' --data-binary @"$W/bad.b64")
 problem "not base64" 400 0x402
@@ -176,7 +144,7 @@ i=0
 while IFS='|' read -r name args; do
 	i=$((i + 1))
 	# shellcheck disable=SC2086
-	eval "rule \"\$W/s$i.json\" $args"
+	eval "it_rule \"\$W/s$i.json\" $args"
 	st=$(up "$W/s$i.json")
 	problem "schema: $name" 400 0x200
 	it_like "schema: $name details" "$(it_json details)" "^JSON does not align to Validation Rule Schema: "
@@ -208,7 +176,7 @@ it_log_has 'Rule Upload Failed.*validationRuleUploadReason="INVALID_JSON"'
 # --- rule id prefix (0x250), checks 5 and 6 (TXR-3090) ------------------------
 while IFS='|' read -r name args; do
 	# shellcheck disable=SC2086
-	eval "rule \"\$W/p.json\" $args"
+	eval "it_rule \"\$W/p.json\" $args"
 	st=$(up "$W/p.json")
 	problem "prefix: $name" 400 0x250
 	it_is "prefix: $name problem" "$(it_json problem)" "Invalid RuleID"
@@ -220,7 +188,7 @@ VR / Test|Identifier='"VR-DE-0001"' CertificateType='"Test"'
 RR / Vaccination|Identifier='"RR-DE-0001"' CertificateType='"Vaccination"'
 GR / Vaccination|CertificateType='"Vaccination"'
 CASES
-rule "$W/p.json" Identifier='"TR-DE-0001"' CertificateType='"Vaccination"'
+it_rule "$W/p.json" Identifier='"TR-DE-0001"' CertificateType='"Vaccination"'
 up "$W/p.json" >/dev/null
 it_is "prefix details" "$(it_json details)" "ID must start with TR for Test Rules"
 st=$(mk ir Identifier='"IR-DE-0001"' Type='"Invalidation"' ValidFrom=@30 CertificateType='"Test"')
