@@ -25,6 +25,8 @@
 #                                  returns the result, so it_not NAME it_log_has RE works
 #   it_sql SQL                     run SQL as MariaDB root on the dgcg database (tab-separated)
 #   it_rule OUT [KEY=VALUE...]     write a valid validation rule (JSON) with overrides
+#   it_admin ARGS...               run dgcg-admin on the stack (stderr kept in log/admin.log)
+#   it_thumb_pem FILE              SHA-256 (hex) of a PEM certificate's DER
 #   it_done                        stop the stack, assert no sanitizer report in the worker and
 #                                  admin logs and no secret (password, data key, private key:
 #                                  stack_scan_secrets) in any log of the stack, print
@@ -235,6 +237,20 @@ it_log_has() {
 it_sql() {
 	STACK_DIR=$IT_DIR stack_sql "$1"
 }
+
+# it_admin ARGS...: dgcg-admin -c $DGCG_CONFIG ARGS; its stderr goes to the
+# test's stderr and to log/admin.log (for it_done's sanitizer check).
+it_admin() {
+	local rc
+	"$DGCG_ADMIN" -c "$DGCG_CONFIG" "$@" 2>"$IT_DIR/it/admin.err"
+	rc=$?
+	cat "$IT_DIR/it/admin.err" >>"$IT_DIR/log/admin.log"
+	cat "$IT_DIR/it/admin.err" >&2
+	return $rc
+}
+
+# it_thumb_pem FILE: the lower-case hex SHA-256 of a PEM certificate's DER.
+it_thumb_pem() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
 
 # it_rule OUT [KEY=JSON | KEY=@SECONDS | KEY=-]...: writes to OUT the
 # reference's dummy validation rule (GR-DE-0001, Acceptance, General,

@@ -24,14 +24,6 @@ requests=0
 fivexx=0
 audited=0	# audit_event rows the refused requests write by design
 
-admin() {
-	local rc
-	"$DGCG_ADMIN" -c "$DGCG_CONFIG" "$@" 2>"$W/admin.err"
-	rc=$?
-	cat "$W/admin.err" >>"$IT_DIR/log/admin.log"
-	return $rc
-}
-thumb_pem() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
 # cms IN OUT SIGNER_PREFIX [openssl cms options]: base64 (one line) of an attached CMS over IN
 cms() {
 	local in=$1 out=$2 signer=$3
@@ -114,8 +106,8 @@ dbdump() {
 }
 
 # --- setup: the rows hostile requests aim at, extra clients ------------------------------
-it_ok "grant DE all roles" admin roles grant --cert "$PKI/DE/auth.pem" ALL
-it_ok "grant FR all roles" admin roles grant --cert "$PKI/FR/auth.pem" ALL
+it_ok "grant DE all roles" it_admin roles grant --cert "$PKI/DE/auth.pem" ALL
+it_ok "grant FR all roles" it_admin roles grant --cert "$PKI/FR/auth.pem" ALL
 openssl x509 -in "$PKI/DE/dsc.pem" -outform DER -out "$W/de-dsc.der"
 cms "$W/de-dsc.der" "$B/dsc.b64" "$PKI/DE/upload"
 hb "setup: DE uploads its DSC" 201 "(empty)" DE POST /signerCertificate application/cms "$B/dsc.b64"
@@ -153,11 +145,11 @@ _pki_ca_issue "$X/noc" "/O=dgcg demo/CN=no country" &&
 	_pki_ca_issue "$X/longdn" "/C=DE/O=dgcg demo$(for i in $(seq 80); do printf '/OU=%s' "$(printf 'u%.0s' $(seq 60))$i"; done)/CN=long" &&
 	pki_client stranger DE good >/dev/null 2>&1
 it_ok "hostile client certificates made" test -s "$X/longdn.pem" -a -s "$X/stranger.pem"
-sig=$(admin ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" "$X/comma.pem")
-it_ok "onboard the ',C=FR' certificate as DE" admin onboard --country DE --type AUTHENTICATION \
+sig=$(it_admin ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" "$X/comma.pem")
+it_ok "onboard the ',C=FR' certificate as DE" it_admin onboard --country DE --type AUTHENTICATION \
 	--cert "$X/comma.pem" --signature "$sig"
-DE_T=$(thumb_pem "$PKI/DE/auth.pem")
-FR_T=$(thumb_pem "$PKI/FR/auth.pem")
+DE_T=$(it_thumb_pem "$PKI/DE/auth.pem")
+FR_T=$(it_thumb_pem "$PKI/FR/auth.pem")
 
 # --- bodies ------------------------------------------------------------------------------
 section "bodies"
@@ -920,7 +912,7 @@ dbdump "$W/after.sql"
 it_is "audit rows: the refused DSC requests' and the 3 valid uploads'" "$(audits)" \
 	$((a_before + audited + 3))
 it_ok "the database differs only by the valid requests' rows and the audit rows" \
-	python3 - "$W/before.sql" "$W/after.sql" "$audited" "$(thumb_pem "$W/sqlsubj.pem")" <<'PY'
+	python3 - "$W/before.sql" "$W/after.sql" "$audited" "$(it_thumb_pem "$W/sqlsubj.pem")" <<'PY'
 import collections, re, sys
 before = open(sys.argv[1], encoding="utf-8", errors="replace").read().splitlines()
 after = open(sys.argv[2], encoding="utf-8", errors="replace").read().splitlines()

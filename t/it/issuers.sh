@@ -10,58 +10,50 @@ it_start
 W=$IT_DIR/w
 mkdir -p "$W"
 
-admin() {
-	local rc
-	"$DGCG_ADMIN" -c "$DGCG_CONFIG" "$@" 2>"$W/admin.err"
-	rc=$?
-	cat "$W/admin.err" >>"$IT_DIR/log/admin.log"
-	cat "$W/admin.err" >&2
-	return $rc
-}
 jlen() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$IT_BODY"; }
 names() { python3 -c 'import json,sys; print(" ".join(sorted(i["country"] + ":" + i["name"] for i in json.load(open(sys.argv[1])))))' "$IT_BODY"; }
-tasign() { admin ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" --string "$1"; }
+tasign() { it_admin ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" --string "$1"; }
 
 # --- onboarding ------------------------------------------------------------------------
-s=$(admin issuer string --country DE --name "Robert Koch-Institut" --url https://de.example/jwks.json --url-type HTTP)
+s=$(it_admin issuer string --country DE --name "Robert Koch-Institut" --url https://de.example/jwks.json --url-type HTTP)
 it_is "issuer string" "$s" "DE;Robert Koch-Institut;https://de.example/jwks.json;HTTP;"
 sig=$(tasign "$s")
 printf '%s' "$s" > "$W/de.txt"
 base64 -d <<<"$sig" > "$W/de.sig.der"
 it_ok "ta-sign --string makes a detached CMS over the string (openssl verifies it)" openssl cms -verify -binary \
 	-inform DER -in "$W/de.sig.der" -content "$W/de.txt" -noverify -certfile "$PKI/ta.pem" -out /dev/null
-out=$(admin issuer add --country DE --name "Robert Koch-Institut" --url https://de.example/jwks.json --url-type HTTP \
+out=$(it_admin issuer add --country DE --name "Robert Koch-Institut" --url https://de.example/jwks.json --url-type HTTP \
 	--signature "$sig" --thumbprint "$(printf 'AB%.0s' {1..32})" --ssl-public-key MFkwEwYHKoZIzj0CAQ \
 	--key-storage-type JWKS --uuid 11111111-2222-4333-8444-555555555555 --domain DCC); rc=$?
 it_like "issuer add DE" "$rc:$out" "^0:issuer added id=[0-9]+ country=DE uuid=11111111-2222-4333-8444-555555555555$"
 # FR: signed by the TA with openssl, attached (the verifier supplies the
 # string as content, so an attached signature over it passes too).
-s=$(admin issuer string --country FR --name "DGS" --url did:web:fr.example --url-type DID)
+s=$(it_admin issuer string --country FR --name "DGS" --url did:web:fr.example --url-type DID)
 printf '%s' "$s" > "$W/fr.txt"
 openssl cms -sign -nodetach -binary -in "$W/fr.txt" -signer "$PKI/ta.pem" -inkey "$PKI/ta.key" -outform DER \
 	2>/dev/null | openssl base64 -A > "$W/fr.sig"
-out=$(admin issuer add --country FR --name DGS --url did:web:fr.example --url-type DID --signature @"$W/fr.sig"); rc=$?
+out=$(it_admin issuer add --country FR --name DGS --url did:web:fr.example --url-type DID --signature @"$W/fr.sig"); rc=$?
 it_like "issuer add FR (openssl-made attached signature, from a file)" "$rc:$out" "^0:issuer added id=[0-9]+ country=FR uuid=[0-9a-f-]{36}$"
 s="IE;HSE;https://ie.example/keys;HTTP;"
-out=$(admin issuer add --country IE --name HSE --url https://ie.example/keys --url-type HTTP --signature "$(tasign "$s")"); rc=$?
+out=$(it_admin issuer add --country IE --name HSE --url https://ie.example/keys --url-type HTTP --signature "$(tasign "$s")"); rc=$?
 it_is "issuer add IE" "$rc" 0
 
 # Refusals: a signature that is not the trust anchor's over exactly this string.
-out=$(admin issuer add --country DE --name "Other" --url https://de.example/jwks.json --url-type HTTP --signature "$sig" 2>&1); rc=$?
+out=$(it_admin issuer add --country DE --name "Other" --url https://de.example/jwks.json --url-type HTTP --signature "$sig" 2>&1); rc=$?
 it_like "add with a TA signature over other data" "$rc:$out" "^1:.*refused: the signature is not the trust anchor's"
-out=$(admin issuer add --country DE --name X --url https://x --url-type HTTP --signature WRONG 2>&1); rc=$?
+out=$(it_admin issuer add --country DE --name X --url https://x --url-type HTTP --signature WRONG 2>&1); rc=$?
 it_like "add with signature WRONG" "$rc:$out" "^1:.*refused"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/C=EU/CN=rogue" \
 	-keyout "$W/rogue.key" -out "$W/rogue.pem" 2>/dev/null
 printf '%s' "DE;X;https://x;HTTP;" > "$W/x.txt"
 rogue=$(openssl cms -sign -binary -in "$W/x.txt" -signer "$W/rogue.pem" -inkey "$W/rogue.key" -outform DER 2>/dev/null | base64 -w0)
-out=$(admin issuer add --country DE --name X --url https://x --url-type HTTP --signature "$rogue" 2>&1); rc=$?
+out=$(it_admin issuer add --country DE --name X --url https://x --url-type HTTP --signature "$rogue" 2>&1); rc=$?
 it_like "add with a signature by another key" "$rc:$out" "^1:.*not signed by known TrustAnchor"
-out=$(admin issuer add --country DE --name X --url https://x --url-type FTP --signature "$rogue" 2>&1); rc=$?
+out=$(it_admin issuer add --country DE --name X --url https://x --url-type FTP --signature "$rogue" 2>&1); rc=$?
 it_like "add with url type FTP" "$rc:$out" "^64:.*HTTP or DID"
-out=$(admin issuer add --country de --name X --url https://x --url-type HTTP --signature "$rogue" 2>&1); rc=$?
+out=$(it_admin issuer add --country de --name X --url https://x --url-type HTTP --signature "$rogue" 2>&1); rc=$?
 it_is "add with a lower-case country" "$rc" 64
-out=$(admin issuer add --country DE --name "Robert Koch-Institut" --url https://de.example/jwks.json --url-type HTTP \
+out=$(it_admin issuer add --country DE --name "Robert Koch-Institut" --url https://de.example/jwks.json --url-type HTTP \
 	--signature "$sig" --uuid 11111111-2222-4333-8444-555555555555 2>&1); rc=$?
 it_like "add with an existing uuid" "$rc:$out" "^3:.*exists"
 it_is "3 rows stored" "$(it_sql "SELECT COUNT(*) FROM trusted_issuer")" 3
@@ -123,7 +115,7 @@ it_is "only the NL row with a valid TA signature is served" "$st:$(names)" "200:
 it_log_has 'Trusted issuer left out: trust anchor integrity check failed.*issuerCountry="NL".*reason="TrustAnchor Verification failed: Signature is not matching signed certificate"'
 it_log_has 'Trusted issuer left out.*reason="TrustAnchor Verification failed: Certificate was not signed by known TrustAnchor"'
 it_log_has 'Trusted issuer left out.*reason="Certificate entity does not contain raw certificate or certificate signature."'
-out=$(admin issuer list); rc=$?
+out=$(it_admin issuer list); rc=$?
 it_is "issuer list exit" "$rc" 0
 it_is "issuer list: 4 ok, 5 FAILED" "$(grep -c ' ok ' <<<"$out") $(grep -c ' FAILED ' <<<"$out")" "4 5"
 # Every field of the string is covered: a changed name, url, type or
@@ -142,13 +134,13 @@ st=$(it_curl DE GET '/trustList/issuers?country=DE')
 it_is "unsigned fields may change" "$st:$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["sslPublicKey"])' "$IT_BODY")" "200:changed"
 
 # --- removal -------------------------------------------------------------------------------
-out=$(admin issuer remove --uuid 11111111-2222-4333-8444-555555555555); rc=$?
+out=$(it_admin issuer remove --uuid 11111111-2222-4333-8444-555555555555); rc=$?
 it_is "issuer remove --uuid" "$rc:$out" "0:issuer removed"
 st=$(it_curl DE GET '/trustList/issuers?country=DE'); it_is "removed issuer gone" "$st:$(cat "$IT_BODY")" "200:[]"
-out=$(admin issuer remove --uuid 11111111-2222-4333-8444-555555555555 2>&1); rc=$?
+out=$(it_admin issuer remove --uuid 11111111-2222-4333-8444-555555555555 2>&1); rc=$?
 it_like "remove again" "$rc:$out" "^1:.*no such issuer"
 id=$(it_sql "SELECT id FROM trusted_issuer WHERE country='IE'")
-out=$(admin issuer remove --id "$id"); rc=$?
+out=$(it_admin issuer remove --id "$id"); rc=$?
 it_is "issuer remove --id" "$rc" 0
 it_is "rows left" "$(it_sql "SELECT COUNT(*) FROM trusted_issuer")" 7
 it_not "the application user cannot write trusted_issuer" mariadb --no-defaults --protocol=socket -S "$DGCG_DB_SOCKET" \

@@ -11,15 +11,6 @@ it_start
 W=$IT_DIR/w
 mkdir -p "$W"
 
-admin() {
-	local rc
-	"$DGCG_ADMIN" -c "$DGCG_CONFIG" "$@" 2>"$W/admin.err"
-	rc=$?
-	cat "$W/admin.err" >>"$IT_DIR/log/admin.log"
-	cat "$W/admin.err" >&2
-	return $rc
-}
-thumb_pem() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
 # cms_b64 FILE SIGNER_PREFIX: attached CMS over the file's bytes, base64 on one line
 cms_b64() {
 	openssl cms -sign -nodetach -binary -in "$1" -signer "$2.pem" -inkey "$2.key" -outform DER 2>/dev/null |
@@ -71,9 +62,9 @@ st=$(it_curl DE POST /signerCertificate -H 'Content-Type: application/cms' --dat
 st=$(it_curl DE DELETE /signerCertificate -H 'Content-Type: application/cms' --data-binary @"$W/de-gone.b64")
 it_is "a DE DSC deleted" "$st" 204
 
-DSC_DE=$(it_sql "SELECT id FROM signer_information WHERE thumbprint='$(thumb_pem "$PKI/DE/dsc.pem")'")
-DSC_FR=$(it_sql "SELECT id FROM signer_information WHERE thumbprint='$(thumb_pem "$PKI/FR/dsc.pem")'")
-DSC_GONE=$(it_sql "SELECT id FROM signer_information WHERE thumbprint='$(thumb_pem "$W/de-gone.pem")'")
+DSC_DE=$(it_sql "SELECT id FROM signer_information WHERE thumbprint='$(it_thumb_pem "$PKI/DE/dsc.pem")'")
+DSC_FR=$(it_sql "SELECT id FROM signer_information WHERE thumbprint='$(it_thumb_pem "$PKI/FR/dsc.pem")'")
+DSC_GONE=$(it_sql "SELECT id FROM signer_information WHERE thumbprint='$(it_thumb_pem "$W/de-gone.pem")'")
 RB_DE=$(it_sql "SELECT id FROM revocation_batch WHERE country='DE' AND deleted=0")
 RB_DE_ID=$(it_sql "SELECT batch_id FROM revocation_batch WHERE id=$RB_DE")
 RB_FR=$(it_sql "SELECT id FROM revocation_batch WHERE country='FR'")
@@ -112,8 +103,8 @@ it_is "unauthenticated" "$st" 401
 # --- a renewed DE upload certificate ------------------------------------------------------
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 -subj "/C=DE/O=dgcg demo/CN=DE upload 2" \
 	-keyout "$W/up2.key" -out "$W/up2.pem" 2>/dev/null
-it_ok "onboard the second DE upload certificate" admin onboard --country DE --type UPLOAD --cert "$W/up2.pem" \
-	--signature "$(admin ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" "$W/up2.pem")"
+it_ok "onboard the second DE upload certificate" it_admin onboard --country DE --type UPLOAD --cert "$W/up2.pem" \
+	--signature "$(it_admin ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" "$W/up2.pem")"
 
 snapshot() { it_sql "SET SESSION group_concat_max_len = 1000000; SELECT CONCAT_WS('|', (SELECT GROUP_CONCAT(CONCAT_WS(',', id, thumbprint, MD5(raw_data), MD5(COALESCE(signature, ''))) ORDER BY id) FROM signer_information), (SELECT GROUP_CONCAT(CONCAT_WS(',', id, MD5(COALESCE(signed_batch, '')), changed, deleted) ORDER BY id) FROM revocation_batch), (SELECT GROUP_CONCAT(CONCAT_WS(',', id, MD5(signature)) ORDER BY id) FROM validation_rule))"; }
 # refused NAME WHO FILE STATUS CODE: the answer, and nothing changed or audited
@@ -156,15 +147,15 @@ a0=$(count audit_event)
 st=$(post DE "$W/p-dsc-ok.json")
 it_is "DSC update with the new upload cert" "$st" 204
 it_is "DSC: raw data and thumbprint kept" "$(it_sql "SELECT CONCAT(raw_data = '$(base64 -w0 "$W/DE-dsc.der")', ' ', thumbprint) FROM signer_information WHERE id=$DSC_DE")" \
-	"1 $(thumb_pem "$PKI/DE/dsc.pem")"
+	"1 $(it_thumb_pem "$PKI/DE/dsc.pem")"
 it_sql "SELECT signature FROM signer_information WHERE id=$DSC_DE" | base64 -d > "$W/newsig.der"
 it_ok "DSC: the stored signature is detached and verifies with the new upload cert" openssl cms -verify -binary \
 	-inform DER -in "$W/newsig.der" -content "$W/DE-dsc.der" -noverify -certfile "$W/up2.pem" -out /dev/null
 openssl cms -verify -binary -inform DER -in "$W/newsig.der" -content "$W/DE-dsc.der" -noverify \
 	-signer "$W/newsig-signer.pem" -out /dev/null 2>/dev/null
-it_is "DSC: ... whose signer is the new upload cert" "$(thumb_pem "$W/newsig-signer.pem")" "$(thumb_pem "$W/up2.pem")"
+it_is "DSC: ... whose signer is the new upload cert" "$(it_thumb_pem "$W/newsig-signer.pem")" "$(it_thumb_pem "$W/up2.pem")"
 it_is "DSC: audited" "$(count audit_event):$(it_sql "SELECT CONCAT_WS('|', event, description, uploader_sha256_fingerprint) FROM audit_event ORDER BY id DESC LIMIT 1")" \
-	"$((a0 + 1)):UPDATED|Updated Signer Certificate ($DSC_DE)|$(thumb_pem "$W/up2.pem")"
+	"$((a0 + 1)):UPDATED|Updated Signer Certificate ($DSC_DE)|$(it_thumb_pem "$W/up2.pem")"
 st=$(it_curl FR GET /trustList/DSC/DE)
 python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["signature"])' "$IT_BODY" | base64 -d > "$W/tl.der"
 it_ok "DSC: the trust list serves the new signature" cmp -s "$W/tl.der" "$W/newsig.der"
@@ -247,7 +238,7 @@ st=$(post DE "$W/j8.json")
 it_is "entityId as a string of digits (as Jackson reads it)" "$st" 204
 
 # The old upload certificate can be offboarded: migrated packages keep verifying.
-it_ok "offboard the first DE upload certificate" admin offboard --cert "$PKI/DE/upload.pem"
+it_ok "offboard the first DE upload certificate" it_admin offboard --cert "$PKI/DE/upload.pem"
 st=$(it_curl FR GET /trustList/DSC/DE)
 it_is "migrated DSC still served" "$st:$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$IT_BODY")" "200:1"
 

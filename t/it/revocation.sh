@@ -9,15 +9,6 @@ it_start
 W=$IT_DIR/w
 mkdir -p "$W"
 
-admin() { # dgcg-admin with its stderr kept for the sanitizer check of it_done
-	local rc
-	"$DGCG_ADMIN" -c "$DGCG_CONFIG" "$@" 2>"$W/admin.err"
-	rc=$?
-	cat "$W/admin.err" >>"$IT_DIR/log/admin.log"
-	cat "$W/admin.err" >&2
-	return $rc
-}
-thumb_pem() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
 # mkbatch FILE COUNTRY EXPIRES HASHTYPE N [KID]: a batch JSON with N random hashes
 mkbatch() {
 	python3 - "$@" <<'EOF'
@@ -47,8 +38,8 @@ jlen() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["ba
 future=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
 
 # Roles: DE all three, FR all three (for the other-country cases), IE none.
-it_ok "grant DE all roles" admin roles grant --cert "$PKI/DE/auth.pem" ALL
-it_ok "grant FR all roles" admin roles grant --cert "$PKI/FR/auth.pem" ALL
+it_ok "grant DE all roles" it_admin roles grant --cert "$PKI/DE/auth.pem" ALL
+it_ok "grant FR all roles" it_admin roles grant --cert "$PKI/FR/auth.pem" ALL
 
 # --- upload -------------------------------------------------------------------------
 mkbatch "$W/b1.json" DE "$future" SIGNATURE 500 "9cWXDDA52FQ="
@@ -64,7 +55,7 @@ it_is "stored row" "$(it_sql "SELECT CONCAT_WS('|', country, type, kid, deleted,
 it_is "stored CMS is the body as sent" "$(it_sql "SELECT signed_batch FROM revocation_batch WHERE batch_id='$B1'")" "$(cat "$body1")"
 it_is "audit +1" "$(count audit_event)" $((a0 + 1))
 it_is "audit CREATED row" "$(it_sql "SELECT CONCAT_WS('|', country, event, description, uploader_sha256_fingerprint, authentication_sha256_fingerprint) FROM audit_event ORDER BY id DESC LIMIT 1")" \
-	"DE|CREATED|Uploaded Revocation Batch ($B1)|$(thumb_pem "$PKI/DE/upload.pem")|$(thumb_pem "$PKI/DE/auth.pem")"
+	"DE|CREATED|Uploaded Revocation Batch ($B1)|$(it_thumb_pem "$PKI/DE/upload.pem")|$(it_thumb_pem "$PKI/DE/auth.pem")"
 it_sql "SELECT signed_batch FROM revocation_batch WHERE batch_id='$B1'" | base64 -d > "$W/stored.der"
 it_ok "stored CMS verifies with the upload cert and holds the batch" bash -c \
 	"openssl cms -verify -binary -inform DER -in '$W/stored.der' -noverify -certfile '$PKI/DE/upload.pem' -out '$W/stored.json' 2>/dev/null && cmp -s '$W/stored.json' '$W/b1.json'"
@@ -240,7 +231,7 @@ st=$(delete DE "$(delbody "$B1")")
 it_is "delete (TXR-4904)" "$st" 204
 it_is "deleted row kept as a tombstone" "$(it_sql "SELECT CONCAT_WS('|', deleted, signed_batch IS NULL, TIMESTAMPDIFF(SECOND, changed, UTC_TIMESTAMP()) < 60) FROM revocation_batch WHERE batch_id='$B1'")" "1|1|1"
 it_is "delete audited" "$(it_sql "SELECT CONCAT_WS('|', event, description, uploader_sha256_fingerprint) FROM audit_event ORDER BY id DESC LIMIT 1")" \
-	"DELETED|Deleted Revocation Batch ($B1)|$(thumb_pem "$PKI/DE/upload.pem")"
+	"DELETED|Deleted Revocation Batch ($B1)|$(it_thumb_pem "$PKI/DE/upload.pem")"
 st=$(delete DE "$(delbody "$B1")")
 it_is "delete again" "$st:$(it_json code):$(it_json problem)" "410:0x000:Batch is already deleted."
 st=$(delete DE "$(delbody "$B2")" POST /revocation-list/delete)
@@ -272,7 +263,7 @@ dsc() { # thumbprint-digit deleted_at signature
 dsc 1 "UTC_TIMESTAMP() - INTERVAL 21 DAY" NULL
 dsc 2 "UTC_TIMESTAMP() - INTERVAL 3 DAY" NULL
 dsc 3 NULL "'MIIB'"
-out=$(admin purge); rc=$?
+out=$(it_admin purge); rc=$?
 it_is "purge exit" "$rc" 0
 it_like "purge: DSC tombstones" "$out" "purged 1 signer certificate tombstones older than 14 days"
 it_is "DSC deleted 21 days ago purged, 3 days ago and live kept" \
@@ -286,18 +277,18 @@ it_is "deleted 16 days ago: purged" "$(it_sql "SELECT COUNT(*) FROM revocation_b
 st=$(it_curl DE GET /revocation-list -H "If-Modified-Since: $(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)")
 it_is "the expired batch shows as a tombstone in the list" "$st:$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["batches"]))' "$IT_BODY" | grep -c "\"$E5\", \"country\": \"DE\", \"date\": \"[^\"]*\", \"deleted\": true")" "200:1"
 it_is "the job lock is released" "$(it_sql "SELECT lock_until <= UTC_TIMESTAMP(3) FROM shedlock WHERE name='revocation_batch_cleanup'")" 1
-out=$(admin purge --days 3); rc=$?
+out=$(it_admin purge --days 3); rc=$?
 it_like "purge --days 3 removes the 5-day-old tombstone" "$rc:$out" "^0:.*purged 1 revocation batch tombstones older than 3 days"
 
 # Another host holds the lock: this run skips the batch part and changes nothing.
 ins 00000000-0000-4000-8000-000000000005 "- INTERVAL 1 DAY" 0 "- INTERVAL 1 DAY"
 it_sql "UPDATE shedlock SET lock_until = UTC_TIMESTAMP(3) + INTERVAL 1 HOUR, locked_by = 'other-host' WHERE name='revocation_batch_cleanup'"
-out=$(admin purge); rc=$?
+out=$(it_admin purge); rc=$?
 it_like "purge while another host holds the lock" "$rc:$out" "^0:.*revocation batch cleanup skipped: another run holds the lock revocation_batch_cleanup"
 it_is "nothing marked while locked" "$(it_sql "SELECT deleted FROM revocation_batch WHERE batch_id='00000000-0000-4000-8000-000000000005'")" 0
 it_is "the other host's lock is left alone" "$(it_sql "SELECT locked_by FROM shedlock WHERE name='revocation_batch_cleanup'")" other-host
 it_sql "UPDATE shedlock SET lock_until = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE name='revocation_batch_cleanup'"
-out=$(admin purge); rc=$?
+out=$(it_admin purge); rc=$?
 it_like "purge takes over an expired lock" "$rc:$out" "^0:.*marked 1 expired revocation batches deleted"
 it_like "lock taken by this host" "$(it_sql "SELECT locked_by FROM shedlock WHERE name='revocation_batch_cleanup'")" "^dgcg-admin "
 

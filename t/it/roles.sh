@@ -8,16 +8,7 @@ it_start
 W=$IT_DIR/w
 mkdir -p "$W"
 
-admin() {
-	local rc
-	"$DGCG_ADMIN" -c "$DGCG_CONFIG" "$@" 2>"$W/admin.err"
-	rc=$?
-	cat "$W/admin.err" >>"$IT_DIR/log/admin.log"
-	cat "$W/admin.err" >&2
-	return $rc
-}
-thumb_pem() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
-DE_AUTH=$(thumb_pem "$PKI/DE/auth.pem")
+DE_AUTH=$(it_thumb_pem "$PKI/DE/auth.pem")
 ims=(-H "If-Modified-Since: $(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)")
 uuid=$(cat /proc/sys/kernel/random/uuid)
 printf '{"batchId":"%s"}' "$uuid" > "$W/del.json"
@@ -55,41 +46,41 @@ st=$(it_curl - GET /revocation-list "${ims[@]}")
 it_is "authentication comes first" "$st" 401
 
 # grant, one role at a time
-out=$(admin roles grant --cert "$PKI/DE/auth.pem" REVOCATION_LIST_READER); rc=$?
+out=$(it_admin roles grant --cert "$PKI/DE/auth.pem" REVOCATION_LIST_READER); rc=$?
 it_is "grant READER" "$rc" 0
 it_like "grant output" "$out" "^granted REVOCATION_LIST_READER id=[0-9]+ country=DE thumbprint=$DE_AUTH$"
 it_is "READER: list and download pass the role check" "$(endpoints)" "204 404 403 403 403"
-it_ok "grant UPLOADER by thumbprint (upper-case hex)" admin roles grant --thumbprint "$(tr a-f A-F <<<"$DE_AUTH")" uploader
+it_ok "grant UPLOADER by thumbprint (upper-case hex)" it_admin roles grant --thumbprint "$(tr a-f A-F <<<"$DE_AUTH")" uploader
 it_is "READER+UPLOADER: upload passes the role check (then the JSON is refused)" "$(endpoints)" "204 404 400 403 403"
-out=$(admin roles grant --thumbprint "$DE_AUTH" REVOCATION_DELETER READER); rc=$?
+out=$(it_admin roles grant --thumbprint "$DE_AUTH" REVOCATION_DELETER READER); rc=$?
 it_like "grant DELETER, READER already held" "$rc:$out" "^0:granted REVOCATION_LIST_READER .* \(already held\)"
 it_is "all roles: delete passes (unknown batch: 404)" "$(endpoints)" "204 404 400 404 404"
 it_is "three rows in trusted_party_roles" "$(it_sql "SELECT GROUP_CONCAT(role ORDER BY role) FROM trusted_party_roles r JOIN trusted_party t ON t.id = r.trusted_party_entity_id WHERE t.thumbprint='$DE_AUTH'")" \
 	"REVOCATION_DELETER,REVOCATION_LIST_READER,REVOCATION_UPLOADER"
 
-out=$(admin roles list); rc=$?
+out=$(it_admin roles list); rc=$?
 it_is "list exit" "$rc" 0
 it_like "list shows DE's roles" "$out" "DE +AUTHENTICATION +$DE_AUTH +REVOCATION_LIST_READER,REVOCATION_UPLOADER,REVOCATION_DELETER"
 
 # revoke takes effect at the next request
-out=$(admin roles revoke --cert "$PKI/DE/auth.pem" REVOCATION_UPLOADER); rc=$?
+out=$(it_admin roles revoke --cert "$PKI/DE/auth.pem" REVOCATION_UPLOADER); rc=$?
 it_like "revoke UPLOADER" "$rc:$out" "^0:revoked REVOCATION_UPLOADER "
 it_is "without UPLOADER only the upload is refused" "$(endpoints)" "204 404 403 404 404"
 st=$(it_curl DE POST /revocation-list "${cms[@]}")
 it_like "... naming the role" "$(it_json details)" "REVOCATION_UPLOADER"
-out=$(admin roles revoke --cert "$PKI/DE/auth.pem" UPLOADER); rc=$?
+out=$(it_admin roles revoke --cert "$PKI/DE/auth.pem" UPLOADER); rc=$?
 it_like "revoke a role not held" "$rc:$out" "\(was not held\)"
-it_ok "revoke ALL" admin roles revoke --cert "$PKI/DE/auth.pem" ALL
+it_ok "revoke ALL" it_admin roles revoke --cert "$PKI/DE/auth.pem" ALL
 it_is "all revoked" "$(endpoints)" "403 403 403 403 403"
 
 # Refusals of the admin tool.
-out=$(admin roles grant --cert "$PKI/DE/upload.pem" READER 2>&1); rc=$?
+out=$(it_admin roles grant --cert "$PKI/DE/upload.pem" READER 2>&1); rc=$?
 it_like "roles only on AUTHENTICATION rows" "$rc:$out" "^1:.*not an AUTHENTICATION certificate"
-out=$(admin roles grant --thumbprint "$(printf '%064d' 0)" READER 2>&1); rc=$?
+out=$(it_admin roles grant --thumbprint "$(printf '%064d' 0)" READER 2>&1); rc=$?
 it_like "unknown thumbprint" "$rc:$out" "^1:.*no trusted party"
-out=$(admin roles grant --cert "$PKI/DE/auth.pem" REVOCATION_EVERYTHING 2>&1); rc=$?
+out=$(it_admin roles grant --cert "$PKI/DE/auth.pem" REVOCATION_EVERYTHING 2>&1); rc=$?
 it_like "unknown role" "$rc:$out" "^64:.*unknown role"
-out=$(admin roles grant READER 2>&1); rc=$?
+out=$(it_admin roles grant READER 2>&1); rc=$?
 it_is "no target: usage" "$rc" 64
 it_is "no role rows left" "$(it_sql "SELECT COUNT(*) FROM trusted_party_roles")" 0
 
@@ -100,13 +91,13 @@ id=$(it_sql "SELECT id FROM trusted_party WHERE thumbprint='$DE_AUTH'")
 it_sql "INSERT INTO trusted_party_roles (trusted_party_entity_id, role) VALUES ($id, 'REVOCATION_LIST_READER'), ($id, 'SOMETHING_ELSE')"
 st=$(it_curl DE GET /revocation-list "${ims[@]}")
 it_is "a role row inserted with SQL counts" "$st" 204
-out=$(admin roles list)
+out=$(it_admin roles list)
 it_like "unknown role values are listed as such" "$out" "REVOCATION_LIST_READER,SOMETHING_ELSE \(unknown\)"
 it_not "the application user cannot write roles" mariadb --no-defaults --protocol=socket -S "$DGCG_DB_SOCKET" \
 	-u "$DGCG_DB_APP_USER" -p"$(cat "$DGCG_DB_APP_PASSWORD_FILE")" "$DGCG_DB_NAME" \
 	-e "INSERT INTO trusted_party_roles VALUES ($id, 'REVOCATION_UPLOADER')"
 # Offboarding the certificate removes its roles with it.
-it_ok "offboard DE auth" admin offboard --cert "$PKI/DE/auth.pem"
+it_ok "offboard DE auth" it_admin offboard --cert "$PKI/DE/auth.pem"
 it_is "roles gone with the row" "$(it_sql "SELECT COUNT(*) FROM trusted_party_roles WHERE trusted_party_entity_id=$id")" 0
 st=$(it_curl DE GET /revocation-list "${ims[@]}")
 it_is "an offboarded client is not authenticated" "$st" 401

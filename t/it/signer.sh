@@ -9,7 +9,6 @@ it_start
 W=$IT_DIR/w
 mkdir -p "$W"
 
-thumb_pem() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
 # mkdsc NAME SUBJECT ISSUER_CERT ISSUER_KEY [openssl x509 options...]
 mkdsc() {
 	local name=$1 subj=$2 icert=$3 ikey=$4
@@ -41,18 +40,18 @@ st=$(upload DE "$body")
 it_is "valid upload" "$st" 201
 it_is "one DSC row" "$(count signer_information)" 1
 it_is "row fields" "$(it_sql "SELECT CONCAT(country,' ',certificate_type,' ',thumbprint) FROM signer_information")" \
-	"DE DSC $(thumb_pem "$DSC")"
+	"DE DSC $(it_thumb_pem "$DSC")"
 it_is "raw_data is the DER" "$(it_sql 'SELECT raw_data FROM signer_information')" \
 	"$(openssl x509 -in "$DSC" -outform DER | base64 -w0)"
 it_is "audit +1" "$(count audit_event)" $((a0 + 1))
 it_is "audit SUCCESS row" "$(it_sql "SELECT CONCAT(event,'|',description,'|',uploader_sha256_fingerprint) FROM audit_event ORDER BY id DESC LIMIT 1")" \
-	"SUCCESS|postVerificationInformation successful executed|$(thumb_pem "$PKI/DE/upload.pem")"
+	"SUCCESS|postVerificationInformation successful executed|$(it_thumb_pem "$PKI/DE/upload.pem")"
 it_sql 'SELECT signature FROM signer_information' | base64 -d > "$W/stored.der"
 openssl x509 -in "$DSC" -outform DER -out "$W/dsc.der"
 it_ok "stored signature verifies detached against the upload cert" openssl cms -verify -binary \
 	-inform DER -in "$W/stored.der" -content "$W/dsc.der" -noverify -certfile "$PKI/DE/upload.pem" -out /dev/null
 it_ok "stored signature is detached" bash -c "openssl cms -cmsout -print -inform DER -in '$W/stored.der' | grep -q 'eContent: <ABSENT>'"
-it_log_has "Saving new SignerInformation Entity.*uploadCertThumbprint=\"$(thumb_pem "$PKI/DE/upload.pem")\".*cscaCertThumbprint=\"$(thumb_pem "$PKI/DE/csca.pem")\""
+it_log_has "Saving new SignerInformation Entity.*uploadCertThumbprint=\"$(it_thumb_pem "$PKI/DE/upload.pem")\".*cscaCertThumbprint=\"$(it_thumb_pem "$PKI/DE/csca.pem")\""
 
 a0=$(count audit_event)
 st=$(upload DE "$body")
@@ -131,7 +130,7 @@ st=$(it_curl - POST /signerCertificate -H 'Content-Type: application/cms' --data
 it_is "unauthenticated upload (TXR-2060)" "$st" 401
 
 # KID collision: a stored row whose thumbprint shares the first 16 hex digits.
-T2=$(thumb_pem "$W/good2.pem")
+T2=$(it_thumb_pem "$W/good2.pem")
 FAKE=${T2:0:16}$(printf '%048d' 0)
 it_sql "INSERT INTO signer_information (created_at, country, thumbprint, raw_data, signature, certificate_type) VALUES (UTC_TIMESTAMP(), 'DE', '$FAKE', 'AA==', NULL, 'DSC')"
 st=$(upload DE "$good2")
@@ -145,7 +144,7 @@ it_is "second DSC after the collision is gone" "$st" 201
 a0=$(count audit_event)
 st=$(it_curl DE DELETE /signerCertificate -H 'Content-Type: application/cms' --data-binary @"$body")
 it_is "delete" "$st" 204
-it_is "delete keeps a tombstone" "$(it_sql "SELECT CONCAT(signature IS NULL, ' ', deleted_at IS NOT NULL) FROM signer_information WHERE thumbprint='$(thumb_pem "$DSC")'")" "1 1"
+it_is "delete keeps a tombstone" "$(it_sql "SELECT CONCAT(signature IS NULL, ' ', deleted_at IS NOT NULL) FROM signer_information WHERE thumbprint='$(it_thumb_pem "$DSC")'")" "1 1"
 it_is "delete audited" "$(it_sql "SELECT description FROM audit_event ORDER BY id DESC LIMIT 1")" \
 	"revokeVerificationInformation triggered SUCCESS"
 st=$(it_curl DE DELETE /signerCertificate -H 'Content-Type: application/cms' --data-binary @"$body")
@@ -164,12 +163,12 @@ it_is "delete with a bad CMS" "$st" 400
 it_is "delete with a bad CMS code" "$(it_json code)" 0x402
 
 # Re-upload after delete: one row, signature restored, new id.
-old_id=$(it_sql "SELECT id FROM signer_information WHERE thumbprint='$(thumb_pem "$DSC")'")
+old_id=$(it_sql "SELECT id FROM signer_information WHERE thumbprint='$(it_thumb_pem "$DSC")'")
 st=$(upload DE "$body")
 it_is "re-upload after delete" "$st" 201
-it_is "re-upload: one row" "$(it_sql "SELECT COUNT(*) FROM signer_information WHERE thumbprint='$(thumb_pem "$DSC")'")" 1
-it_ok "re-upload: new id" test "$(it_sql "SELECT id FROM signer_information WHERE thumbprint='$(thumb_pem "$DSC")'")" != "$old_id"
-it_is "re-upload: signature restored" "$(it_sql "SELECT signature IS NOT NULL AND deleted_at IS NULL FROM signer_information WHERE thumbprint='$(thumb_pem "$DSC")'")" 1
+it_is "re-upload: one row" "$(it_sql "SELECT COUNT(*) FROM signer_information WHERE thumbprint='$(it_thumb_pem "$DSC")'")" 1
+it_ok "re-upload: new id" test "$(it_sql "SELECT id FROM signer_information WHERE thumbprint='$(it_thumb_pem "$DSC")'")" != "$old_id"
+it_is "re-upload: signature restored" "$(it_sql "SELECT signature IS NOT NULL AND deleted_at IS NULL FROM signer_information WHERE thumbprint='$(it_thumb_pem "$DSC")'")" 1
 
 # --- trust list -----------------------------------------------------------------
 st=$(it_curl FR GET /trustList)
@@ -242,7 +241,7 @@ st=$(upload DE "$(sign "$W/unknown.pem" "$PKI/DE/upload")")
 it_is "third DSC" "$st" 201
 st=$(it_curl DE DELETE /signerCertificate -H 'Content-Type: application/cms' --data-binary @"$W/unknown.$(basename "$PKI/DE/upload").b64")
 it_is "third DSC deleted" "$st" 204
-T3=$(thumb_pem "$W/unknown.pem")
+T3=$(it_thumb_pem "$W/unknown.pem")
 st=$(it_curl DE GET /trustList/DSC); it_is "no tombstone without IMS" "$st:$(grep -c "$T3" "$IT_BODY")" "200:0"
 since=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
 st=$(it_curl DE GET /trustList/DSC -H "If-Modified-Since: $since")
@@ -285,7 +284,7 @@ it_sql "UPDATE signer_information SET signature='$orig' WHERE thumbprint='$T2'"
 # A trusted party inserted with SQL appears in the next response.
 pki_client nl-auth NL >/dev/null
 NL_SIG=$("$DGCG_ADMIN" ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" "$PKI/extra/nl-auth.pem")
-it_sql "INSERT INTO trusted_party (created_at, country, thumbprint, raw_data, signature, certificate_type) VALUES (NOW(), 'NL', '$(thumb_pem "$PKI/extra/nl-auth.pem")', '$(openssl x509 -in "$PKI/extra/nl-auth.pem" -outform DER | base64 -w0)', '$NL_SIG', 'AUTHENTICATION')"
+it_sql "INSERT INTO trusted_party (created_at, country, thumbprint, raw_data, signature, certificate_type) VALUES (NOW(), 'NL', '$(it_thumb_pem "$PKI/extra/nl-auth.pem")', '$(openssl x509 -in "$PKI/extra/nl-auth.pem" -outform DER | base64 -w0)', '$NL_SIG', 'AUTHENTICATION')"
 st=$(it_curl DE GET /trustList/AUTHENTICATION); it_is "SQL-inserted trusted party served at once" "$st:$(jlen)" "200:4"
 it_sql "UPDATE trusted_party SET signature='$(it_sql "SELECT signature FROM trusted_party WHERE country='DE' AND certificate_type='CSCA'")' WHERE country='NL'"
 st=$(it_curl DE GET /trustList/AUTHENTICATION); it_is "trusted party with a wrong TA signature left out at once" "$st:$(jlen)" "200:3"
@@ -298,6 +297,6 @@ it_is "purge exit" "$rc" 0
 it_like "purge output" "$out" "purged 1 signer certificate tombstones older than 14 days"
 it_is "old tombstone purged" "$(it_sql "SELECT COUNT(*) FROM signer_information WHERE thumbprint='$T3'")" 0
 it_is "recent tombstone kept" "$(it_sql "SELECT COUNT(*) FROM signer_information WHERE thumbprint='$T2'")" 1
-it_is "live DSC kept" "$(it_sql "SELECT COUNT(*) FROM signer_information WHERE thumbprint='$(thumb_pem "$DSC")'")" 1
+it_is "live DSC kept" "$(it_sql "SELECT COUNT(*) FROM signer_information WHERE thumbprint='$(it_thumb_pem "$DSC")'")" 1
 
 it_done

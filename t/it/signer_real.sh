@@ -29,7 +29,6 @@ W=$IT_DIR/w
 mkdir -p "$W"
 ADMINLOG=$IT_DIR/log/admin.log
 
-thumb_pem() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
 kid_pem() { openssl x509 -in "$1" -outform DER | openssl dgst -sha256 -binary | head -c 8 | base64; }
 iso_end() { date -u -d "$(openssl x509 -in "$1" -noout -enddate | cut -d= -f2)" +%Y-%m-%dT%H:%M:%SZ; }
 count_si() { it_sql "SELECT COUNT(*) FROM signer_information WHERE thumbprint='$1'"; }
@@ -56,7 +55,7 @@ party() {
 # csca CC PEM: onboards PEM as a CSCA of CC unless it already is one.
 csca() {
 	local n
-	n=$(it_sql "SELECT COUNT(*) FROM trusted_party WHERE certificate_type='CSCA' AND country='$1' AND thumbprint='$(thumb_pem "$2")'")
+	n=$(it_sql "SELECT COUNT(*) FROM trusted_party WHERE certificate_type='CSCA' AND country='$1' AND thumbprint='$(it_thumb_pem "$2")'")
 	[[ "$n" == 0 ]] || return 0
 	onboard "$1" CSCA "$2"
 }
@@ -109,7 +108,7 @@ for f in "${nl[@]}"; do
 done
 it_is "all 75 NL uploads 201 (failures: ${bad[*]:-none})" "${#bad[@]}" 0
 it_is "75 NL rows" "$(it_sql "SELECT COUNT(*) FROM signer_information WHERE country='NL' AND deleted_at IS NULL")" 75
-it_log_has "Saving new SignerInformation Entity.*cscaCertThumbprint=\"$(thumb_pem "$NL_CSCA")\""
+it_log_has "Saving new SignerInformation Entity.*cscaCertThumbprint=\"$(it_thumb_pem "$NL_CSCA")\""
 want=$(python3 - "$TD/trustlist/trustlist_de_2023-12-26.json" "${nl[@]}" <<'EOF'
 import hashlib, json, subprocess, sys
 real = {c["thumbprint"]: c for c in json.load(open(sys.argv[1]))["certificates"]}
@@ -155,7 +154,7 @@ for p in "${PAIRS[@]}"; do
 	it_is "$cc default config: refused ($what)" "$st:$(it_json code)" "400:0x004"
 	it_is "$cc default config: details name the expiry" "$(it_json details)" \
 		"Uploaded certificate expired on $(iso_end "$TD/$dsc")"
-	it_is "$cc default config: no row" "$(count_si "$(thumb_pem "$TD/$dsc")")" 0
+	it_is "$cc default config: no row" "$(count_si "$(it_thumb_pem "$TD/$dsc")")" 0
 done
 
 printf '# at %s s: %s\n' "$SECONDS" "other real pairs, check_dsc_expiry = no"
@@ -167,10 +166,10 @@ for p in "${PAIRS[@]}"; do
 	st=$(upload "$cc" "$TD/$dsc")
 	it_is "$cc check_dsc_expiry = no: 201 ($what)" "$st" 201
 	it_is "$cc: served with its kid and thumbprint" "$(served_kids "$cc")" \
-		"$(kid_pem "$TD/$dsc") $(thumb_pem "$TD/$dsc")"
+		"$(kid_pem "$TD/$dsc") $(it_thumb_pem "$TD/$dsc")"
 	row "$cc" "$what" "400 0x004, then 201" "expired $(iso_end "$TD/$dsc" | cut -c1-10)"
 done
-it_log_has "Saving new SignerInformation Entity.*cscaCertThumbprint=\"$(thumb_pem "$TD/csca/SE/tng-dev_Swedish-Test-Digital-Green-Certifica_af630bfa8c.pem")\""
+it_log_has "Saving new SignerInformation Entity.*cscaCertThumbprint=\"$(it_thumb_pem "$TD/csca/SE/tng-dev_Swedish-Test-Digital-Green-Certifica_af630bfa8c.pem")\""
 
 printf '# at %s s: %s\n' "$SECONDS" "negative CSCAs"
 # --- negatives: same DN, other key ------------------------------------------------
@@ -194,7 +193,7 @@ nneg=0
 for n in "${NEG[@]}"; do
 	IFS='|' read -r cc cert dsc <<<"$n"
 	name=$(basename "$cert" .pem)
-	pre=$(it_sql "SELECT COUNT(*) FROM trusted_party WHERE certificate_type='CSCA' AND country='$cc' AND thumbprint='$(thumb_pem "$TD/$cert")'")
+	pre=$(it_sql "SELECT COUNT(*) FROM trusted_party WHERE certificate_type='CSCA' AND country='$cc' AND thumbprint='$(it_thumb_pem "$TD/$cert")'")
 	it_ok "negative $cc: demo auth and upload certificates" party "$cc"
 	it_ok "negative $cc $name: onboarded as a CSCA of $cc" csca "$cc" "$TD/$cert"
 	it_not "negative $cc $name: openssl does not verify $(basename "$dsc") with it" \
@@ -210,10 +209,10 @@ for n in "${NEG[@]}"; do
 			"Uploaded certificate is not issued (issuer name and signature) by a CSCA of country $cc"
 		row "$cc" "negative: $name" "400 0x004" "not issued by a CSCA of $cc"
 	fi
-	it_is "negative $cc $name: no row" "$(count_si "$(thumb_pem "$TD/$dsc")")" 0
+	it_is "negative $cc $name: no row" "$(count_si "$(it_thumb_pem "$TD/$dsc")")" 0
 	# leave the CSCA list as it was (CZ and IS: the real CSCA stays)
 	if [[ "$pre" == 0 ]]; then
-		it_sql "DELETE FROM trusted_party WHERE certificate_type='CSCA' AND thumbprint='$(thumb_pem "$TD/$cert")'"
+		it_sql "DELETE FROM trusted_party WHERE certificate_type='CSCA' AND thumbprint='$(it_thumb_pem "$TD/$cert")'"
 	fi
 	nneg=$((nneg + 1))
 done
@@ -249,7 +248,7 @@ for n in "${MK_NEG[@]}"; do
 	it_is "negative MK $name: at the CSCA check" "$(it_json details)" \
 		"Uploaded certificate is not issued (issuer name and signature) by a CSCA of country MK"
 	row MK "negative: $name (v1 DSC)" "400 0x004" "SecReq-033; with v1 allowed: not issued by a CSCA"
-	it_sql "DELETE FROM trusted_party WHERE certificate_type='CSCA' AND thumbprint='$(thumb_pem "$TD/$cert")'"
+	it_sql "DELETE FROM trusted_party WHERE certificate_type='CSCA' AND thumbprint='$(it_thumb_pem "$TD/$cert")'"
 done
 
 printf '# %s\n' "real CSCA/DSC outcomes:" "${SUMMARY[@]}"

@@ -104,11 +104,10 @@ EOF
 )
 it_is "all ${#SAMPLES[@]} samples found on the real trust list" "${#META[@]}" "${#SAMPLES[@]}"
 
-thumb_pem() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
 # onboard CC TYPE PEM: TA signature and dgcg-admin onboard, once per certificate.
 onboard() {
 	local sig n
-	n=$(it_sql "SELECT COUNT(*) FROM trusted_party WHERE certificate_type='$2' AND country='$1' AND thumbprint='$(thumb_pem "$3")'")
+	n=$(it_sql "SELECT COUNT(*) FROM trusted_party WHERE certificate_type='$2' AND country='$1' AND thumbprint='$(it_thumb_pem "$3")'")
 	[[ "$n" == 0 ]] || return 0
 	sig=$("$DGCG_ADMIN" -c "$DGCG_CONFIG" ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" \
 		"$3" 2>>"$ADMINLOG") || return 1
