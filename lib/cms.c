@@ -286,6 +286,161 @@ check_signing_time(CMS_SignerInfo *si, X509 *signer)
 	return NULL;
 }
 
+unsigned
+dgcg_cms_digests(int allow_sha1)
+{
+	return DGCG_DIGESTS_SHA2 | (allow_sha1 ? DGCG_DIGEST_SHA1 : 0u);
+}
+
+/* The DGCG_DIGEST_* bit of an AlgorithmIdentifier whose parameters are
+ * absent or NULL (RFC 5754), or 0. */
+static unsigned
+digest_bit(const X509_ALGOR *a)
+{
+	const ASN1_OBJECT *obj = NULL;
+	const void *pval = NULL;
+	int ptype = V_ASN1_UNDEF;
+
+	X509_ALGOR_get0(&obj, &ptype, &pval, a);
+	if (obj == NULL || (ptype != V_ASN1_UNDEF && ptype != V_ASN1_NULL))
+		return 0;
+	switch (OBJ_obj2nid(obj)) {
+	case NID_sha1:
+		return DGCG_DIGEST_SHA1;
+	case NID_sha256:
+		return DGCG_DIGEST_SHA256;
+	case NID_sha384:
+		return DGCG_DIGEST_SHA384;
+	case NID_sha512:
+		return DGCG_DIGEST_SHA512;
+	default:
+		return 0;
+	}
+}
+
+/* Reads one TLV header at *p (before end) that must have the given tag,
+ * class and the constructed bit; *len gets the content length. Definite
+ * lengths only (the input is our own DER re-encoding). */
+static int
+tlv(const unsigned char **p, const unsigned char *end, int want_tag, int want_class,
+    int constructed, long *len)
+{
+	int tag, cls, r;
+
+	if (*p >= end)
+		return 0;
+	r = ASN1_get_object(p, len, &tag, &cls, end - *p);
+	if ((r & 0x80) || r == 0x21 || tag != want_tag || cls != want_class ||
+	    ((r & V_ASN1_CONSTRUCTED) != 0) != (constructed != 0) || *len > end - *p)
+		return 0;
+	return 1;
+}
+
+/*
+ * The union of the DGCG_DIGEST_* bits of the SignedData's digestAlgorithms,
+ * with *bad set when an entry is not one of them (or the SET is empty or
+ * malformed). OpenSSL 3.0 has no accessor for that SET, so it is read
+ * from the DER of the parsed structure (DER: definite lengths, whatever
+ * BER the client sent):
+ *   ContentInfo ::= SEQUENCE { contentType OID, [0] EXPLICIT SignedData }
+ *   SignedData ::= SEQUENCE { version INTEGER, digestAlgorithms SET OF
+ *       AlgorithmIdentifier, ... }
+ */
+static unsigned
+digest_algorithms(CMS_ContentInfo *ci, int *bad)
+{
+	unsigned char *der = NULL, *w;
+	const unsigned char *p, *end, *setend, *q;
+	X509_ALGOR *a;
+	unsigned bits = 0, b;
+	long len;
+	int n, count = 0;
+
+	*bad = 1;
+	if ((n = i2d_CMS_ContentInfo(ci, NULL)) <= 0)
+		goto out;
+	der = xmalloc((size_t)n);
+	w = der;
+	if (i2d_CMS_ContentInfo(ci, &w) != n)
+		goto out;
+	p = der;
+	end = der + n;
+	if (!tlv(&p, end, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, 1, &len))
+		goto out;
+	end = p + len;
+	if (!tlv(&p, end, V_ASN1_OBJECT, V_ASN1_UNIVERSAL, 0, &len))
+		goto out;
+	p += len;
+	if (!tlv(&p, end, 0, V_ASN1_CONTEXT_SPECIFIC, 1, &len) ||
+	    !tlv(&p, end, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, 1, &len))
+		goto out;
+	end = p + len;
+	if (!tlv(&p, end, V_ASN1_INTEGER, V_ASN1_UNIVERSAL, 0, &len))
+		goto out;
+	p += len;
+	if (!tlv(&p, end, V_ASN1_SET, V_ASN1_UNIVERSAL, 1, &len))
+		goto out;
+	setend = p + len;
+	*bad = 0;
+	while (p < setend) {
+		q = p;
+		if ((a = d2i_X509_ALGOR(NULL, &q, setend - p)) == NULL) {
+			*bad = 1;
+			break;
+		}
+		b = digest_bit(a);
+		X509_ALGOR_free(a);
+		if (b == 0)
+			*bad = 1;
+		bits |= b;
+		count++;
+		p = q;
+	}
+	if (count == 0)
+		*bad = 1;
+out:
+	ERR_clear_error();
+	free(der);
+	return bits;
+}
+
+/* SecReq-042 and the shape OpenSSL's digest set-up relies on (see
+ * dgcg_cms_verify in cms.h). Returns DGCG_OK, DGCG_ERR_POLICY or
+ * DGCG_ERR_VERIFY with *why set. */
+static enum dgcg_err
+check_digests(const struct dgcg_cms *c, CMS_SignerInfo *si, unsigned digests,
+    const char **why)
+{
+	X509_ALGOR *dig = NULL;
+	unsigned listed, sbit;
+	int bad;
+
+	listed = digest_algorithms(c->ci, &bad);
+	if (bad) {
+		*why = "digestAlgorithms must list only SHA-256, SHA-384 or SHA-512 "
+		    "(SecReq-042), and at least one";
+		return DGCG_ERR_VERIFY;
+	}
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, NULL);
+	if (dig == NULL || (sbit = digest_bit(dig)) == 0) {
+		*why = "the SignerInfo digest must be SHA-256, SHA-384 or SHA-512 (SecReq-042)";
+		return DGCG_ERR_VERIFY;
+	}
+	if ((listed & sbit) == 0) {
+		*why = "the SignerInfo digest is not listed in digestAlgorithms";
+		return DGCG_ERR_VERIFY;
+	}
+	if ((listed & ~digests) != 0) {
+		*why = (listed & ~digests) == DGCG_DIGEST_SHA1 && sbit == DGCG_DIGEST_SHA1 ?
+		    "The CMS digest SHA1 is not allowed, SHA-256, SHA-384 or SHA-512 "
+		    "required (SecReq-042)" :
+		    "digestAlgorithms lists a digest that is not allowed, SHA-256, SHA-384 "
+		    "or SHA-512 required (SecReq-042)";
+		return DGCG_ERR_POLICY;
+	}
+	return DGCG_OK;
+}
+
 /*
  * The single embedded certificate is set as the SignerInfo's signer before
  * CMS_verify, so the sid (issuer-and-serial or subject key identifier) is
@@ -293,11 +448,11 @@ check_signing_time(CMS_SignerInfo *si, X509 *signer)
  * signed attributes (or, without them, the signature over the content).
  */
 enum dgcg_err
-dgcg_cms_verify(struct dgcg_cms *c, const char **why)
+dgcg_cms_verify(struct dgcg_cms *c, unsigned digests, const char **why)
 {
 	enum dgcg_err rc = DGCG_ERR_VERIFY;
 	CMS_SignerInfo *si;
-	BIO *dc = NULL;
+	BIO *mem = NULL, *dc = NULL;
 	const char *reason = "signature does not verify";
 	char ebuf[256];
 	unsigned long e;
@@ -306,13 +461,22 @@ dgcg_cms_verify(struct dgcg_cms *c, const char **why)
 		reason = "no signer";
 		goto out;
 	}
+	if ((rc = check_digests(c, si, digests, &reason)) != DGCG_OK)
+		goto out;
+	rc = DGCG_ERR_VERIFY;
 	CMS_SignerInfo_set1_signer_cert(si, c->signer);
 	if ((reason = check_signing_time(si, c->signer)) != NULL)
 		goto out;
 	reason = "signature does not verify";
+	/* A buffering filter in front of the memory BIO: CMS_verify copies a
+	 * bare memory BIO into a temporary one, which OpenSSL before 3.0.22
+	 * leaks when the digest set-up fails (openssl#30471). */
 	if (c->clen > INT_MAX ||
-	    (dc = BIO_new_mem_buf(c->content, (int)c->clen)) == NULL)
+	    (mem = BIO_new_mem_buf(c->content, (int)c->clen)) == NULL ||
+	    (dc = BIO_new(BIO_f_buffer())) == NULL)
 		goto out;
+	dc = BIO_push(dc, mem);
+	mem = NULL;
 	if (CMS_verify(c->ci, NULL, NULL, dc, NULL,
 	    CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
 		if (dgcg_log_enabled(DGCG_LOG_DEBUG)) {
@@ -330,7 +494,8 @@ out:
 		ERR_clear_error();
 	if (why != NULL)
 		*why = reason;
-	BIO_free(dc);
+	BIO_free_all(dc);
+	BIO_free(mem);
 	return rc;
 }
 

@@ -60,13 +60,35 @@ enum dgcg_cms_state dgcg_cms_parse_b64(const char *b64, size_t len,
  * wording of string endpoints. */
 const char *dgcg_cms_state_text(enum dgcg_cms_state st, int string_payload);
 
+/* Digest algorithms a CMS may name, as bits of a set (SecReq-042 allows
+ * the SHA-2 family; SHA-1 only where the configuration says allow_sha1). */
+#define DGCG_DIGEST_SHA1	0x1u
+#define DGCG_DIGEST_SHA256	0x2u
+#define DGCG_DIGEST_SHA384	0x4u
+#define DGCG_DIGEST_SHA512	0x8u
+#define DGCG_DIGESTS_SHA2	(DGCG_DIGEST_SHA256 | DGCG_DIGEST_SHA384 | DGCG_DIGEST_SHA512)
+#define DGCG_DIGESTS_KNOWN	(DGCG_DIGESTS_SHA2 | DGCG_DIGEST_SHA1)
+
+/* The digest set of SecReq-042 with or without SHA-1. */
+unsigned dgcg_cms_digests(int allow_sha1);
+
 /* Verifies the signature with the embedded certificate's public key: the
  * signed attributes (messageDigest over the content) when present, else
  * the signature directly over the content. When a signingTime attribute is
  * present it must lie within the signer certificate's validity (the
- * reference's Bouncy Castle behaviour). Does not build a chain. Returns
- * DGCG_OK or DGCG_ERR_VERIFY; *why (may be NULL) gets a static reason. */
-enum dgcg_err dgcg_cms_verify(struct dgcg_cms *c, const char **why);
+ * reference's Bouncy Castle behaviour). Does not build a chain.
+ * Before OpenSSL sees the signature, the SignedData's digestAlgorithms must
+ * be a non-empty set of SHA-1/SHA-256/SHA-384/SHA-512 identifiers (no
+ * parameters, or NULL), the SignerInfo's digest must be one of them, and
+ * every one of them must be in `digests` (DGCG_DIGEST_* bits).
+ * Returns DGCG_OK; DGCG_ERR_POLICY when the only fault is a SHA digest
+ * outside `digests` (e.g. SHA-1 without allow_sha1); DGCG_ERR_VERIFY for
+ * anything else. *why (may be NULL) gets a static reason.
+ * NOTE: OpenSSL 3.0 before 3.0.22 leaks the content BIO in CMS_verify
+ * when its digest set-up fails (openssl#30471); the checks above keep
+ * such input away from it, and the content is handed over in a way that
+ * does not take the leaking branch either. */
+enum dgcg_err dgcg_cms_verify(struct dgcg_cms *c, unsigned digests, const char **why);
 
 /* The signer certificate (borrowed; valid until dgcg_cms_free). */
 X509 *dgcg_cms_signer(const struct dgcg_cms *c);

@@ -17,6 +17,7 @@ static const char *const errtext[DGCG_ERR__MAX] = {
 	[DGCG_ERR_IO] = "input/output error",
 	[DGCG_ERR_CONFIG] = "configuration error",
 	[DGCG_ERR_LIMIT] = "size limit exceeded",
+	[DGCG_ERR_POLICY] = "refused by policy",
 };
 
 static const char *const ctname[DGCG_CT__MAX] = {

@@ -18,6 +18,7 @@ enum dgcg_err {
 	DGCG_ERR_IO,		/* file or socket error */
 	DGCG_ERR_CONFIG,	/* configuration error */
 	DGCG_ERR_LIMIT,		/* input larger than a named limit */
+	DGCG_ERR_POLICY,	/* well-formed, but refused by policy (SecReq-042) */
 	DGCG_ERR__MAX
 };
 

@@ -216,12 +216,14 @@ out:
 }
 
 /* The CMS of the package, parsed and verified; NULL with r = 400 0x260
- * (the reference's converter reports no 0x402 on this path). */
+ * (the reference's converter reports no 0x402 on this path), or 400 0x004
+ * for a CMS digest outside SecReq-042 (digests, cms.h). */
 static struct dgcg_cms *
-pkg_cms(const struct pkg_req *p, struct dgcg_reply *r)
+pkg_cms(const struct pkg_req *p, unsigned digests, struct dgcg_reply *r)
 {
 	struct dgcg_cms *c = NULL;
 	enum dgcg_cms_state st;
+	enum dgcg_err vr;
 	const char *why = NULL;
 
 	if (p->cms == NULL) {
@@ -236,7 +238,13 @@ pkg_cms(const struct pkg_req *p, struct dgcg_reply *r)
 		    D_BAD_CMS, dgcg_cms_state_text(st, p->type != PKG_DSC));
 		return NULL;
 	}
-	if (dgcg_cms_verify(c, &why) != DGCG_OK) {
+	vr = dgcg_cms_verify(c, digests, &why);
+	if (vr == DGCG_ERR_POLICY) {
+		dgcg_reply_fail(r, 400, "0x004", P_BAD_UPLOAD, NULL, "%s", why);
+		dgcg_cms_free(c);
+		return NULL;
+	}
+	if (vr != DGCG_OK) {
 		dgcg_reply_fail(r, 400, "0x260", "CMS signature is invalid", NULL, "%s (%s)",
 		    D_BAD_CMS, why != NULL ? why : "signature does not verify");
 		dgcg_cms_free(c);
@@ -494,7 +502,7 @@ dgcg_mig_update(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *
 		goto fail;
 	snprintf(r->send_value, sizeof(r->send_value), "entityId=%lld type=%s country=%s",
 	    p.entity, pkg_names[p.type], id->country);
-	if ((c = pkg_cms(&p, r)) == NULL)
+	if ((c = pkg_cms(&p, dgcg_cms_digests(gw->conf.allow_sha1), r)) == NULL)
 		goto fail;
 	if ((rc = dgcg_db_begin(gw->db)) == DGCG_OK) {
 		rc = migrate(gw, id, &p, c, r);

@@ -383,11 +383,6 @@ dgcg_upload_policy_ok(const struct dgcg_conf *cf, struct dgcg_cms *cms, char *wh
 	X509 *up = dgcg_cms_signer(cms);
 	char r[256];
 
-	if (!dgcg_hash_allowed(dgcg_cms_digest_name(cms), cf->allow_sha1)) {
-		snprintf(why, whysz, "The CMS digest %s is not allowed, SHA-256, SHA-384 or "
-		    "SHA-512 required (SecReq-042)", dgcg_cms_digest_name(cms));
-		return 0;
-	}
 	if (dgcg_x509_check_key(up, cf->min_rsa_bits, cf->min_ec_bits, r, sizeof(r)) !=
 	    DGCG_OK) {
 		snprintf(why, whysz, "Upload certificate: %s", r);
@@ -413,6 +408,7 @@ signed_request(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *b
 	const unsigned char *der;
 	const char *why = NULL;
 	char *subject = NULL, reason[512];
+	enum dgcg_err vr;
 	size_t dlen;
 	int trusted;
 
@@ -422,7 +418,13 @@ signed_request(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *b
 		dgcg_reply_fail(r, 400, "0x402", dgcg_cms_state_text(st, 1), NULL, "%s", "");
 		return NULL;
 	}
-	if (dgcg_cms_verify(c, &why) != DGCG_OK) {
+	vr = dgcg_cms_verify(c, dgcg_cms_digests(gw->conf.allow_sha1), &why);
+	if (vr == DGCG_ERR_POLICY) {
+		/* SecReq-042: the signer's CMS does not meet the upload policy. */
+		dgcg_reply_fail(r, 403, "0x000", "Invalid Upload Certificate", NULL, "%s", why);
+		goto fail;
+	}
+	if (vr != DGCG_OK) {
 		dgcg_reply_fail(r, 400, "0x260", "CMS signature is invalid", NULL, "%s",
 		    "Submitted string needs to be signed by a valid upload certificate");
 		dgcg_log(DGCG_LOG_ERROR, CLS, "Revocation request with an invalid CMS signature",

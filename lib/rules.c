@@ -367,7 +367,7 @@ dgcg_rules_upload(struct dgcg_gw *gw, const char *body, size_t len,
 		log_upload_failed(o, "INVALID_CMS");
 		goto out;
 	}
-	if (dgcg_cms_verify(c, &why) != DGCG_OK) {
+	if (dgcg_cms_verify(c, dgcg_cms_digests(gw->conf.allow_sha1), &why) != DGCG_OK) {
 		fail(o, 400, "0x260", "CMS signature is invalid", "",
 		    "Submitted string needs to be signed by a valid upload certificate");
 		dgcg_log(DGCG_LOG_ERROR, CLS, "Rule Upload Failed", why,
@@ -528,9 +528,10 @@ dgcg_rules_delete(struct dgcg_gw *gw, const char *body, size_t len,
 		fail(o, 400, "0x402", dgcg_cms_state_text(st, 1), "", "");
 		goto out;
 	}
-	if (dgcg_cms_verify(c, &why) != DGCG_OK) {
+	if (dgcg_cms_verify(c, dgcg_cms_digests(gw->conf.allow_sha1), &why) != DGCG_OK) {
 		fail(o, 400, "0x260", "CMS signature is invalid", "",
 		    "Submitted string needs to be signed by a valid upload certificate");
+		dgcg_log(DGCG_LOG_ERROR, CLS, "Rule Delete Failed", why, NULL);
 		goto out;
 	}
 	der = dgcg_cms_signer_der(c, &derlen);

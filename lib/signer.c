@@ -58,6 +58,7 @@ struct upload_ctx {
 	char			 up_thumb[DGCG_THUMB_HEX_LEN + 1];
 	char			*signer_subject;
 	char			*dsc_subject;
+	const char		*digest_refused;	/* SecReq-042 reason, or NULL */
 };
 
 static void
@@ -71,10 +72,17 @@ ctx_free(struct upload_ctx *c)
 }
 
 /* Parses and verifies the CMS body (steps 1 and 2). Returns 0 with out
- * filled on failure. */
+ * filled on failure.
+ * NOTE: a CMS whose only fault is a digest outside SecReq-042 returns 1
+ * UNVERIFIED with c->digest_refused set. Upload (check_strict, 0x004) and
+ * delete (0x007) refuse it after the uploader and country checks, where
+ * the policy has its place in the check order (and the refusal is
+ * audited); nothing else may use such a context. */
 static int
-parse_body(const char *body, size_t len, struct upload_ctx *c, struct dgcg_outcome *o)
+parse_body(const char *body, size_t len, unsigned digests, struct upload_ctx *c,
+    struct dgcg_outcome *o)
 {
+	enum dgcg_err vr;
 	enum dgcg_cms_state st;
 	const unsigned char *der;
 	const char *why = NULL;
@@ -97,7 +105,11 @@ parse_body(const char *body, size_t len, struct upload_ctx *c, struct dgcg_outco
 		fail(o, 400, "0x402", dgcg_cms_state_text(DGCG_CMS_BAD_PAYLOAD, 0), "%s", "");
 		return 0;
 	}
-	if (dgcg_cms_verify(c->cms, &why) != DGCG_OK) {
+	if ((vr = dgcg_cms_verify(c->cms, digests, &why)) == DGCG_ERR_POLICY) {
+		c->digest_refused = why;
+		return 1;
+	}
+	if (vr != DGCG_OK) {
 		fail(o, 400, "0x009", "Invalid CMS Signature", "%s", why ? why : "");
 		return 0;
 	}
@@ -150,9 +162,8 @@ check_strict(struct dgcg_gw *gw, struct upload_ctx *c, struct dgcg_outcome *o)
 	time_t now = time(NULL);
 	char why[256];
 
-	if (!dgcg_hash_allowed(dgcg_cms_digest_name(c->cms), cf->allow_sha1)) {
-		fail(o, 400, "0x004", P_BAD_UPLOAD, "The CMS digest %s is not allowed, SHA-256, "
-		    "SHA-384 or SHA-512 required (SecReq-042)", dgcg_cms_digest_name(c->cms));
+	if (c->digest_refused != NULL) {
+		fail(o, 400, "0x004", P_BAD_UPLOAD, "%s", c->digest_refused);
 		return 0;
 	}
 	if (dgcg_x509_check_key(up, cf->min_rsa_bits, cf->min_ec_bits, why, sizeof(why)) !=
@@ -261,7 +272,7 @@ dgcg_signer_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 
 	memset(o, 0, sizeof(*o));
 	memset(&c, 0, sizeof(c));
-	if (!parse_body(body, len, &c, o)) {
+	if (!parse_body(body, len, dgcg_cms_digests(gw->conf.allow_sha1), &c, o)) {
 		dgcg_log(DGCG_LOG_ERROR, "signer", what, NULL, "verificationFailureReason", o->code,
 		    "verificationFailureReasonMessage", o->problem, NULL);
 		goto out;
@@ -358,7 +369,7 @@ dgcg_signer_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 
 	memset(o, 0, sizeof(*o));
 	memset(&c, 0, sizeof(c));
-	if (!parse_body(body, len, &c, o)) {
+	if (!parse_body(body, len, dgcg_cms_digests(gw->conf.allow_sha1), &c, o)) {
 		dgcg_log(DGCG_LOG_ERROR, "signer", what, NULL, "verificationFailureReason", o->code,
 		    "verificationFailureMessage", o->problem, NULL);
 		goto out;
@@ -369,6 +380,10 @@ dgcg_signer_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 		goto bad;
 	if (!check_country(id, &c, "0x007", o))
 		goto bad;
+	if (c.digest_refused != NULL) {
+		fail(o, 400, "0x007", P_BAD_UPLOAD, "%s", c.digest_refused);
+		goto bad;
+	}
 	if (dgcg_db_si_find(gw->db, c.dsc_thumb, &old) != DGCG_OK) {
 		r = -1;
 		goto bad;

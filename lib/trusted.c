@@ -314,7 +314,7 @@ check(const struct dgcg_ta *ta, const char *thumb, const char *raw, const char *
 		r = DGCG_TP_BAD_SIG;
 		goto out;
 	}
-	if (dgcg_cms_verify(c, exc) != DGCG_OK) {
+	if (dgcg_cms_verify(c, DGCG_DIGESTS_SHA2, exc) != DGCG_OK) {
 		r = DGCG_TP_SIG_INVALID;
 		goto out;
 	}
@@ -396,7 +396,7 @@ dgcg_ta_verify_content(const struct dgcg_ta *ta, const unsigned char *content, s
 		r = DGCG_TP_BAD_SIG;
 		goto out;
 	}
-	if (dgcg_cms_verify(c, &why) != DGCG_OK) {
+	if (dgcg_cms_verify(c, DGCG_DIGESTS_SHA2, &why) != DGCG_OK) {
 		r = DGCG_TP_SIG_INVALID;
 		goto out;
 	}

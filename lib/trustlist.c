@@ -104,6 +104,7 @@ lower(char *s)
 /* Verified UPLOAD certificate thumbprints, all countries. */
 struct uploads {
 	struct dgcg_tp_list	l;
+	unsigned		digests;	/* SecReq-042 digest set (cms.h) */
 };
 
 /* Appends the UPLOAD thumbprints of country to the running hash. */
@@ -160,7 +161,7 @@ dsc_check(const struct dgcg_si *r, const struct uploads *u)
 		why = "signature is not a detached CMS over the certificate";
 		goto out;
 	}
-	if (dgcg_cms_verify(cms, NULL) != DGCG_OK) {
+	if (dgcg_cms_verify(cms, u->digests, NULL) != DGCG_OK) {
 		why = "signature does not verify";
 		goto out;
 	}
@@ -258,7 +259,7 @@ dgcg_tl_build(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 {
 	struct dgcg_tp_list tps = { NULL, 0 };
 	struct dgcg_si_list sis = { NULL, 0 };
-	struct uploads up = { { NULL, 0 } };
+	struct uploads up = { { NULL, 0 }, dgcg_cms_digests(gw->conf.allow_sha1) };
 	struct dgcg_tl_item *it;
 	enum dgcg_err rc = DGCG_OK;
 	size_t cap = 0, i;

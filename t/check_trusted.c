@@ -381,6 +381,40 @@ START_TEST(sig_flip_every_byte)
 }
 END_TEST
 
+/*
+ * The digest identifiers of a trust-anchor signature (issue 11): the first
+ * SHA-256 OID is the SignedData's digestAlgorithms entry, the second the
+ * SignerInfo's digest. Made unknown (the last arc flipped), either one is
+ * SIG_INVALID: refused before CMS_verify, which leaked its copy of the
+ * detached content on such input before OpenSSL 3.0.22 (the program's
+ * LeakSanitizer run fails if it gets there again).
+ */
+START_TEST(sig_digest_algorithms)
+{
+	static const unsigned char oid[] = { 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
+	    0x04, 0x02, 0x01 };
+	struct dgcg_ta *ta = load(ta_path, 1);
+	unsigned char *der, *p;
+	size_t len, at[2], k, i;
+	char *s;
+
+	ck_assert_int_eq(dgcg_b64_decode(rows[0].sig, strlen(rows[0].sig), &der, &len), DGCG_OK);
+	for (i = 0, k = 0; k < 2 && i + sizeof(oid) <= len; i++)
+		if (memcmp(der + i, oid, sizeof(oid)) == 0)
+			at[k++] = i;
+	ck_assert_uint_eq(k, 2);
+	for (k = 0; k < 2; k++) {
+		s = flip_b64(rows[0].sig, at[k] + sizeof(oid) - 1, 0x7e, &p, &len);
+		ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, rows[0].raw, s),
+		    DGCG_TP_SIG_INVALID);
+		free(p);
+		free(s);
+	}
+	free(der);
+	dgcg_ta_free(ta);
+}
+END_TEST
+
 START_TEST(sig_not_cms)
 {
 	struct dgcg_ta *ta = load(ta_path, 1);
@@ -606,6 +640,7 @@ make_trusted_suite(void)
 	tcase_add_test(tc, thumbprint_column);
 	tcase_add_test(tc, no_trust_anchor);
 	tcase_add_test(tc, sig_flip_every_byte);
+	tcase_add_test(tc, sig_digest_algorithms);
 	tcase_add_test(tc, sig_not_cms);
 	tcase_add_test(tc, signed_by_other_key);
 	tcase_add_test(tc, ta_load_errors);
