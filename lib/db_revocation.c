@@ -25,9 +25,21 @@ static const char SQL_RB_FIND_ID_LOCK[] =
 static const char SQL_RB_MARK[] =
     "UPDATE revocation_batch SET deleted = 1, signed_batch = NULL, changed = UTC_TIMESTAMP()"
     " WHERE batch_id = ? AND deleted = 0";
+/* List rows: the date as listed is LEAST(changed, horizon), see
+ * dgcg_db_rb_since in db_revocation.h. */
+#define RB_LIST_COLS "id, batch_id, country," \
+	" DATE_FORMAT(LEAST(changed, ?), '%Y-%m-%dT%H:%i:%sZ'), deleted, NULL"
+static const char SQL_RB_HORIZON[] =
+    "SELECT DATE_FORMAT(UTC_TIMESTAMP() - INTERVAL 1 SECOND, '%Y-%m-%d %H:%i:%s')";
 static const char SQL_RB_SINCE[] =
-    "SELECT " RB_COLS ", NULL FROM revocation_batch WHERE changed > ?"
+    "SELECT " RB_LIST_COLS " FROM revocation_batch WHERE changed > ?"
     " ORDER BY changed, id LIMIT 1001";
+static const char SQL_RB_BETWEEN[] =
+    "SELECT " RB_LIST_COLS " FROM revocation_batch WHERE changed > ?"
+    " AND changed >= ? AND changed <= ? ORDER BY changed, id";
+static const char SQL_RB_AFTER[] =
+    "SELECT " RB_LIST_COLS " FROM revocation_batch WHERE changed > ?"
+    " ORDER BY changed, id LIMIT 1";
 static const char SQL_RB_COUNTRY[] =
     "SELECT " RB_COLS ", signed_batch FROM revocation_batch WHERE country = ? AND deleted = 0"
     " ORDER BY id";
@@ -142,11 +154,55 @@ dgcg_db_rb_mark_deleted(struct dgcg_db *db, const char *batch_id)
 }
 
 enum dgcg_err
-dgcg_db_rb_since(struct dgcg_db *db, const char *since, struct dgcg_rb_list *out)
+dgcg_db_rb_horizon(struct dgcg_db *db, char out[20])
 {
-	const char *p[1] = { since };
+	enum dgcg_err rc;
+	char **v = NULL;
+	size_t n = 0, i;
 
-	return select_rows(db, SQL_RB_SINCE, p, 1, out);
+	out[0] = '\0';
+	if ((rc = dgcg_db_strings(db, SQL_RB_HORIZON, &v, &n)) != DGCG_OK)
+		return rc;
+	if (n != 1 || v[0] == NULL || strlen(v[0]) != 19)
+		rc = DGCG_ERR_DB;
+	else
+		memcpy(out, v[0], 20);
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return rc;
+}
+
+enum dgcg_err
+dgcg_db_rb_since(struct dgcg_db *db, const char *horizon, const char *since,
+    struct dgcg_rb_list *out)
+{
+	const char *p[2] = { horizon, since };
+
+	return select_rows(db, SQL_RB_SINCE, p, 2, out);
+}
+
+enum dgcg_err
+dgcg_db_rb_between(struct dgcg_db *db, const char *horizon, const char *since,
+    const char *from, const char *to, struct dgcg_rb_list *out)
+{
+	const char *p[4] = { horizon, since, from, to };
+
+	return select_rows(db, SQL_RB_BETWEEN, p, 4, out);
+}
+
+enum dgcg_err
+dgcg_db_rb_any_after(struct dgcg_db *db, const char *horizon, const char *after, int *any)
+{
+	struct dgcg_rb_list l = { NULL, 0 };
+	const char *p[2] = { horizon, after };
+	enum dgcg_err rc;
+
+	*any = 0;
+	if ((rc = select_rows(db, SQL_RB_AFTER, p, 2, &l)) == DGCG_OK)
+		*any = l.n > 0;
+	dgcg_rb_list_free(&l);
+	return rc;
 }
 
 enum dgcg_err

@@ -44,10 +44,28 @@ enum dgcg_err dgcg_db_rb_find_id_locked(struct dgcg_db *db, long long id,
  * is live. DGCG_ERR_NOTFOUND when no live row has that batch_id. */
 enum dgcg_err dgcg_db_rb_mark_deleted(struct dgcg_db *db, const char *batch_id);
 
-/* Rows changed strictly after since (a DATETIME literal), ordered by
- * changed then id, at most 1001 (DGCG_BATCH_LIST_MAX + 1, to tell "more");
- * signed_batch is not read. */
-enum dgcg_err dgcg_db_rb_since(struct dgcg_db *db, const char *since, struct dgcg_rb_list *out);
+/*
+ * Reading the list (dgcg_rev_list in revocation.h pages with these):
+ * horizon is the database's UTC clock minus one second, as a DATETIME
+ * literal, read once per list request (dgcg_db_rb_horizon). Every list row
+ * carries changed = LEAST(changed, horizon): a row changed within the
+ * current second (or later, with clock skew between nodes) is listed with
+ * the second before, so a client that resends that date gets the row's
+ * second again. signed_batch is not read.
+ * All DATETIME arguments are literals "YYYY-MM-DD HH:MM:SS".
+ */
+enum dgcg_err dgcg_db_rb_horizon(struct dgcg_db *db, char out[20]);
+/* Rows changed strictly after since, ordered by changed then id, at most
+ * 1001 (DGCG_BATCH_LIST_MAX + 1, to tell "more"). */
+enum dgcg_err dgcg_db_rb_since(struct dgcg_db *db, const char *horizon, const char *since,
+	struct dgcg_rb_list *out);
+/* Every row changed strictly after since and from <= changed <= to, ordered
+ * by changed then id (no limit: one second's rows). */
+enum dgcg_err dgcg_db_rb_between(struct dgcg_db *db, const char *horizon, const char *since,
+	const char *from, const char *to, struct dgcg_rb_list *out);
+/* *any = 1 when a row was changed strictly after `after`. */
+enum dgcg_err dgcg_db_rb_any_after(struct dgcg_db *db, const char *horizon, const char *after,
+	int *any);
 
 /* Live rows of a country, ordered by id, with signed_batch. */
 enum dgcg_err dgcg_db_rb_of_country(struct dgcg_db *db, const char *country,

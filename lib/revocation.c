@@ -618,15 +618,68 @@ fail:
 	dgcg_cms_free(c);
 }
 
+/* "YYYY-MM-DDTHH:MM:SSZ" (a listed date) as a DATETIME literal. */
+static void
+listed_to_sql(const char *d, char out[20])
+{
+	snprintf(out, 20, "%.10s %.8s", d, d + 11);
+}
+
+/*
+ * One page of the list (see dgcg_rev_list in revocation.h): rows after
+ * since, the first DGCG_BATCH_LIST_MAX of them and every further row of the
+ * last one's listed second. *more: rows after that second exist.
+ */
+static enum dgcg_err
+list_page(struct dgcg_db *db, const char *since, struct dgcg_rb_list *rows, int *more)
+{
+	struct dgcg_rb_list tail = { NULL, 0 };
+	char horizon[20], second[20];
+	const char *upto;
+	enum dgcg_err rc;
+	size_t k, i;
+
+	*more = 0;
+	if ((rc = dgcg_db_rb_horizon(db, horizon)) != DGCG_OK ||
+	    (rc = dgcg_db_rb_since(db, horizon, since, rows)) != DGCG_OK)
+		return rc;
+	if (rows->n <= DGCG_BATCH_LIST_MAX)
+		return DGCG_OK;
+	k = DGCG_BATCH_LIST_MAX;
+	if (strcmp(rows->v[k].changed, rows->v[k - 1].changed) != 0) {
+		rows->n = k;	/* the extra row is dropped (no CMS read) */
+		*more = 1;
+		return DGCG_OK;
+	}
+	/* The boundary falls inside a second: the page ends with all of it. */
+	listed_to_sql(rows->v[k - 1].changed, second);
+	while (k > 0 && strcmp(rows->v[k - 1].changed, rows->v[DGCG_BATCH_LIST_MAX].changed) == 0)
+		k--;
+	upto = strcmp(second, horizon) == 0 ? "9999-12-31 23:59:59" : second;
+	if ((rc = dgcg_db_rb_between(db, horizon, since, second, upto, &tail)) != DGCG_OK)
+		return rc;
+	for (i = k; i < rows->n; i++)
+		free(rows->v[i].signed_batch);
+	rows->n = k;
+	rows->v = xrealloc(rows->v, (k + tail.n + 1) * sizeof(*rows->v));
+	memcpy(rows->v + k, tail.v, tail.n * sizeof(*tail.v));
+	rows->n = k + tail.n;
+	free(tail.v);
+	if (strcmp(second, horizon) != 0)
+		rc = dgcg_db_rb_any_after(db, horizon, second, more);
+	return rc;
+}
+
 enum dgcg_err
 dgcg_rev_list(struct dgcg_gw *gw, time_t since, char **json, size_t *len, size_t *count)
 {
 	struct dgcg_rb_list rows = { NULL, 0 };
 	struct json_object *top, *arr, *o;
 	const char *text;
-	char ts[20];
+	char ts[20], listed[DGCG_TIME_LEN + 1];
 	enum dgcg_err rc;
 	size_t i, n;
+	int more;
 
 	*json = NULL;
 	*len = 0;
@@ -635,11 +688,21 @@ dgcg_rev_list(struct dgcg_gw *gw, time_t since, char **json, size_t *len, size_t
 	 * by the caller). */
 	if (!dgcg_sql_datetime(since, ts))
 		snprintf(ts, sizeof(ts), "%s", "0001-01-01 00:00:00");
-	if ((rc = dgcg_db_rb_since(gw->db, ts, &rows)) != DGCG_OK)
+	if ((rc = list_page(gw->db, ts, &rows, &more)) != DGCG_OK) {
+		dgcg_rb_list_free(&rows);
 		return rc;
-	n = rows.n > DGCG_BATCH_LIST_MAX ? DGCG_BATCH_LIST_MAX : rows.n;
+	}
+	/* Only batches of the current second, listed with the date the client
+	 * sent: nothing it can move on from yet (it would ask again at once,
+	 * as dgc-lib does on every 200); they come once the second is over. */
+	dgcg_time_format(since, listed);
+	if (rows.n > 0 && strcmp(rows.v[rows.n - 1].changed, listed) <= 0) {
+		dgcg_rb_list_free(&rows);
+		more = 0;
+	}
+	n = rows.n;
 	top = json_object_new_object();
-	json_object_object_add(top, "more", json_object_new_boolean(rows.n > n));
+	json_object_object_add(top, "more", json_object_new_boolean(more));
 	arr = json_object_new_array_ext((int)n);
 	for (i = 0; i < n; i++) {
 		o = json_object_new_object();

@@ -104,9 +104,20 @@ void dgcg_rev_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const c
 	size_t len, struct dgcg_reply *r);
 
 /* GET /revocation-list: batches of every country changed strictly after
- * since, ascending by change (then id), at most DGCG_BATCH_LIST_MAX.
- * *json (malloc'd, caller frees) is {"more":..,"batches":[..]}, *count the
- * number of batches in it (0: the caller answers 204). */
+ * since, ascending by change (then id). *json (malloc'd, caller frees) is
+ * {"more":..,"batches":[..]}, *count the number of batches in it (0: the
+ * caller answers 204).
+ * NOTE: no batch is skipped by a client that resends the last date while
+ * "more" is true, and again later:
+ *  - a page holds DGCG_BATCH_LIST_MAX batches and then every other batch
+ *    of the last one's second ("take them all"), so a page boundary never
+ *    falls inside a second, however many batches share it;
+ *  - a batch changed within the current second is listed with the second
+ *    before (db_revocation.h), so a batch stored later in that second is
+ *    still strictly newer than the date the client sends back. Those
+ *    batches, and only they, may come twice;
+ *  - an answer that would hold only such batches, all listed with the date
+ *    the client sent, is empty (204) until that second is over. */
 enum dgcg_err dgcg_rev_list(struct dgcg_gw *gw, time_t since, char **json, size_t *len,
 	size_t *count);
 
