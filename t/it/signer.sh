@@ -289,6 +289,36 @@ st=$(it_curl DE GET /trustList/AUTHENTICATION); it_is "SQL-inserted trusted part
 it_sql "UPDATE trusted_party SET signature='$(it_sql "SELECT signature FROM trusted_party WHERE country='DE' AND certificate_type='CSCA'")' WHERE country='NL'"
 st=$(it_curl DE GET /trustList/AUTHENTICATION); it_is "trusted party with a wrong TA signature left out at once" "$st:$(jlen)" "200:3"
 
+# Deltas and the boundary second (issue 11): a client sends the Date of its
+# previous download as If-Modified-Since (README); a DSC stored or deleted
+# right after that download, in the same second, is in the delta.
+same=0
+for i in 1 2 3; do
+	mkdsc "race$i" "/C=DE/CN=DE race $i" "$PKI/DE/csca.pem" "$PKI/DE/csca.key"
+	body=$(sign "$W/race$i.pem" "$PKI/DE/upload")
+	st=$(it_curl DE GET /trustList/DSC); d=$(it_header Date)
+	st=$(upload DE "$body")
+	it_is "race $i: uploaded right after a download" "$st" 201
+	tr=$(it_thumb_pem "$W/race$i.pem")
+	[[ "$(it_sql "SELECT UNIX_TIMESTAMP(created_at) FROM signer_information WHERE thumbprint='$tr'")" == "$(date -u -d "$d" +%s)" ]] && same=$((same + 1))
+	st=$(it_curl DE GET /trustList/DSC -H "If-Modified-Since: $d")
+	it_is "race $i: in the delta since that download's Date" "$st:$(grep -c "$tr" "$IT_BODY")" "200:1"
+	st=$(it_curl DE GET /trustList/DSC); d=$(it_header Date)
+	st=$(it_curl DE DELETE /signerCertificate -H 'Content-Type: application/cms' --data-binary @"$body")
+	it_is "race $i: deleted right after a download" "$st" 204
+	st=$(it_curl DE GET /trustList/DSC -H "If-Modified-Since: $d")
+	it_ok "race $i: the tombstone is in the delta since that Date" python3 -c 'import json,sys
+t = [i for i in json.load(open(sys.argv[1])) if i["thumbprint"] == sys.argv[2]]
+assert len(t) == 1 and t[0]["rawData"] is None, t' "$IT_BODY" "$tr"
+done
+printf '# %d of 3 uploads landed in the same second as the download before them\n' "$same"
+# The same second made certain: a DSC stamped with the very second of a
+# download's Date.
+st=$(it_curl DE GET /trustList/DSC); d=$(it_header Date)
+it_sql "UPDATE signer_information SET created_at = FROM_UNIXTIME($(date -u -d "$d" +%s)) WHERE thumbprint='$(it_thumb_pem "$DSC")'"
+st=$(it_curl DE GET /trustList/DSC -H "If-Modified-Since: $d")
+it_is "a DSC of the download's own second is in the delta" "$st:$(grep -c "$(it_thumb_pem "$DSC")" "$IT_BODY")" "200:1"
+
 # --- housekeeping ---------------------------------------------------------------
 it_sql "UPDATE signer_information SET deleted_at = UTC_TIMESTAMP() - INTERVAL 15 DAY WHERE thumbprint='$T3'"
 it_sql "UPDATE signer_information SET deleted_at = UTC_TIMESTAMP() - INTERVAL 3 DAY, signature=NULL WHERE thumbprint='$T2'"
