@@ -17,7 +17,8 @@
 #   stack_scan_secrets [FILE...]  print the logs that hold a secret (non-zero
 #                   when any does)
 #   stack_worker_pids   the pids of the dgcg-fcgi workers
-#   stack_install_packages   apt-get install what deploy/packages lists and is missing
+#   stack_install_packages   apt-get install what deploy/packages lists and is
+#                    missing; upgrade the NAME>=VERSION ones (STACK_UPGRADE)
 #
 # Environment:
 #   STACK_DIR        state dir (required); created when missing
@@ -834,20 +835,68 @@ stack_status() {
 	return "$rc"
 }
 
-# stack_install_packages: installs what deploy/packages lists and dpkg lacks
-# (apt-get update once first; sudo when not root).
+# _stack_deb_version PKG: the installed version of PKG, or nothing.
+_stack_deb_version() {
+	dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null |
+		sed -n 's/^install ok installed //p'
+}
+
+# _stack_deb_candidate PKG: the version apt would install, or nothing.
+_stack_deb_candidate() {
+	apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v '(none)'
+}
+
+# stack_install_packages: installs what deploy/packages lists and dpkg lacks,
+# and upgrades each package listed as NAME>=VERSION (the libraries dgcg
+# links, and their tools) to the archive's candidate, Debian 12's current
+# security release, when an older one is installed: a machine image may
+# carry older ones, and `apt-get install` of an installed package does not
+# upgrade it. apt-get update runs first when anything is to be done (sudo
+# when not root). STACK_UPGRADE=0 keeps what is installed (to test with the
+# oldest versions); it still installs what is missing and warns below
+# VERSION. Fails when a NAME>=VERSION package stays below VERSION.
 stack_install_packages() {
-	local list pkgs=() missing=() p sudo=()
+	local list tokens=() missing=() upgrade=() mins=() t p min have cand sudo=() rc=0
 	list=${DGCG_SRCDIR:-$(cd "$_stack_here/.." && pwd)}/deploy/packages
-	read -r -d '' -a pkgs < <(sed 's/#.*//' "$list") || true
-	for p in "${pkgs[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+	read -r -d '' -a tokens < <(sed 's/#.*//' "$list") || true
+	for t in "${tokens[@]}"; do
+		p=${t%%>=*}
+		min=
+		[[ "$t" == *'>='* ]] && min=${t#*>=} && mins+=("$p>=$min")
+		have=$(_stack_deb_version "$p")
+		if [[ -z "$have" ]]; then
 			missing+=("$p")
+		elif [[ -n "$min" && "${STACK_UPGRADE:-1}" != 0 ]]; then
+			cand=$(_stack_deb_candidate "$p")
+			if dpkg --compare-versions "$have" lt "$min" ||
+			    { [[ -n "$cand" ]] && dpkg --compare-versions "$have" lt "$cand"; }; then
+				upgrade+=("$p")
+			fi
+		fi
 	done
-	(( ${#missing[@]} )) || return 0
 	[[ $EUID -eq 0 ]] || sudo=(sudo)
-	_stack_say "installing ${missing[*]}"
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends "${missing[@]}"
+	if (( ${#missing[@]} + ${#upgrade[@]} )); then
+		_stack_say "installing ${missing[*]:-nothing new}; upgrading ${upgrade[*]:-nothing}"
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q || return 1
+		if (( ${#missing[@]} )); then
+			"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+				--no-install-recommends "${missing[@]}" || return 1
+		fi
+		if (( ${#upgrade[@]} )) && [[ "${STACK_UPGRADE:-1}" != 0 ]]; then
+			"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+				--no-install-recommends --only-upgrade "${upgrade[@]}" || return 1
+		fi
+	fi
+	for t in "${mins[@]}"; do
+		p=${t%%>=*} min=${t#*>=}
+		have=$(_stack_deb_version "$p")
+		[[ -n "$have" ]] && dpkg --compare-versions "$have" ge "$min" && continue
+		if [[ "${STACK_UPGRADE:-1}" == 0 ]]; then
+			_stack_say "warning: $p ${have:-missing} is older than $min (STACK_UPGRADE=0 keeps it)"
+		else
+			_stack_say "$p ${have:-missing} is older than $min, and apt offers ${cand:-nothing newer}"
+			rc=1
+		fi
+	done
+	return "$rc"
 }
