@@ -46,7 +46,8 @@ api_rev_delete(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_ident
 }
 
 /* NOTE: If-Modified-Since is required here (the reference's Spring answers
- * 400 without it); both ISO-8601 and the RFC 1123 form are read. */
+ * 400 without it); ISO-8601 and the three HTTP-date forms of RFC 9110
+ * (dgcg_time_parse_header) are read. */
 void
 api_rev_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
     struct dgcg_resp *resp)
@@ -65,7 +66,9 @@ api_rev_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identit
 	if (dgcg_time_parse_header(ims, &since) != DGCG_OK) {
 		dgcg_resp_prob(resp, DGCG_P_VALIDATION, ims,
 		    "If-Modified-Since must be an ISO-8601 date-time with offset "
-		    "(2021-06-01T00:00:00Z) or an HTTP date (Tue, 01 Jun 2021 00:00:00 GMT).");
+		    "(2021-06-01T00:00:00Z) or an HTTP date in one of the forms of RFC 9110 "
+		    "(Tue, 01 Jun 2021 00:00:00 GMT; Tuesday, 01-Jun-21 00:00:00 GMT; "
+		    "Tue Jun  1 00:00:00 2021).");
 		return;
 	}
 	if (since > time(NULL)) {

@@ -99,7 +99,9 @@ api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identi
 	    dgcg_time_parse_header(req->if_modified_since, &since) != DGCG_OK) {
 		dgcg_resp_prob(resp, DGCG_P_VALIDATION, req->if_modified_since,
 		    "If-Modified-Since must be an ISO-8601 date-time with offset "
-		    "(2021-06-01T00:00:00Z) or an HTTP date (Tue, 01 Jun 2021 00:00:00 GMT).");
+		    "(2021-06-01T00:00:00Z) or an HTTP date in one of the forms of RFC 9110 "
+		    "(Tue, 01 Jun 2021 00:00:00 GMT; Tuesday, 01-Jun-21 00:00:00 GMT; "
+		    "Tue Jun  1 00:00:00 2021).");
 		return;
 	}
 	has_page = query_int(req, "page", &page);

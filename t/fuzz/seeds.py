@@ -116,6 +116,8 @@ def ims_seeds(td):
         "2021-07-06T12:00:00,5-05:30", "2021-07-06T12:00:00+01:00:30",
         "Tue, 06 Jul 2021 12:00:00 GMT", "Sun, 06 Nov 1994 08:49:37 GMT",
         "9999-12-31T23:59:59-18:00", "0001-01-01T00:00:00+18:00", "2024-02-29T23:59:59Z",
+        "Sun, 6 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 1994", "Wed Nov 16 08:49:37 1994", "Sat, 31 Dec 2016 23:59:60 GMT",
     ]
     out += [("fixed-%02d" % i, s.encode()) for i, s in enumerate(fixed)]
     return out
@@ -267,7 +269,8 @@ def dictionaries(td):
                "/cms-migration", "application/cms", "application/cms-text", "application/json",
                "application/*", "*/*", ";q=0", ";q=0.5", "page=", "pagesize=", "country=",
                "If-Modified-Since", "C=DE", "%2C", "2021-07-06T12:00:00Z", "AS", "ASR", "ADS"]
-    ims = ["Sun, ", "Mon, ", " GMT", "Nov", "Feb", "T", "Z", "+18:00", "-00:00", ".999999999"]
+    ims = ["Sun, ", "Mon, ", " GMT", "Nov", "Feb", "T", "Z", "+18:00", "-00:00", ".999999999",
+           "Sunday, ", "Wednesday, ", "-Nov-", "-Feb-", "Sun Nov  ", ":60", " 1994"]
     dn = ["C=", "CN=", "O=", "%2C", "%3D", "+", "%", "%00", ","]
     return {"rule": rule, "batch": batch, "request": request, "ims": ims, "dn": dn}
 

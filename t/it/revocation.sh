@@ -174,6 +174,32 @@ it_is "IMS with an offset" "$st" 200
 last=$(it_sql "SELECT DATE_FORMAT(MAX(changed), '%Y-%m-%dT%H:%i:%sZ') FROM revocation_batch")
 st=$(it_curl DE GET /revocation-list -H "If-Modified-Since: $last")
 it_is "IMS = the newest change: 204, strictly newer only" "$st:$(wc -c <"$IT_BODY")" "204:0"
+# The three HTTP-date forms of RFC 9110 5.6.7 answer what the same instant in ISO-8601 does;
+# a 1st of the month, so that the IMF-fixdate has a 1-digit day.
+first=2021-06-01T00:00:00Z
+st=$(it_curl DE GET /revocation-list -H "If-Modified-Since: $first"); want="$st:$(jlen)"
+cp "$IT_BODY" "$W/ims_first.json"
+it_is "IMS ISO-8601 $first" "$want" "200:3"
+while IFS='|' read -r name fmt; do
+	ims=$(LC_ALL=C date -u -d "$first" "+$fmt")
+	st=$(it_curl DE GET /revocation-list -H "If-Modified-Since: $ims")
+	it_is "IMS $name ($ims)" "$st:$(jlen)" "$want"
+	it_ok "IMS $name: the same batches" cmp "$IT_BODY" "$W/ims_first.json"
+	ims=$(LC_ALL=C date -u -d '-7 days' "+$fmt")
+	st=$(it_curl DE GET /revocation-list -H "If-Modified-Since: $ims")
+	it_is "IMS $name, 7 days ago" "$st:$(jlen)" "200:3"
+	ims=$(LC_ALL=C date -u -d "$last" "+$fmt")
+	st=$(it_curl DE GET /revocation-list -H "If-Modified-Since: $ims")
+	it_is "IMS $name = the newest change: 204" "$st:$(wc -c <"$IT_BODY")" "204:0"
+done <<'EOF2'
+IMF-fixdate, 1-digit day|%a, %-d %b %Y %H:%M:%S GMT
+RFC 850|%A, %d-%b-%y %H:%M:%S GMT
+asctime, space-padded day|%a %b %e %H:%M:%S %Y
+EOF2
+st=$(it_curl DE GET /revocation-list -H "If-Modified-Since: Wednesday, 01-Jun-21 00:00:00 GMT")
+it_is "IMS RFC 850 with the wrong weekday" "$st:$(it_json code)" "400:0x001"
+st=$(it_curl DE GET /revocation-list -H "If-Modified-Since: Tue, 1 Jun 2021 00:00:00 gmt")
+it_is "IMS IMF-fixdate with gmt in lower case" "$st:$(it_json code)" "400:0x001"
 
 # --- download -------------------------------------------------------------------------
 st=$(it_curl FR GET "/revocation-list/$B1" -H 'Accept: application/cms')

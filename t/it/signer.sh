@@ -256,6 +256,30 @@ it_is "IMS: 3 DSC entries" "$(jlen)" 3
 http=$(date -u -d '-1 hour' '+%a, %d %b %Y %H:%M:%S GMT')
 st=$(it_curl DE GET /trustList/DSC -H "If-Modified-Since: $http")
 it_is "IMS RFC 1123 (reference: 400, its #174)" "$st:$(jlen)" "200:3"
+# The three HTTP-date forms of RFC 9110 5.6.7 answer what the same instant in ISO-8601 does;
+# a 1st of the month, so that the IMF-fixdate has a 1-digit day.
+first=2021-06-01T00:00:00Z
+st=$(it_curl DE GET /trustList/DSC -H "If-Modified-Since: $first"); want="$st:$(jlen)"
+cp "$IT_BODY" "$W/ims_first.json"
+it_is "IMS ISO-8601 $first" "$want" "200:3"
+while IFS='|' read -r name fmt; do
+	ims=$(LC_ALL=C date -u -d "$first" "+$fmt")
+	st=$(it_curl DE GET /trustList/DSC -H "If-Modified-Since: $ims")
+	it_is "IMS $name ($ims)" "$st:$(jlen)" "$want"
+	it_ok "IMS $name: the same delta" cmp "$IT_BODY" "$W/ims_first.json"
+done <<'EOF2'
+IMF-fixdate, 1-digit day|%a, %-d %b %Y %H:%M:%S GMT
+RFC 850|%A, %d-%b-%y %H:%M:%S GMT
+asctime, space-padded day|%a %b %e %H:%M:%S %Y
+EOF2
+st=$(it_curl DE GET /trustList/DSC -H "If-Modified-Since: $(LC_ALL=C date -u -d '-1 hour' '+%A, %d-%b-%y %H:%M:%S GMT')")
+it_is "IMS RFC 850, an hour ago" "$st:$(jlen)" "200:3"
+st=$(it_curl DE GET /trustList/DSC -H "If-Modified-Since: $(LC_ALL=C date -u -d '-1 hour' '+%a %b %e %H:%M:%S %Y')")
+it_is "IMS asctime, an hour ago" "$st:$(jlen)" "200:3"
+st=$(it_curl DE GET /trustList -H "If-Modified-Since: $(LC_ALL=C date -u -d "$first" '+%a, %-d %b %Y %H:%M:%S gmt')")
+it_is "IMS IMF-fixdate with gmt in lower case" "$st:$(it_json code)" "400:0x001"
+st=$(it_curl DE GET /trustList -H "If-Modified-Since: $(LC_ALL=C date -u -d "$first" '+%a %b %-d %H:%M:%S %Y')")
+it_is "IMS asctime with an unpadded day" "$st:$(it_json code)" "400:0x001"
 st=$(it_curl DE GET /trustList -H "If-Modified-Since: $(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%S+00:00)")
 it_is "IMS in the future: empty delta" "$st:$(cat "$IT_BODY")" "200:[]"
 st=$(it_curl DE GET /trustList -H "If-Modified-Since: yesterday")
