@@ -11,7 +11,7 @@
 #define EX_USAGE	64
 #define EX_CONFIG	78
 
-/* -c FILE or $DGCG_CONFIG. */
+/* -c FILE, else $DGCG_CONFIG, else DGCG_CONF_PATH. */
 extern const char *admin_conf_path;
 
 /* Prints the usage and exits 64. */

@@ -19,6 +19,7 @@
 
 #include "cms.h"
 #include "codec.h"
+#include "conf.h"
 #include "db.h"
 #include "gateway.h"
 #include "log.h"
@@ -487,7 +488,7 @@ main(int argc, char *argv[])
 	if (optind >= argc)
 		admin_usage();
 	if (admin_conf_path == NULL)
-		admin_conf_path = DGCG_SYSCONFDIR "/dgcg.conf";
+		admin_conf_path = DGCG_CONF_PATH;
 	/* Library log lines (e.g. integrity failures) go to stderr. */
 	dgcg_log_open(NULL, DGCG_LOG_WARN);
 	cmd = argv[optind];

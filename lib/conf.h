@@ -11,6 +11,11 @@
 
 #include "dgcg.h"
 
+/* The file dgcg-fcgi and dgcg-admin read without -c or DGCG_CONFIG:
+ * $(sysconfdir)/dgcg/dgcg.conf (Makefile.am defines DGCG_SYSCONFDIR), so
+ * /etc/dgcg/dgcg.conf for --sysconfdir=/etc. The manuals name the same. */
+#define DGCG_CONF_PATH	DGCG_SYSCONFDIR "/dgcg/dgcg.conf"
+
 struct dgcg_conf {
 	/* database */
 	char		*db_socket;		/* unix socket; wins over host */
