@@ -72,4 +72,17 @@ void dgcg_conf_free(struct dgcg_conf *c);
  * malloc'd string or NULL (errno set). */
 char *dgcg_conf_read_secret(const char *path);
 
+/* One key of the table, as dgcg.conf(5) must describe it. */
+struct dgcg_conf_keyinfo {
+	const char		*key;
+	const char		*kind;		/* "string", "number", "size" or "boolean" */
+	unsigned long long	 min, max;	/* range of a number or size */
+	const char		*def;		/* default as written in the file; NULL: none */
+};
+
+/* Fills *ki with key i of the table (0, 1, ... in table order): DGCG_OK, or
+ * DGCG_ERR_NOTFOUND past the last key. The strings are static. For the test
+ * that holds the manual to the table (t/check_conf.c). */
+enum dgcg_err dgcg_conf_key(size_t i, struct dgcg_conf_keyinfo *ki);
+
 #endif
