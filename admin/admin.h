@@ -11,7 +11,7 @@
 #define EX_USAGE	64
 #define EX_CONFIG	78
 
-/* -c FILE or $DGCG_CONFIG. */
+/* -c FILE, else $DGCG_CONFIG, else DGCG_CONF_PATH. */
 extern const char *admin_conf_path;
 
 /* Prints the usage and exits 64. */
@@ -21,7 +21,9 @@ void admin_usage(void) __attribute__((noreturn));
  * the exit status after printing why. */
 int admin_open_gw(struct dgcg_gw *gw);
 
-/* Reads a whole text file (at most 16 MiB); malloc'd, or NULL (errno). */
+/* Reads a whole text file of at most ADMIN_TEXT_MAX bytes; malloc'd, or
+ * NULL (errno; EFBIG for a larger file, EIO for a read error). */
+#define ADMIN_TEXT_MAX	(16 * 1024 * 1024)
 char *admin_read_text(const char *path);
 
 /* Commands in their own files. */

@@ -19,6 +19,7 @@
 
 #include "cms.h"
 #include "codec.h"
+#include "conf.h"
 #include "db.h"
 #include "gateway.h"
 #include "log.h"
@@ -104,14 +105,25 @@ admin_read_text(const char *path)
 	for (;;) {
 		if (n + 4096 + 1 > cap) {
 			cap = cap ? cap * 2 : 8192;
-			if (cap > 16 * 1024 * 1024)
-				break;
 			buf = xrealloc(buf, cap);
 		}
 		r = fread(buf + n, 1, cap - n - 1, f);
 		if (r == 0)
 			break;
 		n += r;
+		/* Refused, not cut: a cut migration would apply half. */
+		if (n > ADMIN_TEXT_MAX) {
+			fclose(f);
+			free(buf);
+			errno = EFBIG;
+			return NULL;
+		}
+	}
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		errno = EIO;
+		return NULL;
 	}
 	fclose(f);
 	if (buf == NULL)
@@ -487,7 +499,7 @@ main(int argc, char *argv[])
 	if (optind >= argc)
 		admin_usage();
 	if (admin_conf_path == NULL)
-		admin_conf_path = DGCG_SYSCONFDIR "/dgcg.conf";
+		admin_conf_path = DGCG_CONF_PATH;
 	/* Library log lines (e.g. integrity failures) go to stderr. */
 	dgcg_log_open(NULL, DGCG_LOG_WARN);
 	cmd = argv[optind];

@@ -11,6 +11,7 @@
 
 #include <fcgiapp.h>
 
+#include "conf.h"
 #include "db.h"
 #include "gateway.h"
 #include "io.h"
@@ -60,7 +61,7 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 	if (conf == NULL)
-		conf = DGCG_SYSCONFDIR "/dgcg.conf";
+		conf = DGCG_CONF_PATH;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;

@@ -1,8 +1,12 @@
 /* route.h: the route table and the dispatcher.
  *
- * Order for every request: match the path (404), the method (405, with an
- * Allow header), authenticate (section 2: 401/400), the content type (415),
- * the declared length (413), then read the body and call the handler. */
+ * Order for every request: a path that is not "/..." or is longer than
+ * DGCG_PATH_MAX (404); GET or HEAD /health with DGCG_HEALTH_CHECK set (the
+ * health listener only) answered at once, without authentication; match the
+ * path (404), the method (405, with an Allow header), authenticate (section
+ * 2: 401/400), the route's roles (403), Accept (406), the content type
+ * (415), the declared length (413), then read the body (413 beyond
+ * body_max) and call the handler. */
 #ifndef DGCG_ROUTE_H
 #define DGCG_ROUTE_H
 

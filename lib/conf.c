@@ -434,6 +434,26 @@ dgcg_conf_load(const char *path, struct dgcg_conf *c, char *err, size_t errsz)
 	return rc;
 }
 
+enum dgcg_err
+dgcg_conf_key(size_t i, struct dgcg_conf_keyinfo *ki)
+{
+	static const char *const kinds[] = {
+		[CT_STRING] = "string",
+		[CT_UINT] = "number",
+		[CT_SIZE] = "size",
+		[CT_BOOL] = "boolean",
+	};
+
+	if (i >= NKEYS)
+		return DGCG_ERR_NOTFOUND;
+	ki->key = keys[i].key;
+	ki->kind = kinds[keys[i].type];
+	ki->min = keys[i].min;
+	ki->max = keys[i].max;
+	ki->def = keys[i].def;
+	return DGCG_OK;
+}
+
 /* Overwrites n bytes in a way the compiler may not drop. */
 static void
 wipe(void *p, size_t n)

@@ -11,6 +11,11 @@
 
 #include "dgcg.h"
 
+/* The file dgcg-fcgi and dgcg-admin read without -c or DGCG_CONFIG:
+ * $(sysconfdir)/dgcg/dgcg.conf (Makefile.am defines DGCG_SYSCONFDIR), so
+ * /etc/dgcg/dgcg.conf for --sysconfdir=/etc. The manuals name the same. */
+#define DGCG_CONF_PATH	DGCG_SYSCONFDIR "/dgcg/dgcg.conf"
+
 struct dgcg_conf {
 	/* database */
 	char		*db_socket;		/* unix socket; wins over host */
@@ -66,5 +71,18 @@ void dgcg_conf_free(struct dgcg_conf *c);
 /* Reads the first line of a password file (without newline). Returns a
  * malloc'd string or NULL (errno set). */
 char *dgcg_conf_read_secret(const char *path);
+
+/* One key of the table, as dgcg.conf(5) must describe it. */
+struct dgcg_conf_keyinfo {
+	const char		*key;
+	const char		*kind;		/* "string", "number", "size" or "boolean" */
+	unsigned long long	 min, max;	/* range of a number or size */
+	const char		*def;		/* default as written in the file; NULL: none */
+};
+
+/* Fills *ki with key i of the table (0, 1, ... in table order): DGCG_OK, or
+ * DGCG_ERR_NOTFOUND past the last key. The strings are static. For the test
+ * that holds the manual to the table (t/check_conf.c). */
+enum dgcg_err dgcg_conf_key(size_t i, struct dgcg_conf_keyinfo *ki);
 
 #endif

@@ -30,7 +30,7 @@ const char *dgcg_strerror(enum dgcg_err err);
 #define DGCG_KID_LEN		12	/* base64 of 8 bytes, with '=' */
 #define DGCG_COUNTRY_MAX	16	/* country value from a DN (not validated, as the reference) */
 #define DGCG_DN_MAX		4096	/* X-SSL-Client-DN header, before decoding */
-#define DGCG_HEADER_MAX		8192	/* any other header value */
+#define DGCG_HEADER_MAX		8192	/* X-SSL-Client-SHA256 header (others: nginx's buffers) */
 #define DGCG_PATH_MAX		2048	/* request path */
 #define DGCG_BODY_MAX_DEFAULT	(1024 * 1024)
 #define DGCG_CERT_DER_MAX	(64 * 1024)

@@ -46,7 +46,12 @@ dgcg_sql_datetime(time_t t, char out[20])
 {
 	struct tm tm;
 
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999) {
+	/* gmtime_r keeps every field in range, but only checking each one lets
+	 * the compiler prove the 19 characters fit (-Wformat-truncation). */
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < 1 - 1900 || tm.tm_year > 9999 - 1900 ||
+	    tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+	    tm.tm_sec < 0 || tm.tm_sec > 60) {
 		out[0] = '\0';
 		return 0;
 	}

@@ -64,13 +64,17 @@ struct dgcg_tl_cached {
 };
 
 /* Returns the cached list for (type, country), rebuilding it when a change
- * counter moved. The pointers stay valid until the next call.
- * With cache_dir configured the body is also written there, once per
- * content, as tl-<etag>.json and tl-<etag>.json.gz (content-addressed, so
- * workers and hosts agree; written to a temporary name and renamed), for
- * the proxy to send itself. Files untouched for 10 minutes are removed;
- * a worker serving a file touches it every minute and rewrites it if it
- * vanished. */
+ * counter moved (every time with trustlist_cache off). The pointers stay
+ * valid until the next call.
+ * With cache_dir configured (and trustlist_cache on) the body is also
+ * written there, once per content, as tl-<hash>.json and tl-<hash>.json.gz
+ * (hash: the ETag's 32 hex digits, so workers and hosts agree; written to
+ * a temporary name and renamed, the .gz first), for the proxy to send
+ * itself. Each time a worker writes a new file it removes the tl-* files
+ * untouched for more than 60 s (CACHE_KEEP); a worker serving a file
+ * touches it and its .gz at most every 20 s (CACHE_TOUCH) and rewrites it
+ * if it vanished. out->file is NULL without a file (no cache_dir, or it
+ * could not be written). */
 enum dgcg_err dgcg_tl_get(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 	struct dgcg_tl_cached *out);
 
