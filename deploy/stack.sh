@@ -488,14 +488,13 @@ _stack_valuesets() {
 	fi
 }
 
-# _stack_workers_up: one spawn-fcgi socket per pool, multiwatch supervising
-# STACK_WORKERS workers on it. spawn-fcgi runs with -n (it binds the socket and
-# execs multiwatch in the same process) so that the workers' stderr, e.g.
-# sanitizer reports, lands in log/spawn-N.log; the pid file is written here.
-# multiwatch stops the workers with its default SIGUSR1, on which they finish
-# the request in progress and exit normally (so sanitizers report leaks).
-# NOTE: no -s: Debian's multiwatch 1.0.0 maps -s names to the signal before
-# the one named (-s TERM sends SIGQUIT: no cleanup, no leak report).
+# _stack_workers_up: one pool per socket, run by deploy/dgcg-pool (the one
+# definition of how workers run: spawn-fcgi binds the socket and becomes
+# multiwatch supervising STACK_WORKERS workers, in the same process, so the
+# workers' stderr, e.g. sanitizer reports, lands in log/spawn-N.log; the pid
+# file is written here). SIGTERM to it stops the workers with SIGUSR1, on
+# which they finish the request in progress and exit normally (so
+# sanitizers report leaks).
 _stack_workers_up() {
 	local i sock pidf log tenths pid uid=()
 	[[ $EUID -eq 0 ]] && uid=(-u "$_stack_wuser" -g "$_stack_wgroup")
@@ -509,13 +508,8 @@ _stack_workers_up() {
 		log=$_stack_log/spawn-$i.log
 		_stack_pid "$pidf" multiwatch >/dev/null && continue
 		rm -f "$pidf"
-		# multiwatch gives a slot up after -r quick deaths in a row; a death
-		# counts as quick within -t ms of the start (default 10 s, which let
-		# three kills of busy workers end a pool for good). 2 s still stops
-		# a worker that cannot start (bad config) from looping forever.
-		spawn-fcgi -n -s "$sock" -M 0666 "${uid[@]}" -- /usr/bin/multiwatch -f "$_stack_workers" \
-			-r 3 -t 2000 \
-			-- "$_stack_build/dgcg-fcgi" -c "$_stack_conf" </dev/null >>"$log" 2>&1 &
+		"$_stack_here/dgcg-pool" -s "$sock" -M 0666 "${uid[@]}" -n "$_stack_workers" \
+			-c "$_stack_conf" -w "$_stack_build/dgcg-fcgi" </dev/null >>"$log" 2>&1 &
 		pid=$!
 		printf '%s\n' "$pid" >"$pidf"
 		tenths=100
