@@ -2,7 +2,7 @@
 #ifndef DGCG_ADMIN_H
 #define DGCG_ADMIN_H
 
-#include "gateway.h"
+#include "worker/gateway.h"
 
 /* Exit statuses (dgcg-admin(8)). */
 #define EX_REFUSED	1

@@ -19,10 +19,10 @@
 #include <string.h>
 
 #include "admin.h"
-#include "codec.h"
-#include "issuers.h"
-#include "revocation.h"
-#include "xmalloc.h"
+#include "base/codec.h"
+#include "domain/issuers.h"
+#include "domain/revocation.h"
+#include "base/xmalloc.h"
 
 struct fields {
 	const char	*country, *name, *url, *type, *sig, *thumb, *sslkey, *kst, *uuid, *domain;

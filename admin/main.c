@@ -17,15 +17,15 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "cms.h"
-#include "codec.h"
-#include "conf.h"
-#include "db.h"
-#include "gateway.h"
-#include "log.h"
-#include "trusted.h"
-#include "x509.h"
-#include "xmalloc.h"
+#include "pki/cms.h"
+#include "base/codec.h"
+#include "base/conf.h"
+#include "store/db.h"
+#include "worker/gateway.h"
+#include "base/log.h"
+#include "pki/trust.h"
+#include "pki/x509.h"
+#include "base/xmalloc.h"
 
 #include "admin.h"
 

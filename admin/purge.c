@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "admin.h"
-#include "db_revocation.h"
-#include "db_trust.h"
+#include "store/db_revocation.h"
+#include "store/db_trust.h"
 
 #define BATCH_LOCK	"revocation_batch_cleanup"
 #define BATCH_LOCK_SECS	600	/* lock_until: a crashed run blocks others this long */

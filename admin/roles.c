@@ -21,11 +21,11 @@
 #include <openssl/x509.h>
 
 #include "admin.h"
-#include "codec.h"
-#include "db.h"
-#include "roles.h"
-#include "x509.h"
-#include "xmalloc.h"
+#include "base/codec.h"
+#include "store/db.h"
+#include "domain/roles.h"
+#include "pki/x509.h"
+#include "base/xmalloc.h"
 
 /* ROLE arguments into a mask; 0 (after a message) when one is unknown. */
 static unsigned

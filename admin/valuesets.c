@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 
 #include "admin.h"
-#include "db.h"
-#include "valuesets.h"
-#include "xmalloc.h"
+#include "store/db.h"
+#include "domain/valuesets.h"
+#include "base/xmalloc.h"
 
 struct vsfile {
 	char				*path;

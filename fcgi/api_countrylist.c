@@ -7,11 +7,11 @@
 
 #include <json-c/json.h>
 
-#include "db.h"
-#include "gateway.h"
-#include "log.h"
+#include "store/db.h"
+#include "worker/gateway.h"
+#include "base/log.h"
 #include "route.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 /* The rendered list, per worker, for one trusted_party generation. */
 static char *cl_body;

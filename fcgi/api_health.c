@@ -7,10 +7,10 @@
 
 #include <string.h>
 
-#include "gateway.h"
-#include "log.h"
+#include "worker/gateway.h"
+#include "base/log.h"
 #include "route.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 #define HEALTH_UP	"{\"status\":\"UP\",\"database\":\"UP\"}"
 #define HEALTH_DOWN	"{\"status\":\"DOWN\",\"database\":\"DOWN\"}"

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
-#include "issuers.h"
-#include "log.h"
+#include "base/codec.h"
+#include "domain/issuers.h"
+#include "base/log.h"
 #include "route.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 #define MAX_COUNTRIES 64
 

@@ -2,7 +2,7 @@
  * live in lib/migration.c). */
 #include "config.h"
 
-#include "migration.h"
+#include "domain/migration.h"
 #include "route.h"
 
 void

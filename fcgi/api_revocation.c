@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "log.h"
-#include "revocation.h"
+#include "base/log.h"
+#include "domain/revocation.h"
 #include "route.h"
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 static void
 answer(struct dgcg_resp *resp, const struct dgcg_reply *r)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "route.h"
-#include "rules.h"
+#include "domain/rules.h"
 
 static void
 answer(struct dgcg_resp *resp, const struct dgcg_outcome *o)

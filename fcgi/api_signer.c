@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "route.h"
-#include "signer.h"
+#include "domain/signer.h"
 
 static void
 answer(struct dgcg_resp *resp, const struct dgcg_outcome *o)

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "base/log.h"
 #include "route.h"
-#include "timefmt.h"
-#include "trustlist.h"
+#include "base/timefmt.h"
+#include "domain/trustlist.h"
 
 #define DEFAULT_PAGESIZE 100
 

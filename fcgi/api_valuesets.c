@@ -8,8 +8,8 @@
 #include <json-c/json.h>
 
 #include "route.h"
-#include "valuesets.h"
-#include "xmalloc.h"
+#include "domain/valuesets.h"
+#include "base/xmalloc.h"
 
 void
 api_valuesets_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,

@@ -10,7 +10,7 @@
 #include <fcgiapp.h>
 
 #include "io.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 static void
 cgi_name(const char *header, char *out, size_t outsz)

@@ -5,7 +5,7 @@
 
 #include <fcgiapp.h>
 
-#include "conf.h"
+#include "base/conf.h"
 #include "req.h"
 
 /* CGI param names of the configured identity headers ("HTTP_X_SSL_...").

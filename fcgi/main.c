@@ -11,13 +11,13 @@
 
 #include <fcgiapp.h>
 
-#include "conf.h"
-#include "db.h"
-#include "gateway.h"
+#include "base/conf.h"
+#include "store/db.h"
+#include "worker/gateway.h"
 #include "io.h"
-#include "log.h"
+#include "base/log.h"
 #include "route.h"
-#include "trustlist.h"
+#include "domain/trustlist.h"
 
 static volatile sig_atomic_t stop;
 

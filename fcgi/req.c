@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
-#include "problem.h"
+#include "base/codec.h"
+#include "domain/problem.h"
 #include "req.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 void
 dgcg_req_clear(struct dgcg_req *r)

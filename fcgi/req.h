@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "dgcg.h"
-#include "problem.h"
+#include "base/dgcg.h"
+#include "domain/problem.h"
 
 #define DGCG_ROUTE_PARAMS 4
 

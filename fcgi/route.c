@@ -6,11 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "auth.h"
-#include "log.h"
-#include "roles.h"
+#include "domain/auth.h"
+#include "base/log.h"
+#include "domain/roles.h"
 #include "route.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 #define CMS_BODY	(DGCG_R_BODY | DGCG_R_CMS)
 #define CMS_TEXT_BODY	(DGCG_R_BODY | DGCG_R_CMS | DGCG_R_CMS_TEXT)

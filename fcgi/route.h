@@ -10,8 +10,8 @@
 #ifndef DGCG_ROUTE_H
 #define DGCG_ROUTE_H
 
-#include "auth.h"
-#include "gateway.h"
+#include "domain/auth.h"
+#include "worker/gateway.h"
 #include "req.h"
 
 typedef void (*dgcg_handler)(struct dgcg_gw *gw, struct dgcg_req *req,

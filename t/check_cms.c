@@ -19,10 +19,10 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "cms.h"
-#include "codec.h"
+#include "pki/cms.h"
+#include "base/codec.h"
 #include "testutil.h"
-#include "x509.h"
+#include "pki/x509.h"
 
 Suite *make_cms_suite(void);
 

@@ -7,7 +7,7 @@
 #include <check.h>
 #include <json-c/json.h>
 
-#include "problem.h"
+#include "domain/problem.h"
 #include "testutil.h"
 
 /* Parses s strictly, rejecting invalid UTF-8; NULL when not valid JSON. */

@@ -15,14 +15,14 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "cms.h"
-#include "codec.h"
-#include "issuers.h"
-#include "log.h"
-#include "revocation.h"
-#include "roles.h"
+#include "pki/cms.h"
+#include "base/codec.h"
+#include "domain/issuers.h"
+#include "base/log.h"
+#include "domain/revocation.h"
+#include "domain/roles.h"
 #include "route.h"
-#include "trusted.h"
+#include "pki/trust.h"
 
 Suite *make_revocation_suite(void);
 

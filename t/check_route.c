@@ -8,8 +8,8 @@
 #include <check.h>
 #include <json-c/json.h>
 
-#include "gateway.h"
-#include "log.h"
+#include "worker/gateway.h"
+#include "base/log.h"
 #include "route.h"
 
 static struct dgcg_gw gw;

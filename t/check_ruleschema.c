@@ -11,7 +11,7 @@
 #include <check.h>
 #include <json-c/json.h>
 
-#include "ruleschema.h"
+#include "domain/ruleschema.h"
 #include "testutil.h"
 
 Suite *make_ruleschema_suite(void);

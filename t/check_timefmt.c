@@ -9,7 +9,7 @@
 
 #include <check.h>
 
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 Suite *make_timefmt_suite(void);
 

@@ -15,12 +15,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "cms.h"
-#include "codec.h"
-#include "log.h"
+#include "pki/cms.h"
+#include "base/codec.h"
+#include "base/log.h"
 #include "testutil.h"
-#include "trusted.h"
-#include "x509.h"
+#include "pki/trust.h"
+#include "pki/x509.h"
 
 Suite *make_trusted_suite(void);
 

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "fuzz.h"
-#include "revocation.h"
+#include "domain/revocation.h"
 
 #define T "batch"
 

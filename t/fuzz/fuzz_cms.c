@@ -18,12 +18,12 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
-#include "cms.h"
-#include "codec.h"
-#include "conf.h"
+#include "pki/cms.h"
+#include "base/codec.h"
+#include "base/conf.h"
 #include "fuzz.h"
-#include "revocation.h"
-#include "x509.h"
+#include "domain/revocation.h"
+#include "pki/x509.h"
 
 #define T "cms"
 

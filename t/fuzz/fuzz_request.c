@@ -44,19 +44,19 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "auth.h"
-#include "cms.h"
-#include "codec.h"
+#include "domain/auth.h"
+#include "pki/cms.h"
+#include "base/codec.h"
 #include "fake_mysql.h"
 #include "fuzz.h"
-#include "gateway.h"
-#include "log.h"
+#include "worker/gateway.h"
+#include "base/log.h"
 #include "req.h"
 #include "route.h"
-#include "ruleschema.h"
-#include "trusted.h"
-#include "x509.h"
-#include "xmalloc.h"
+#include "domain/ruleschema.h"
+#include "pki/trust.h"
+#include "pki/x509.h"
+#include "base/xmalloc.h"
 
 #define T "request"
 #define NLINES 12

@@ -7,9 +7,9 @@
 #include <time.h>
 
 #include "fuzz.h"
-#include "rules.h"
-#include "ruleschema.h"
-#include "timefmt.h"
+#include "domain/rules.h"
+#include "domain/ruleschema.h"
+#include "base/timefmt.h"
 
 #define T "rule"
 

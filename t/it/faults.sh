@@ -82,7 +82,7 @@ dsc_der() {
 		-set_serial "0x$(printf '%08x' "$SRANDOM")$(printf '%08x' "$SRANDOM")" -days 365 \
 		-extfile "$W/dsc.ext" -outform DER -out "$2" 2>/dev/null
 }
-# The audit descriptions the code writes (lib/signer.c, lib/rules.c, lib/revocation.c).
+# The audit descriptions the code writes (lib/domain/signer.c, rules.c, revocation.c).
 DSC_UP_OK="postVerificationInformation successful executed"
 DSC_DEL_OK="revokeVerificationInformation triggered SUCCESS"
 rule_desc_sql="CONCAT('Created Validation Rule with ID ', v.rule_id, ' (', v.version, ')')"

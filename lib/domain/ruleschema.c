@@ -1,0 +1,1188 @@
+/* ruleschema.c: strict JSON reader and the validation-rule schema, compiled
+ * by hand from spec/reference/dgc-gateway-validation-rule.schema.json. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "domain/ruleschema.h"
+#include "base/xmalloc.h"
+
+/* --- strict JSON reader ---------------------------------------------------- */
+
+struct jp {
+	const unsigned char	*start, *p, *end;
+	unsigned		 depth, max_depth;
+	enum dgcg_err		 rc;
+	char			*err;
+	size_t			 errsz;
+};
+
+static void jv_clear(struct dgcg_jv *v);
+
+static int
+jp_fail(struct jp *j, enum dgcg_err rc, const char *why)
+{
+	if (j->rc == DGCG_OK) {
+		j->rc = rc;
+		if (j->err != NULL && j->errsz > 0)
+			snprintf(j->err, j->errsz, "%s at offset %zu", why,
+			    (size_t)(j->p - j->start));
+	}
+	return -1;
+}
+
+static void
+jp_ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+struct buf {
+	char	*b;
+	size_t	 n, cap;
+};
+
+static void
+buf_put(struct buf *b, const void *p, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->b = xrealloc(b->b, b->cap);
+	}
+	memcpy(b->b + b->n, p, n);
+	b->n += n;
+	b->b[b->n] = '\0';
+}
+
+/* Appends code point cp (surrogates too, as generalised UTF-8). */
+static void
+buf_cp(struct buf *b, unsigned long cp)
+{
+	unsigned char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (unsigned char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (unsigned char)(0xc0 | (cp >> 6));
+		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (unsigned char)(0xe0 | (cp >> 12));
+		u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (unsigned char)(0xf0 | (cp >> 18));
+		u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	buf_put(b, u, n);
+}
+
+/* Length of the valid UTF-8 sequence at p (strict: no overlong forms, no
+ * surrogates, at most U+10FFFF), or 0. */
+static size_t
+utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char c = p[0];
+	size_t n, i;
+	unsigned long cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+static int
+hex4(const unsigned char *p, unsigned long *out)
+{
+	unsigned long v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned long)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned long)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned long)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Reads a string starting at the opening quote. */
+static int
+jp_string(struct jp *j, char **out, size_t *outlen)
+{
+	struct buf b = { NULL, 0, 0 };
+	const unsigned char *run;
+	unsigned long cp, lo;
+	size_t n;
+
+	j->p++;	/* the quote */
+	buf_put(&b, "", 0);
+	for (;;) {
+		run = j->p;
+		while (j->p < j->end && *j->p != '"' && *j->p != '\\' && *j->p >= 0x20 &&
+		    *j->p < 0x80)
+			j->p++;
+		if (j->p > run)
+			buf_put(&b, run, (size_t)(j->p - run));
+		if (j->p >= j->end) {
+			jp_fail(j, DGCG_ERR_PARSE, "unterminated string");
+			goto fail;
+		}
+		if (*j->p == '"') {
+			j->p++;
+			break;
+		}
+		if (*j->p < 0x20) {
+			jp_fail(j, DGCG_ERR_PARSE, "control character in string");
+			goto fail;
+		}
+		if (*j->p >= 0x80) {
+			if ((n = utf8_seq(j->p, j->end)) == 0) {
+				jp_fail(j, DGCG_ERR_PARSE, "invalid UTF-8");
+				goto fail;
+			}
+			buf_put(&b, j->p, n);
+			j->p += n;
+			continue;
+		}
+		/* backslash */
+		if (j->end - j->p < 2) {
+			jp_fail(j, DGCG_ERR_PARSE, "unterminated escape");
+			goto fail;
+		}
+		switch (j->p[1]) {
+		case '"': buf_put(&b, "\"", 1); break;
+		case '\\': buf_put(&b, "\\", 1); break;
+		case '/': buf_put(&b, "/", 1); break;
+		case 'b': buf_put(&b, "\b", 1); break;
+		case 'f': buf_put(&b, "\f", 1); break;
+		case 'n': buf_put(&b, "\n", 1); break;
+		case 'r': buf_put(&b, "\r", 1); break;
+		case 't': buf_put(&b, "\t", 1); break;
+		case 'u':
+			if (j->end - j->p < 6 || hex4(j->p + 2, &cp) != 0) {
+				jp_fail(j, DGCG_ERR_PARSE, "bad \\u escape");
+				goto fail;
+			}
+			if (cp >= 0xd800 && cp <= 0xdbff && j->end - j->p >= 12 &&
+			    j->p[6] == '\\' && j->p[7] == 'u' && hex4(j->p + 8, &lo) == 0 &&
+			    lo >= 0xdc00 && lo <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				j->p += 6;
+			}
+			buf_cp(&b, cp);
+			j->p += 6;
+			continue;
+		default:
+			jp_fail(j, DGCG_ERR_PARSE, "bad escape");
+			goto fail;
+		}
+		j->p += 2;
+	}
+	*out = b.b;
+	*outlen = b.n;
+	return 0;
+fail:
+	free(b.b);
+	return -1;
+}
+
+static int
+jp_digits(struct jp *j)
+{
+	const unsigned char *s = j->p;
+
+	while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+		j->p++;
+	return j->p > s ? 0 : -1;
+}
+
+static int
+jp_number(struct jp *j, struct dgcg_jv *v)
+{
+	const unsigned char *s = j->p;
+
+	if (j->p < j->end && *j->p == '-')
+		j->p++;
+	if (j->p < j->end && *j->p == '0')
+		j->p++;
+	else if (jp_digits(j) != 0)
+		return jp_fail(j, DGCG_ERR_PARSE, "bad number");
+	if (j->p < j->end && *j->p == '.') {
+		j->p++;
+		if (jp_digits(j) != 0)
+			return jp_fail(j, DGCG_ERR_PARSE, "bad number");
+	}
+	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+		j->p++;
+		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+			j->p++;
+		if (jp_digits(j) != 0)
+			return jp_fail(j, DGCG_ERR_PARSE, "bad number");
+	}
+	v->type = DGCG_J_NUMBER;
+	v->len = (size_t)(j->p - s);
+	v->s = xstrndup((const char *)s, v->len);
+	return 0;
+}
+
+static int
+jp_literal(struct jp *j, const char *word, enum dgcg_jtype t, struct dgcg_jv *v)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0)
+		return jp_fail(j, DGCG_ERR_PARSE, "unexpected character");
+	j->p += n;
+	v->type = t;
+	return 0;
+}
+
+struct keyref {
+	const char	*k;
+	size_t		 n;
+};
+
+static int
+keycmp(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+	int c;
+
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	c = memcmp(x->k, y->k, x->n);
+	return c;
+}
+
+/* 1 when two members share a name (sorted copy, O(n log n)). */
+static int
+has_duplicates(const struct dgcg_jv *o)
+{
+	struct keyref *r;
+	size_t i;
+	int dup = 0;
+
+	if (o->n < 2)
+		return 0;
+	r = xcalloc(o->n, sizeof(*r));
+	for (i = 0; i < o->n; i++) {
+		r[i].k = o->keys[i];
+		r[i].n = o->klens[i];
+	}
+	qsort(r, o->n, sizeof(*r), keycmp);
+	for (i = 1; i < o->n && !dup; i++)
+		dup = keycmp(&r[i - 1], &r[i]) == 0;
+	free(r);
+	return dup;
+}
+
+static int jp_value(struct jp *j, struct dgcg_jv *v);
+
+/* Grows the element arrays of a container to hold index i. */
+static void
+jv_grow(struct dgcg_jv *v, size_t *cap, int object)
+{
+	if (v->n < *cap)
+		return;
+	*cap = *cap ? *cap * 2 : 4;
+	v->v = xrealloc(v->v, *cap * sizeof(*v->v));
+	if (object) {
+		v->keys = xrealloc(v->keys, *cap * sizeof(*v->keys));
+		v->klens = xrealloc(v->klens, *cap * sizeof(*v->klens));
+	}
+}
+
+static int
+jp_container(struct jp *j, struct dgcg_jv *v, int object)
+{
+	size_t cap = 0;
+	char *key;
+	size_t klen;
+
+	if (++j->depth > j->max_depth)
+		return jp_fail(j, DGCG_ERR_LIMIT, "nested too deeply");
+	v->type = object ? DGCG_J_OBJECT : DGCG_J_ARRAY;
+	j->p++;
+	jp_ws(j);
+	if (j->p < j->end && *j->p == (object ? '}' : ']')) {
+		j->p++;
+		j->depth--;
+		return 0;
+	}
+	for (;;) {
+		jv_grow(v, &cap, object);
+		memset(&v->v[v->n], 0, sizeof(v->v[v->n]));
+		if (object) {
+			if (j->p >= j->end || *j->p != '"')
+				return jp_fail(j, DGCG_ERR_PARSE, "member name expected");
+			if (jp_string(j, &key, &klen) != 0)
+				return -1;
+			v->keys[v->n] = key;
+			v->klens[v->n] = klen;
+			jp_ws(j);
+			if (j->p >= j->end || *j->p != ':') {
+				v->n++;
+				return jp_fail(j, DGCG_ERR_PARSE, "':' expected");
+			}
+			j->p++;
+			jp_ws(j);
+		}
+		v->n++;
+		if (jp_value(j, &v->v[v->n - 1]) != 0)
+			return -1;
+		jp_ws(j);
+		if (j->p < j->end && *j->p == ',') {
+			j->p++;
+			jp_ws(j);
+			continue;
+		}
+		if (j->p < j->end && *j->p == (object ? '}' : ']')) {
+			j->p++;
+			break;
+		}
+		return jp_fail(j, DGCG_ERR_PARSE, object ? "',' or '}' expected" :
+		    "',' or ']' expected");
+	}
+	if (object && has_duplicates(v))
+		return jp_fail(j, DGCG_ERR_PARSE, "duplicate member name");
+	j->depth--;
+	return 0;
+}
+
+static int
+jp_value(struct jp *j, struct dgcg_jv *v)
+{
+	if (j->p >= j->end)
+		return jp_fail(j, DGCG_ERR_PARSE, "value expected");
+	switch (*j->p) {
+	case '{':
+		return jp_container(j, v, 1);
+	case '[':
+		return jp_container(j, v, 0);
+	case '"':
+		v->type = DGCG_J_STRING;
+		return jp_string(j, &v->s, &v->len);
+	case 't':
+		return jp_literal(j, "true", DGCG_J_TRUE, v);
+	case 'f':
+		return jp_literal(j, "false", DGCG_J_FALSE, v);
+	case 'n':
+		return jp_literal(j, "null", DGCG_J_NULL, v);
+	default:
+		if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9'))
+			return jp_number(j, v);
+		return jp_fail(j, DGCG_ERR_PARSE, "unexpected character");
+	}
+}
+
+enum dgcg_err
+dgcg_json_parse(const char *s, size_t len, unsigned max_depth, struct dgcg_jv **out,
+    char *err, size_t errsz)
+{
+	struct jp j;
+	struct dgcg_jv *v = xcalloc(1, sizeof(*v));
+
+	*out = NULL;
+	if (err != NULL && errsz > 0)
+		err[0] = '\0';
+	memset(&j, 0, sizeof(j));
+	j.start = j.p = (const unsigned char *)s;
+	j.end = j.p + len;
+	j.max_depth = max_depth;
+	j.err = err;
+	j.errsz = errsz;
+	jp_ws(&j);
+	if (jp_value(&j, v) == 0) {
+		jp_ws(&j);
+		if (j.p != j.end)
+			jp_fail(&j, DGCG_ERR_PARSE, "trailing characters");
+	}
+	if (j.rc != DGCG_OK) {
+		dgcg_jv_free(v);
+		return j.rc;
+	}
+	*out = v;
+	return DGCG_OK;
+}
+
+static void
+jv_clear(struct dgcg_jv *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		jv_clear(&v->v[i]);
+		if (v->keys != NULL)
+			free(v->keys[i]);
+	}
+	free(v->s);
+	free(v->v);
+	free(v->keys);
+	free(v->klens);
+}
+
+void
+dgcg_jv_free(struct dgcg_jv *v)
+{
+	if (v == NULL)
+		return;
+	jv_clear(v);
+	free(v);
+}
+
+const struct dgcg_jv *
+dgcg_jv_get(const struct dgcg_jv *o, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (o == NULL || o->type != DGCG_J_OBJECT)
+		return NULL;
+	for (i = 0; i < o->n; i++)
+		if (o->klens[i] == n && memcmp(o->keys[i], name, n) == 0)
+			return &o->v[i];
+	return NULL;
+}
+
+const char *
+dgcg_jv_str(const struct dgcg_jv *o, const char *name)
+{
+	const struct dgcg_jv *v = dgcg_jv_get(o, name);
+
+	if (v == NULL || v->type != DGCG_J_STRING || memchr(v->s, '\0', v->len) != NULL)
+		return NULL;
+	return v->s;
+}
+
+/* --- patterns: the ECMA-262 subset the schema uses -------------------------
+ * Anchors ^ $, groups with | (no quantifier on a group), literals, escapes
+ * \d \. \- and classes [...] of ASCII ranges, each optionally quantified by
+ * {n} {m,n} + * ?. Atoms match single ASCII characters only, so matching
+ * bytes of UTF-8 text equals matching code points. Search semantics: the
+ * pattern may match anywhere unless anchored. */
+
+struct cont {
+	const char		*p, *pe;
+	const struct cont	*next;
+};
+
+/* End of the group starting at p ('('), or NULL. */
+static const char *
+group_end(const char *p, const char *pe)
+{
+	int depth = 0;
+
+	for (; p < pe; p++) {
+		if (*p == '\\') {
+			p++;
+			continue;
+		}
+		if (*p == '[') {
+			while (p < pe && *p != ']')
+				p++;
+			continue;
+		}
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* Parses one atom at p; sets *next past it. Returns 1 when c matches. */
+static int
+atom_match(const char *p, const char *pe, const char **next, int c, int *ok)
+{
+	int neg = 0, hit = 0;
+
+	*ok = 1;
+	if (*p == '\\') {
+		if (p + 1 >= pe)
+			return *ok = 0, 0;
+		*next = p + 2;
+		if (p[1] == 'd')
+			return c >= '0' && c <= '9';
+		if (strchr(".-\\^$|()[]{}+*?/", p[1]) == NULL)
+			return *ok = 0, 0;
+		return c == p[1];
+	}
+	if (*p == '[') {
+		p++;
+		if (p < pe && *p == '^')
+			neg = 1, p++;
+		while (p < pe && *p != ']') {
+			int lo, hi;
+
+			if (*p == '\\') {
+				if (p + 1 < pe && p[1] == 'd') {
+					hit |= c >= '0' && c <= '9';
+					p += 2;
+					continue;
+				}
+				if (p + 1 >= pe)
+					return *ok = 0, 0;
+				p++;
+			}
+			lo = hi = (unsigned char)*p;
+			if (p + 2 < pe && p[1] == '-' && p[2] != ']') {
+				hi = (unsigned char)p[2];
+				p += 2;
+			}
+			hit |= c >= lo && c <= hi;
+			p++;
+		}
+		if (p >= pe || neg)	/* unterminated, or negated: not supported */
+			return *ok = 0, 0;
+		*next = p + 1;
+		return hit;
+	}
+	if (*p == '.' || *p == '(' || *p == ')' || *p == '|' || *p == '{' || *p == '}' ||
+	    *p == '*' || *p == '+' || *p == '?' || (unsigned char)*p >= 0x80)
+		return *ok = 0, 0;
+	*next = p + 1;
+	return c == *p;
+}
+
+/* Parses a quantifier at p: sets min, max (-1 = unbounded) and *next. */
+static void
+quantifier(const char *p, const char *pe, long *min, long *max, const char **next)
+{
+	char *e;
+
+	*min = *max = 1;
+	*next = p;
+	if (p >= pe)
+		return;
+	if (*p == '+' || *p == '*' || *p == '?') {
+		*min = *p == '+' ? 1 : 0;
+		*max = *p == '?' ? 1 : -1;
+		*next = p + 1;
+		return;
+	}
+	if (*p != '{')
+		return;
+	*min = strtol(p + 1, &e, 10);
+	if (*e == '}') {
+		*max = *min;
+		*next = e + 1;
+	} else if (*e == ',') {
+		if (e[1] == '}') {
+			*max = -1;
+			*next = e + 2;
+		} else {
+			*max = strtol(e + 1, &e, 10);
+			*next = e + 1;
+		}
+	}
+}
+
+static int re_seq(const char *p, const char *pe, const struct cont *k, const char *s0,
+	const char *s, const char *se, int *ok);
+
+/* Tries each |-alternative of p..pe followed by k. */
+static int
+re_alt(const char *p, const char *pe, const struct cont *k, const char *s0, const char *s,
+    const char *se, int *ok)
+{
+	const char *a = p, *q;
+	int depth = 0;
+
+	for (q = p; q <= pe; q++) {
+		if (q < pe && *q == '\\') {
+			q++;
+			continue;
+		}
+		if (q < pe && *q == '[') {
+			while (q < pe && *q != ']')
+				q++;
+			continue;
+		}
+		if (q < pe && *q == '(')
+			depth++;
+		else if (q < pe && *q == ')')
+			depth--;
+		else if (q == pe || (*q == '|' && depth == 0)) {
+			if (re_seq(a, q, k, s0, s, se, ok))
+				return 1;
+			a = q + 1;
+		}
+	}
+	return 0;
+}
+
+static int
+re_seq(const char *p, const char *pe, const struct cont *k, const char *s0, const char *s,
+    const char *se, int *ok)
+{
+	const char *next, *q, *ge;
+	struct cont c;
+	long min, max, n;
+
+	if (!*ok)
+		return 0;
+	if (p >= pe)
+		return k == NULL ? 1 : re_seq(k->p, k->pe, k->next, s0, s, se, ok);
+	if (*p == '^')
+		return s == s0 && re_seq(p + 1, pe, k, s0, s, se, ok);
+	if (*p == '$')
+		return s == se && re_seq(p + 1, pe, k, s0, s, se, ok);
+	if (*p == '(') {
+		if ((ge = group_end(p, pe)) == NULL) {
+			*ok = 0;
+			return 0;
+		}
+		if (ge + 1 < pe && strchr("{+*?", ge[1]) != NULL) {
+			*ok = 0;	/* quantified groups are not supported */
+			return 0;
+		}
+		c.p = ge + 1;
+		c.pe = pe;
+		c.next = k;
+		return re_alt(p + 1, ge, &c, s0, s, se, ok);
+	}
+	/* an atom and its quantifier: count greedily, then back off */
+	(void)atom_match(p, pe, &next, 0, ok);
+	if (!*ok)
+		return 0;
+	quantifier(next, pe, &min, &max, &q);
+	for (n = 0; (max < 0 || n < max) && s + n < se; n++)
+		if (!atom_match(p, pe, &next, (unsigned char)s[n], ok))
+			break;
+	for (; n >= min; n--)
+		if (re_seq(q, pe, k, s0, s + n, se, ok))
+			return 1;
+	return 0;
+}
+
+/* re.search(pattern, s) with ECMA-262 semantics for the supported subset.
+ * Returns 1 (match), 0 (no match) or -1 (unsupported pattern). */
+static int
+pattern_search(const char *pat, const char *s, size_t len)
+{
+	const char *pe = pat + strlen(pat), *st;
+	int ok = 1, m = 0;
+
+	for (st = s; st <= s + len && !m; st++) {
+		m = re_alt(pat, pe, NULL, s, st, s + len, &ok);
+		if (!ok)
+			return -1;
+	}
+	return m;
+}
+
+/* --- RFC 3339 dates --------------------------------------------------------- */
+
+static int
+ndig(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int
+num(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+static int
+full_date(const char *s)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d, max;
+
+	if (!ndig(s, 4) || s[4] != '-' || !ndig(s + 5, 2) || s[7] != '-' || !ndig(s + 8, 2))
+		return 0;
+	y = num(s, 4);
+	m = num(s + 5, 2);
+	d = num(s + 8, 2);
+	if (y == 0 || m < 1 || m > 12)
+		return 0;
+	max = mdays[m - 1];
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		max = 29;
+	return d >= 1 && d <= max;
+}
+
+int
+dgcg_rfc3339_date(const char *s, size_t len)
+{
+	return len == 10 && full_date(s);
+}
+
+int
+dgcg_rfc3339_datetime(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 20 || !full_date(s) || (s[10] != 'T' && s[10] != 't'))
+		return 0;
+	s += 11;
+	len -= 11;
+	if (!ndig(s, 2) || s[2] != ':' || !ndig(s + 3, 2) || s[5] != ':' || !ndig(s + 6, 2) ||
+	    num(s, 2) > 23 || num(s + 3, 2) > 59 || num(s + 6, 2) > 59)
+		return 0;
+	s += 8;
+	len -= 8;
+	if (len > 0 && *s == '.') {
+		for (i = 1; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == 1)
+			return 0;
+		s += i;
+		len -= i;
+	}
+	if (len == 1 && (*s == 'Z' || *s == 'z'))
+		return 1;
+	return len == 6 && (*s == '+' || *s == '-') && ndig(s + 1, 2) && s[3] == ':' &&
+	    ndig(s + 4, 2) && num(s + 1, 2) <= 23 && num(s + 4, 2) <= 59;
+}
+
+/* --- the schema, as tables ------------------------------------------------ */
+
+enum stype { S_ANY = 0, S_OBJECT, S_ARRAY, S_STRING };
+
+struct sprop;
+
+struct snode {
+	enum stype		 type;
+	const char *const	*required;	/* NULL-terminated */
+	const struct sprop	*props;		/* NULL-name-terminated */
+	int			 no_additional;	/* additionalProperties: false */
+	const char		*pattern;	/* as written in the schema */
+	const char *const	*enumv;		/* NULL-terminated */
+	long			 min_length;	/* -1 = none */
+	long			 min_items;
+	long			 min_props;
+	const struct snode	*items;
+	const struct snode	*contains;
+	const char		*format;	/* "date-time" or NULL */
+};
+
+struct sprop {
+	const char		*name;
+	const struct snode	*schema;
+};
+
+#define NONE -1, -1, -1
+#define SEMVER "^\\d+\\.\\d+\\.\\d+$"
+#define DATETIME_RE "^\\d{4}-[01]\\d-[0-3]\\dT[0-2]\\d:[0-5]\\d:[0-5]\\d([-+][0-2]\\d:[0-5]\\d|Z)$"
+
+static const struct snode s_identifier = { S_STRING, NULL, NULL, 0,
+	"^(GR|VR|TR|RR|IR)-[A-Z]{2}-\\d{4}$", NULL, NONE, NULL, NULL, NULL };
+static const char *const e_type[] = { "Acceptance", "Invalidation", NULL };
+static const struct snode s_type = { S_STRING, NULL, NULL, 0, NULL, e_type, NONE, NULL, NULL,
+	NULL };
+static const struct snode s_country = { S_STRING, NULL, NULL, 0, "^[A-Z]{2}$", NULL, NONE,
+	NULL, NULL, NULL };
+static const struct snode s_region = { S_STRING, NULL, NULL, 0, "^[A-Z0-9]{0,5}$", NULL, NONE,
+	NULL, NULL, NULL };
+static const struct snode s_semver = { S_STRING, NULL, NULL, 0, SEMVER, NULL, NONE, NULL, NULL,
+	NULL };
+static const struct snode s_string = { S_STRING, NULL, NULL, 0, NULL, NULL, NONE, NULL, NULL,
+	NULL };
+static const char *const e_certtype[] = { "General", "Test", "Vaccination", "Recovery", NULL };
+static const struct snode s_certtype = { S_STRING, NULL, NULL, 0, NULL, e_certtype, NONE, NULL,
+	NULL, NULL };
+static const char *const r_desc[] = { "lang", "desc", NULL };
+static const struct snode s_lang = { S_STRING, NULL, NULL, 0,
+	"^([a-z]{2}|[a-z]{2}-[a-z]{2})$", NULL, NONE, NULL, NULL, NULL };
+static const struct snode s_lang_en = { S_STRING, NULL, NULL, 0, "^en$", NULL, NONE, NULL,
+	NULL, NULL };
+static const struct snode s_desc = { S_STRING, NULL, NULL, 0, NULL, NULL, 20, -1, -1, NULL,
+	NULL, NULL };
+static const struct sprop p_desc_item[] = { { "lang", &s_lang }, { "desc", &s_desc },
+	{ NULL, NULL } };
+static const struct sprop p_desc_en[] = { { "lang", &s_lang_en }, { "desc", &s_desc },
+	{ NULL, NULL } };
+static const struct snode s_desc_item = { S_OBJECT, r_desc, p_desc_item, 0, NULL, NULL, NONE,
+	NULL, NULL, NULL };
+static const struct snode s_desc_en = { S_OBJECT, r_desc, p_desc_en, 0, NULL, NULL, NONE, NULL,
+	NULL, NULL };
+static const struct snode s_description = { S_ARRAY, NULL, NULL, 0, NULL, NULL, -1, 1, -1,
+	&s_desc_item, &s_desc_en, NULL };
+static const struct snode s_validtime = { S_STRING, NULL, NULL, 0, DATETIME_RE, NULL, NONE,
+	NULL, NULL, "date-time" };
+static const struct snode s_affected = { S_ARRAY, NULL, NULL, 0, NULL, NULL, -1, 1, -1,
+	&s_string, NULL, NULL };
+static const struct snode s_logic = { S_OBJECT, NULL, NULL, 0, NULL, NULL, -1, -1, 1, NULL,
+	NULL, NULL };
+
+static const char *const r_rule[] = { "AffectedFields", "Country", "CertificateType",
+	"Description", "Engine", "EngineVersion", "Identifier", "Logic", "SchemaVersion", "Type",
+	"ValidFrom", "ValidTo", "Version", NULL };
+static const struct sprop p_rule[] = {
+	{ "Identifier", &s_identifier },
+	{ "Type", &s_type },
+	{ "Country", &s_country },
+	{ "Region", &s_region },
+	{ "Version", &s_semver },
+	{ "SchemaVersion", &s_semver },
+	{ "Engine", &s_string },
+	{ "EngineVersion", &s_semver },
+	{ "CertificateType", &s_certtype },
+	{ "Description", &s_description },
+	{ "ValidFrom", &s_validtime },
+	{ "ValidTo", &s_validtime },
+	{ "AffectedFields", &s_affected },
+	{ "Logic", &s_logic },
+	{ NULL, NULL }
+};
+static const struct snode s_rule = { S_OBJECT, r_rule, p_rule, 1, NULL, NULL, NONE, NULL, NULL,
+	NULL };
+
+/* --- validation ------------------------------------------------------------ */
+
+struct vctx {
+	char	*out;
+	size_t	 sz, used;
+	size_t	 count;
+	int	 quiet;		/* inside "contains": count only */
+};
+
+static const char *
+jtype_name(enum dgcg_jtype t)
+{
+	switch (t) {
+	case DGCG_J_NULL: return "Null";
+	case DGCG_J_FALSE:
+	case DGCG_J_TRUE: return "Boolean";
+	case DGCG_J_NUMBER: return "Number";
+	case DGCG_J_STRING: return "String";
+	case DGCG_J_ARRAY: return "JSONArray";
+	case DGCG_J_OBJECT: return "JSONObject";
+	}
+	return "?";
+}
+
+static const char *
+stype_name(enum stype t)
+{
+	return t == S_OBJECT ? "JSONObject" : t == S_ARRAY ? "JSONArray" : "String";
+}
+
+/* Copies at most 64 bytes of s for a message, NULs as "\0". */
+static void
+shown(char *dst, size_t dsz, const char *s, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && o + 3 < dsz && i < 64; i++) {
+		if (s[i] == '\0') {
+			dst[o++] = '\\';
+			dst[o++] = '0';
+		} else
+			dst[o++] = s[i];
+	}
+	if (i < len && o + 3 < dsz) {
+		dst[o++] = '.';
+		dst[o++] = '.';
+	}
+	dst[o] = '\0';
+}
+
+static void vmsg(struct vctx *c, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+vmsg(struct vctx *c, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	c->count++;
+	if (c->quiet || c->out == NULL || c->sz == 0 || c->used + 1 >= c->sz)
+		return;
+	n = snprintf(c->out + c->used, c->sz - c->used, "%s%s: ", c->used ? ", " : "", path);
+	if (n < 0 || (size_t)n >= c->sz - c->used) {
+		c->used = c->sz - 1;
+		return;
+	}
+	c->used += (size_t)n;
+	va_start(ap, fmt);
+	n = vsnprintf(c->out + c->used, c->sz - c->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= c->sz - c->used)
+		c->used = c->sz - 1;
+	else
+		c->used += (size_t)n;
+}
+
+static size_t
+codepoints(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Appends "/" and a JSON-pointer-escaped member name (cut) to path. */
+static void
+path_add(char *dst, size_t dsz, const char *path, const char *k, size_t klen)
+{
+	char kb[80];
+	size_t i, o = 0;
+
+	for (i = 0; i < klen && o + 3 < sizeof(kb) && i < 48; i++) {
+		if (k[i] == '~' || k[i] == '/') {
+			kb[o++] = '~';
+			kb[o++] = k[i] == '~' ? '0' : '1';
+		} else if (k[i] == '\0') {
+			kb[o++] = '\\';
+			kb[o++] = '0';
+		} else
+			kb[o++] = k[i];
+	}
+	kb[o] = '\0';
+	snprintf(dst, dsz, "%s/%s%s", path, kb, i < klen ? ".." : "");
+}
+
+static void
+validate(struct vctx *c, const struct snode *n, const struct dgcg_jv *v, const char *path)
+{
+	char sub[512], sv[80];
+	const struct sprop *pp;
+	size_t i, before;
+	int m, known;
+
+	switch (n->type) {
+	case S_ANY:
+		break;
+	case S_OBJECT:
+		if (v->type != DGCG_J_OBJECT) {
+			vmsg(c, path, "expected type: %s, found: %s", stype_name(n->type),
+			    jtype_name(v->type));
+			return;
+		}
+		break;
+	case S_ARRAY:
+		if (v->type != DGCG_J_ARRAY) {
+			vmsg(c, path, "expected type: %s, found: %s", stype_name(n->type),
+			    jtype_name(v->type));
+			return;
+		}
+		break;
+	case S_STRING:
+		if (v->type != DGCG_J_STRING) {
+			vmsg(c, path, "expected type: %s, found: %s", stype_name(n->type),
+			    jtype_name(v->type));
+			return;
+		}
+		break;
+	}
+	if (v->type == DGCG_J_OBJECT) {
+		for (i = 0; n->required != NULL && n->required[i] != NULL; i++)
+			if (dgcg_jv_get(v, n->required[i]) == NULL)
+				vmsg(c, path, "required key [%s] not found", n->required[i]);
+		for (i = 0; i < v->n; i++) {
+			known = 0;
+			for (pp = n->props; pp != NULL && pp->name != NULL; pp++) {
+				if (strlen(pp->name) == v->klens[i] &&
+				    memcmp(pp->name, v->keys[i], v->klens[i]) == 0) {
+					known = 1;
+					path_add(sub, sizeof(sub), path, v->keys[i], v->klens[i]);
+					validate(c, pp->schema, &v->v[i], sub);
+					break;
+				}
+			}
+			if (!known && n->no_additional) {
+				shown(sv, sizeof(sv), v->keys[i], v->klens[i]);
+				vmsg(c, path, "extraneous key [%s] is not permitted", sv);
+			}
+		}
+		if (n->min_props >= 0 && v->n < (size_t)n->min_props)
+			vmsg(c, path, "minimum size: [%ld], found: [%zu]", n->min_props, v->n);
+	}
+	if (v->type == DGCG_J_ARRAY) {
+		if (n->min_items >= 0 && v->n < (size_t)n->min_items)
+			vmsg(c, path, "expected minimum item count: %ld, found: %zu", n->min_items,
+			    v->n);
+		for (i = 0; n->items != NULL && i < v->n; i++) {
+			snprintf(sub, sizeof(sub), "%s/%zu", path, i);
+			validate(c, n->items, &v->v[i], sub);
+		}
+		if (n->contains != NULL) {
+			struct vctx q = { NULL, 0, 0, 0, 1 };
+
+			for (m = 0, i = 0; i < v->n && !m; i++) {
+				before = q.count;
+				validate(&q, n->contains, &v->v[i], path);
+				m = q.count == before;
+			}
+			if (!m)
+				vmsg(c, path, "expected at least one array item to match 'contains' schema");
+		}
+	}
+	if (v->type == DGCG_J_STRING) {
+		if (n->min_length >= 0 && codepoints(v->s, v->len) < (size_t)n->min_length)
+			vmsg(c, path, "expected minLength: %ld, actual: %zu", n->min_length,
+			    codepoints(v->s, v->len));
+		if (n->pattern != NULL && pattern_search(n->pattern, v->s, v->len) != 1) {
+			shown(sv, sizeof(sv), v->s, v->len);
+			vmsg(c, path, "string [%s] does not match pattern %s", sv, n->pattern);
+		}
+		if (n->enumv != NULL) {
+			for (m = 0, i = 0; n->enumv[i] != NULL && !m; i++)
+				m = strlen(n->enumv[i]) == v->len &&
+				    memcmp(n->enumv[i], v->s, v->len) == 0;
+			if (!m) {
+				shown(sv, sizeof(sv), v->s, v->len);
+				vmsg(c, path, "%s is not a valid enum value", sv);
+			}
+		}
+		if (n->format != NULL && !dgcg_rfc3339_datetime(v->s, v->len)) {
+			shown(sv, sizeof(sv), v->s, v->len);
+			vmsg(c, path, "[%s] is not a valid date-time. Expected "
+			    "[yyyy-MM-dd'T'HH:mm:ssZ, yyyy-MM-dd'T'HH:mm:ss.[0-9]{1,9}Z]", sv);
+		}
+	}
+}
+
+size_t
+dgcg_ruleschema_validate(const struct dgcg_jv *doc, char *details, size_t dsz)
+{
+	struct vctx c = { details, dsz, 0, 0, 0 };
+
+	if (details != NULL && dsz > 0)
+		details[0] = '\0';
+	validate(&c, &s_rule, doc, "#");
+	return c.count;
+}
+
+enum dgcg_err
+dgcg_rule_json_check(const char *s, size_t len, struct dgcg_jv **out, char *details, size_t dsz)
+{
+	static const char pre[] = "JSON does not align to Validation Rule Schema: ";
+	struct dgcg_jv *doc = NULL;
+	size_t pl = sizeof(pre) - 1;
+
+	if (out != NULL)
+		*out = NULL;
+	if (dgcg_json_parse(s, len, DGCG_JSON_DEPTH_MAX, &doc, NULL, 0) != DGCG_OK) {
+		if (details != NULL && dsz > 0)
+			snprintf(details, dsz, "JSON could not be parsed");
+		return DGCG_ERR_PARSE;
+	}
+	if (details != NULL && dsz > pl + 1) {
+		memcpy(details, pre, pl);
+		if (dgcg_ruleschema_validate(doc, details + pl, dsz - pl) != 0)
+			goto invalid;
+		details[0] = '\0';
+	} else if (dgcg_ruleschema_validate(doc, NULL, 0) != 0)
+		goto invalid;
+	if (out != NULL)
+		*out = doc;
+	else
+		dgcg_jv_free(doc);
+	return DGCG_OK;
+invalid:
+	dgcg_jv_free(doc);
+	return DGCG_ERR_INVAL;
+}
+
+/* --- export ---------------------------------------------------------------- */
+
+static struct json_object *
+export_node(const struct snode *n)
+{
+	struct json_object *o = json_object_new_object(), *a, *p;
+	const struct sprop *pp;
+	size_t i;
+
+	if (n->type != S_ANY)
+		json_object_object_add(o, "type", json_object_new_string(
+		    n->type == S_OBJECT ? "object" : n->type == S_ARRAY ? "array" : "string"));
+	if (n->no_additional)
+		json_object_object_add(o, "additionalProperties", json_object_new_boolean(0));
+	if (n->required != NULL) {
+		a = json_object_new_array();
+		for (i = 0; n->required[i] != NULL; i++)
+			json_object_array_add(a, json_object_new_string(n->required[i]));
+		json_object_object_add(o, "required", a);
+	}
+	if (n->props != NULL) {
+		p = json_object_new_object();
+		for (pp = n->props; pp->name != NULL; pp++)
+			json_object_object_add(p, pp->name, export_node(pp->schema));
+		json_object_object_add(o, "properties", p);
+	}
+	if (n->pattern != NULL)
+		json_object_object_add(o, "pattern", json_object_new_string(n->pattern));
+	if (n->enumv != NULL) {
+		a = json_object_new_array();
+		for (i = 0; n->enumv[i] != NULL; i++)
+			json_object_array_add(a, json_object_new_string(n->enumv[i]));
+		json_object_object_add(o, "enum", a);
+	}
+	if (n->min_length >= 0)
+		json_object_object_add(o, "minLength", json_object_new_int64(n->min_length));
+	if (n->min_items >= 0)
+		json_object_object_add(o, "minItems", json_object_new_int64(n->min_items));
+	if (n->min_props >= 0)
+		json_object_object_add(o, "minProperties", json_object_new_int64(n->min_props));
+	if (n->items != NULL)
+		json_object_object_add(o, "items", export_node(n->items));
+	if (n->contains != NULL)
+		json_object_object_add(o, "contains", export_node(n->contains));
+	if (n->format != NULL)
+		json_object_object_add(o, "format", json_object_new_string(n->format));
+	return o;
+}
+
+struct json_object *
+dgcg_ruleschema_export(void)
+{
+	return export_node(&s_rule);
+}
