@@ -21,7 +21,7 @@
 #include "admin.h"
 #include "base/codec.h"
 #include "domain/issuers.h"
-#include "domain/revocation.h"
+#include "base/uuid.h"
 #include "base/xmalloc.h"
 
 struct fields {
@@ -194,7 +194,7 @@ cmd_add(int argc, char *argv[])
 		return rc;
 	}
 	rc = EX_ERROR;
-	if ((ir = dgcg_issuer_verify(gw.ta, &is, &exc)) != DGCG_TP_OK) {
+	if ((ir = dgcg_issuer_verify(gw.ta, &is, &exc)) != DGCG_INTEGRITY_OK) {
 		fprintf(stderr, "dgcg-admin: refused: the signature is not the trust anchor's over "
 		    "\"%s;%s;%s;%s;\": %s%s%s\n", f.country, f.name, f.url, f.type,
 		    dgcg_integrity_text(ir), exc ? ": " : "", exc ? exc : "");
@@ -241,7 +241,7 @@ cmd_list(void)
 		ir = dgcg_issuer_verify(gw.ta, &l.v[i], NULL);
 		printf("%-6lld %-2s %-4s %-36s %-9s %s | %s\n", l.v[i].id, l.v[i].country,
 		    l.v[i].url_type ? l.v[i].url_type : "", l.v[i].uuid ? l.v[i].uuid : "-",
-		    ir == DGCG_TP_OK ? "ok" : "FAILED", l.v[i].name ? l.v[i].name : "",
+		    ir == DGCG_INTEGRITY_OK ? "ok" : "FAILED", l.v[i].name ? l.v[i].name : "",
 		    l.v[i].url ? l.v[i].url : "");
 	}
 	dgcg_issuer_list_free(&l);

@@ -21,6 +21,8 @@
 #include "base/codec.h"
 #include "base/conf.h"
 #include "store/db.h"
+#include "store/schema_version.h"
+#include "store/trusted_party_roles.h"
 #include "worker/gateway.h"
 #include "base/log.h"
 #include "pki/trust.h"
@@ -270,8 +272,8 @@ cmd_onboard(int argc, char *argv[])
 	rc = EX_ERROR;
 	dgcg_x509_thumbprint(der, derlen, thumb);
 	raw = dgcg_b64_encode(der, derlen);
-	ir = dgcg_tp_verify(gw.ta, NULL, thumb, raw, sig);
-	if (ir != DGCG_TP_OK) {
+	ir = dgcg_gw_integrity(&gw, thumb, raw, sig);
+	if (ir != DGCG_INTEGRITY_OK) {
 		fprintf(stderr, "dgcg-admin: refused: %s\n", dgcg_integrity_text(ir));
 		rc = EX_REFUSED;
 		goto out;
@@ -297,6 +299,18 @@ out:
 	free(raw);
 	free(sig);
 	return rc;
+}
+
+/* The row and its roles (they reference it), in one transaction. */
+static enum dgcg_err
+offboard_work(struct dgcg_db *db, void *arg)
+{
+	const char *thumb = arg;
+	enum dgcg_err rc;
+
+	if ((rc = dgcg_db_roles_delete_of(db, thumb)) != DGCG_OK)
+		return rc;
+	return dgcg_db_tp_delete(db, thumb);
 }
 
 static int
@@ -341,7 +355,7 @@ cmd_offboard(int argc, char *argv[])
 	}
 	if ((rc = admin_open_gw(&gw)) != 0)
 		return rc;
-	e = dgcg_db_tp_delete(gw.db, thumb);
+	e = dgcg_db_tx(gw.db, offboard_work, thumb);
 	if (e == DGCG_ERR_NOTFOUND) {
 		fprintf(stderr, "dgcg-admin: no trusted party with thumbprint %s\n", thumb);
 		rc = EX_REFUSED;
@@ -381,18 +395,18 @@ scan(int verify)
 		const struct dgcg_tp *t = &rows.v[i];
 		const char *tn = dgcg_cert_type_name(t->type);
 
-		ir = dgcg_tp_verify(gw.ta, NULL, t->thumbprint, t->raw_data, t->signature);
-		if (ir == DGCG_TP_OK && tn == NULL)
-			ir = DGCG_TP_BAD_CERT;
-		if (ir != DGCG_TP_OK)
+		ir = dgcg_gw_integrity(&gw, t->thumbprint, t->raw_data, t->signature);
+		if (ir == DGCG_INTEGRITY_OK && tn == NULL)
+			ir = DGCG_INTEGRITY_BAD_CERT;
+		if (ir != DGCG_INTEGRITY_OK)
 			bad++;
 		gmtime_r(&t->created_at, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		if (!verify)
 			printf("%-6lld %-2s %-14s %-64s %-20s %s\n", t->id, t->country,
 			    tn ? tn : "?", t->thumbprint, when,
-			    ir == DGCG_TP_OK ? "ok" : "FAILED");
-		else if (ir != DGCG_TP_OK)
+			    ir == DGCG_INTEGRITY_OK ? "ok" : "FAILED");
+		else if (ir != DGCG_INTEGRITY_OK)
 			printf("FAILED id=%lld country=%s type=%s thumbprint=%s: %s\n", t->id,
 			    t->country, tn ? tn : "(unknown type)", t->thumbprint,
 			    tn == NULL ? "certificate_type is not AUTHENTICATION, UPLOAD or CSCA" :

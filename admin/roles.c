@@ -23,7 +23,7 @@
 #include "admin.h"
 #include "base/codec.h"
 #include "store/db.h"
-#include "domain/roles.h"
+#include "store/trusted_party_roles.h"
 #include "pki/x509.h"
 #include "base/xmalloc.h"
 
@@ -89,9 +89,35 @@ target_thumb(const char *targ, const char *certfile, char thumb[DGCG_THUMB_HEX_L
 	return 0;
 }
 
+struct roles_work {
+	long long	 tp_id;
+	unsigned	 mask;
+	int		 grant;
+	int		*changed;	/* [DGCG_ROLE__MAX] */
+};
+
+/* Every role of the mask granted or revoked, in one transaction. */
+static enum dgcg_err
+roles_work(struct dgcg_db *db, void *arg)
+{
+	const struct roles_work *w = arg;
+	enum dgcg_role r;
+	enum dgcg_err rc = DGCG_OK;
+
+	for (r = 0; r < DGCG_ROLE__MAX && rc == DGCG_OK; r++) {
+		w->changed[r] = 0;
+		if (!(w->mask & DGCG_ROLE_BIT(r)))
+			continue;
+		rc = w->grant ? dgcg_db_role_grant(db, w->tp_id, r, &w->changed[r]) :
+		    dgcg_db_role_revoke(db, w->tp_id, r, &w->changed[r]);
+	}
+	return rc;
+}
+
 static int
 change(int grant, int argc, char *argv[])
 {
+	struct roles_work w;
 	static const struct option opts[] = {
 		{ "thumbprint", required_argument, NULL, 't' },
 		{ "cert", required_argument, NULL, 'f' },
@@ -137,15 +163,11 @@ change(int grant, int argc, char *argv[])
 		res = EX_REFUSED;
 		goto out;
 	}
-	if ((rc = dgcg_db_begin(gw.db)) == DGCG_OK) {
-		for (r = 0; r < DGCG_ROLE__MAX && rc == DGCG_OK; r++) {
-			if (!(mask & DGCG_ROLE_BIT(r)))
-				continue;
-			rc = grant ? dgcg_db_role_grant(gw.db, rows.v[0].id, r, &changed[r]) :
-			    dgcg_db_role_revoke(gw.db, rows.v[0].id, r, &changed[r]);
-		}
-		rc = dgcg_db_end(gw.db, rc);
-	}
+	w.tp_id = rows.v[0].id;
+	w.mask = mask;
+	w.grant = grant;
+	w.changed = changed;
+	rc = dgcg_db_tx(gw.db, roles_work, &w);
 	if (rc != DGCG_OK) {
 		fprintf(stderr, "dgcg-admin: database: %s\n", dgcg_db_error(gw.db));
 		goto out;

@@ -134,6 +134,25 @@ read_file(const char *path, size_t *len)
 	return buf;
 }
 
+
+struct import_work {
+	const struct vslist	*l;
+	int			*was;	/* per file: 0 new, 1 replaced, 2 unchanged */
+};
+
+/* Every value set of the import, in one transaction. */
+static enum dgcg_err
+import_work(struct dgcg_db *db, void *arg)
+{
+	const struct import_work *w = arg;
+	enum dgcg_err rc = DGCG_OK;
+	size_t i;
+
+	for (i = 0; i < w->l->n && rc == DGCG_OK; i++)
+		rc = dgcg_valueset_store(db, w->l->v[i].info.id, w->l->v[i].json, &w->was[i]);
+	return rc;
+}
+
 static int
 vs_import(int argc, char *argv[])
 {
@@ -142,7 +161,8 @@ vs_import(int argc, char *argv[])
 	enum dgcg_err rc = DGCG_OK;
 	char why[2048];
 	size_t i, j, flen = 0;
-	int ret = 0, was, refused = 0, opened = 0;
+	struct import_work w;
+	int ret = 0, refused = 0, opened = 0;
 
 	if (argc < 1)
 		admin_usage();
@@ -189,19 +209,21 @@ vs_import(int argc, char *argv[])
 	if ((ret = admin_open_gw(&gw)) != 0)
 		goto out;
 	opened = 1;
-	if ((rc = dgcg_db_begin(gw.db)) != DGCG_OK)
+	w.l = &l;
+	w.was = xcalloc(l.n + 1, sizeof(*w.was));
+	rc = dgcg_db_tx(gw.db, import_work, &w);
+	if (rc != DGCG_OK) {
+		free(w.was);
 		goto dberr;
-	for (i = 0; i < l.n && rc == DGCG_OK; i++) {
+	}
+	for (i = 0; i < l.n; i++) {
 		struct vsfile *f = &l.v[i];
 
-		if ((rc = dgcg_valueset_store(gw.db, f->info.id, f->json, &was)) != DGCG_OK)
-			break;
 		printf("%s %s (valueSetDate %s, %zu values) from %s\n",
-		    was == 0 ? "imported" : was == 1 ? "replaced" : "unchanged", f->info.id,
-		    f->info.date, f->info.nvalues, f->path);
+		    w.was[i] == 0 ? "imported" : w.was[i] == 1 ? "replaced" : "unchanged",
+		    f->info.id, f->info.date, f->info.nvalues, f->path);
 	}
-	if ((rc = dgcg_db_end(gw.db, rc)) != DGCG_OK)
-		goto dberr;
+	free(w.was);
 	printf("%zu value sets stored\n", l.n);
 	goto out;
 dberr:

@@ -16,7 +16,7 @@
 #define HEALTH_DOWN	"{\"status\":\"DOWN\",\"database\":\"DOWN\"}"
 
 void
-api_health(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
+api_health(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp)
 {
 	const struct dgcg_versions *v;
 
@@ -26,8 +26,8 @@ api_health(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
 	if (dgcg_gw_versions(gw, &v) != DGCG_OK) {
 		dgcg_log(DGCG_LOG_WARN, "health", "Health check failed: the database is not reachable",
 		    NULL, NULL);
-		dgcg_resp_json(resp, 503, xstrdup(HEALTH_DOWN), sizeof(HEALTH_DOWN) - 1);
+		dgcg_reply_json(resp, 503, xstrdup(HEALTH_DOWN), sizeof(HEALTH_DOWN) - 1);
 	} else
-		dgcg_resp_json(resp, 200, xstrdup(HEALTH_UP), sizeof(HEALTH_UP) - 1);
-	dgcg_resp_header(resp, "Cache-Control", "no-store");
+		dgcg_reply_json(resp, 200, xstrdup(HEALTH_UP), sizeof(HEALTH_UP) - 1);
+	dgcg_reply_header(resp, "Cache-Control", "no-store");
 }

@@ -44,7 +44,7 @@ main(int argc, char *argv[])
 	struct sigaction sa;
 	FCGX_Request fr;
 	struct dgcg_req req;
-	struct dgcg_resp resp;
+	struct dgcg_reply resp;
 	const char *conf = getenv("DGCG_CONFIG");
 	char err[512];
 	int ch;
@@ -98,14 +98,13 @@ main(int argc, char *argv[])
 		dgcg_log_set_trace(req.request_id);
 		dgcg_dispatch(&gw, &req, &resp);
 		dgcg_io_send(&fr, &req, &resp);
-		dgcg_resp_clear(&resp);
+		dgcg_reply_clear(&resp);
 		dgcg_req_clear(&req);
 		dgcg_log_set_trace(NULL);
 		FCGX_Finish_r(&fr);
 	}
 	dgcg_log(DGCG_LOG_INFO, "main", "Worker stopped", NULL, NULL);
 	FCGX_Free(&fr, 1);
-	dgcg_tl_cache_free();
 	dgcg_gw_free(&gw);
 	dgcg_log_close();
 	return 0;

@@ -1,6 +1,7 @@
 /* timefmt.c: strict timestamp parsing and formatting. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -333,4 +334,37 @@ enum dgcg_err
 dgcg_time_parse_header(const char *s, time_t *out)
 {
 	return dgcg_time_parse_header_at(s, time(NULL), out);
+}
+
+int
+dgcg_time_format_sql(time_t t, char out[20])
+{
+	struct tm tm;
+
+	/* gmtime_r keeps every field in range, but only checking each one lets
+	 * the compiler prove the 19 characters fit (-Wformat-truncation). */
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < 1 - 1900 || tm.tm_year > 9999 - 1900 ||
+	    tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+	    tm.tm_sec < 0 || tm.tm_sec > 60) {
+		out[0] = '\0';
+		return 0;
+	}
+	snprintf(out, 20, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	return 1;
+}
+
+enum dgcg_err
+dgcg_time_parse_sql(const char *s, time_t *t)
+{
+	char iso[DGCG_TIME_LEN + 1];
+
+	if (s == NULL || strlen(s) != 19 || s[10] != ' ')
+		return DGCG_ERR_PARSE;
+	memcpy(iso, s, 19);
+	iso[10] = 'T';
+	iso[19] = 'Z';
+	iso[20] = '\0';
+	return dgcg_time_parse_iso(iso, t, NULL);
 }

@@ -68,4 +68,12 @@ enum dgcg_err dgcg_time_parse_header_at(const char *s, time_t now, time_t *out);
 /* dgcg_time_parse_header_at with now = time(NULL). */
 enum dgcg_err dgcg_time_parse_header(const char *s, time_t *out);
 
+/* The DATETIME literal "YYYY-MM-DD HH:MM:SS" (UTC) of t into out.
+ * Returns 0 (out "") when t is outside years 1..9999. */
+int dgcg_time_format_sql(time_t t, char out[20]);
+
+/* Reads a DATETIME value as MariaDB returns it ("YYYY-MM-DD HH:MM:SS",
+ * UTC); DGCG_ERR_PARSE for anything else. */
+enum dgcg_err dgcg_time_parse_sql(const char *s, time_t *t);
+
 #endif

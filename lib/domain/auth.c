@@ -6,10 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain/auth.h"
 #include "base/codec.h"
-#include "store/db.h"
+#include "worker/cache.h"
 #include "worker/gateway.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
@@ -125,44 +126,24 @@ dgcg_auth_dn(const char *hdr, char **decoded, char country[DGCG_COUNTRY_MAX + 1]
 }
 
 /*
- * Results of the AUTHENTICATION lookup, remembered per worker for one
- * trusted_party generation (the change counter read for this request):
- * any change to trusted_party, by the API or with SQL, invalidates them at
- * the next request. Unknown clients are remembered too (tp_id 0), so a
- * stranger's retries cost no query. Direct-mapped by thumbprint.
+ * Results of the AUTHENTICATION lookup are remembered (worker/cache.h: they
+ * depend on trusted_party): any change to trusted_party, by the API or with
+ * SQL, invalidates them at the next request. Unknown clients are remembered
+ * too (tp_id 0), so a stranger's retries cost no query.
  */
-#define AUTH_CACHE_SLOTS 512
-
-struct auth_entry {
-	char		thumb[DGCG_THUMB_HEX_LEN + 1];
-	char		country[DGCG_COUNTRY_MAX + 1];
-	long long	tpv;
-	long long	tp_id;		/* 0: no verified row */
-	int		used;
-};
-
-static struct auth_entry auth_cache[AUTH_CACHE_SLOTS];
-
-/* *tp_id = the verified AUTHENTICATION row of (thumb, country), or 0. */
 static enum dgcg_err
 lookup(struct dgcg_gw *gw, const char *thumb, const char *country, long long *tp_id)
 {
-	const struct dgcg_versions *v;
 	struct dgcg_tp_list rows = { NULL, 0 };
-	struct auth_entry *e;
+	char key[DGCG_THUMB_HEX_LEN + 1 + DGCG_COUNTRY_MAX + 1];
+	long long *v;
 	enum dgcg_err rc;
-	unsigned h = 0;
-	size_t i;
+	int n;
 
 	*tp_id = 0;
-	if ((rc = dgcg_gw_versions(gw, &v)) != DGCG_OK)
-		return rc;
-	for (i = 0; i < DGCG_THUMB_HEX_LEN; i++)
-		h = h * 31 + (unsigned char)thumb[i];
-	e = &auth_cache[h % AUTH_CACHE_SLOTS];
-	if (e->used && e->tpv == v->trusted_party && strcmp(e->thumb, thumb) == 0 &&
-	    strcmp(e->country, country) == 0) {
-		*tp_id = e->tp_id;
+	n = snprintf(key, sizeof(key), "%s|%s", thumb, country);
+	if ((v = dgcg_cache_get(gw, DGCG_CACHE_AUTH, key, (size_t)n)) != NULL) {
+		*tp_id = *v;
 		return DGCG_OK;
 	}
 	if ((rc = dgcg_gw_trusted(gw, thumb, country, DGCG_CT_AUTHENTICATION, &rows)) != DGCG_OK)
@@ -170,11 +151,9 @@ lookup(struct dgcg_gw *gw, const char *thumb, const char *country, long long *tp
 	if (rows.n > 0)
 		*tp_id = rows.v[0].id;
 	dgcg_tp_list_free(&rows);
-	snprintf(e->thumb, sizeof(e->thumb), "%s", thumb);
-	snprintf(e->country, sizeof(e->country), "%s", country);
-	e->tpv = v->trusted_party;
-	e->tp_id = *tp_id;
-	e->used = 1;
+	v = xmalloc(sizeof(*v));
+	*v = *tp_id;
+	(void)dgcg_cache_put(gw, DGCG_CACHE_AUTH, key, (size_t)n, (time_t)-1, v, free);
 	return DGCG_OK;
 }
 

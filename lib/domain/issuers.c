@@ -34,7 +34,7 @@ dgcg_issuer_verify(const struct dgcg_ta *ta, const struct dgcg_issuer *is, const
 	    strcmp(is->url_type, "DID") != 0)) {
 		if (exc != NULL)
 			*exc = "url_type is not HTTP or DID";
-		return DGCG_TP_BAD_CERT;
+		return DGCG_INTEGRITY_BAD_CERT;
 	}
 	s = dgcg_issuer_signed_string(is->country, is->name, is->url, is->url_type);
 	r = dgcg_ta_verify_content(ta, (const unsigned char *)s, strlen(s), is->signature, exc);
@@ -84,7 +84,7 @@ dgcg_issuers_json(struct dgcg_gw *gw, char *const *countries, size_t nc, char **
 
 		if (!wanted(is->country, countries, nc))
 			continue;
-		if ((ir = dgcg_issuer_verify(gw->ta, is, &exc)) != DGCG_TP_OK) {
+		if ((ir = dgcg_issuer_verify(gw->ta, is, &exc)) != DGCG_INTEGRITY_OK) {
 			snprintf(ids, sizeof(ids), "%lld", is->id);
 			dgcg_log(DGCG_LOG_ERROR, "issuers", "Trusted issuer left out: "
 			    "trust anchor integrity check failed", exc, "issuerId", ids,

@@ -13,8 +13,6 @@
 #include <stddef.h>
 
 #include "domain/auth.h"
-#include "store/db.h"
-#include "store/db_trust.h"
 #include "base/dgcg.h"
 #include "domain/reply.h"
 
@@ -38,34 +36,5 @@ enum dgcg_err dgcg_mig_list(struct dgcg_gw *gw, const struct dgcg_identity *id, 
  * differs from the stored one), 500 0x011 (re-encoding failed). */
 void dgcg_mig_update(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *body,
 	size_t len, struct dgcg_reply *r);
-
-/* --- db_migration.c --------------------------------------------------------- */
-
-/* A stored package: row id, country and CMS text (malloc'd). */
-struct dgcg_pkg {
-	long long	 id;
-	char		 country[3];
-	char		*cms;
-};
-
-struct dgcg_pkg_list {
-	struct dgcg_pkg	*v;
-	size_t		 n;
-};
-
-void dgcg_pkg_list_free(struct dgcg_pkg_list *l);
-
-/* Every validation_rule version of a country (cms = signature), by id. */
-enum dgcg_err dgcg_db_vr_of_country(struct dgcg_db *db, const char *country,
-	struct dgcg_pkg_list *out);
-/* The validation_rule row with id, locked (inside a transaction). */
-enum dgcg_err dgcg_db_vr_locked(struct dgcg_db *db, long long id, struct dgcg_pkg_list *out);
-/* validation_rule.signature = cms. DGCG_ERR_NOTFOUND when the row is gone. */
-enum dgcg_err dgcg_db_vr_set_cms(struct dgcg_db *db, long long id, const char *cms);
-/* The signer_information row with id, locked (inside a transaction); only
- * id, country, thumbprint, raw_data, signature and deleted_at are read. */
-enum dgcg_err dgcg_db_si_locked(struct dgcg_db *db, long long id, struct dgcg_si_list *out);
-/* signer_information.signature = sig where the row is live. */
-enum dgcg_err dgcg_db_si_set_signature(struct dgcg_db *db, long long id, const char *sig);
 
 #endif

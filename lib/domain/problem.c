@@ -7,31 +7,90 @@
 #include "domain/problem.h"
 #include "base/xmalloc.h"
 
-/* The single source of every fixed problem's status, code and text. */
+#define BAD_UPLOAD "Possible reasons: Wrong Format, no CMS, not the correct signing alg " \
+	"missing attributes, invalid signature, certificate not signed by known CA"
+#define ROW(n, s, c, t) [DGCG_P_##n] = { #n, s, c, t }
+
+/* The single source of every problem's status, code and text. The texts
+ * are the reference's, byte for byte, where it has the problem. */
 static const struct dgcg_prob_info probs[DGCG_P__MAX] = {
-	[DGCG_P_NONE] =		  { 200, "", "" },
-	[DGCG_P_VALIDATION] =	  { 400, "0x001", "Validation Error" },
-	[DGCG_P_INTERNAL] =	  { 500, "0x008", "Internal Server Error" },
-	[DGCG_P_AUTH_MISSING] =	  { 401, "0x400", "No thumbprint or distinguish name" },
-	[DGCG_P_AUTH_NO_COUNTRY] = { 400, "0x401",
-	    "Client Certificate must contain country property" },
-	[DGCG_P_AUTH_UNKNOWN] =	  { 401, "0x402",
-	    "Client is not authorized to access the service" },
-	[DGCG_P_FORBIDDEN] =	  { 403, "0x403",
-	    "Client is not authorized to access the endpoint" },
-	[DGCG_P_NOT_FOUND] =	  { 404, "0x404", "Not Found" },
-	[DGCG_P_METHOD] =	  { 405, "0x405", "Method Not Allowed" },
-	[DGCG_P_NOT_ACCEPTABLE] = { 406, "0x406", "Not Acceptable" },
-	[DGCG_P_TOO_LARGE] =	  { 413, "0x413", "Payload Too Large" },
-	[DGCG_P_MEDIA_TYPE] =	  { 415, "0x415", "Unsupported Media Type" },
-	[DGCG_P_UNAVAILABLE] =	  { 503, "0x503", "Service Unavailable" },
+	ROW(NONE, 200, "", ""),
+	ROW(VALIDATION, 400, "0x001", "Validation Error"),
+	ROW(INTERNAL, 500, "0x008", "Internal Server Error"),
+	ROW(AUTH_MISSING, 401, "0x400", "No thumbprint or distinguish name"),
+	ROW(AUTH_NO_COUNTRY, 400, "0x401", "Client Certificate must contain country property"),
+	ROW(AUTH_UNKNOWN, 401, "0x402", "Client is not authorized to access the service"),
+	ROW(FORBIDDEN, 403, "0x403", "Client is not authorized to access the endpoint"),
+	ROW(NOT_FOUND, 404, "0x404", "Not Found"),
+	ROW(METHOD, 405, "0x405", "Method Not Allowed"),
+	ROW(NOT_ACCEPTABLE, 406, "0x406", "Not Acceptable"),
+	ROW(TOO_LARGE, 413, "0x413", "Payload Too Large"),
+	ROW(MEDIA_TYPE, 415, "0x415", "Unsupported Media Type"),
+	ROW(UNAVAILABLE, 503, "0x503", "Service Unavailable"),
+	ROW(IMS_FUTURE, 400, "", "IfModifiedSince must be in past"),
+
+	ROW(CMS_BASE64, 400, "0x402", "Invalid Base64 CMS Message"),
+	ROW(CMS_PARSE, 400, "0x402", "Could not parse CMS Message"),
+	ROW(CMS_NOT_DATA, 400, "0x402", "CMS Message needs to have binary data as body."),
+	ROW(CMS_DETACHED, 400, "0x402", "CMS Message needs to contain the signed payload "
+	    "(attached, e.g. openssl cms -sign -nodetach)"),
+	ROW(CMS_NOT_CERT, 400, "0x402",
+	    "CMS Message payload needs to be a DER encoded X509 certificate"),
+	ROW(CMS_NOT_STRING, 400, "0x402", "CMS Message payload needs to be a String"),
+	ROW(CMS_CERT_COUNT, 400, "0x402",
+	    "CMS Message needs to contain exactly one X509 certificate"),
+	ROW(CMS_SIGNER_COUNT, 400, "0x402",
+	    "CMS Message needs to have exactly 1 signer information."),
+	ROW(CMS_SIGNATURE, 400, "0x260", "CMS signature is invalid"),
+	ROW(UPLOAD_BAD, 400, "0x004", BAD_UPLOAD),
+
+	ROW(DSC_SIGNATURE, 400, "0x009", "Invalid CMS Signature"),
+	ROW(DSC_EXISTS, 409, "0x002", "You cant upload an existing certificate."),
+	ROW(DSC_UPLOAD_FAILED, 500, "0x003", "Upload of Signer Certificate failed"),
+	ROW(DSC_DELETE_BAD, 400, "0x007", BAD_UPLOAD),
+	ROW(DSC_NOT_FOUND, 404, "0x005", "The certificate doesn't exists in the database."),
+	ROW(DSC_DELETE_FAILED, 500, "0x006", "Delete of Signer Certificate failed"),
+
+	ROW(RULE_JSON, 400, "0x200", "Invalid JSON"),
+	ROW(RULE_COUNTRY, 403, "0x210", "Invalid Country sent"),
+	ROW(RULE_ID_COUNTRY, 403, "0x210", "Invalid country in ID-String"),
+	ROW(RULE_VERSION, 400, "0x220", "Invalid Version"),
+	ROW(RULE_UPLOADER, 400, "0x230", "Invalid Upload Cert"),
+	ROW(RULE_DELETE_UPLOADER, 400, "0x230", "Invalid Upload certificate"),
+	ROW(RULE_TIMESTAMPS, 400, "0x240", "Invalid Timestamp(s)"),
+	ROW(RULE_ID, 400, "0x250", "Invalid RuleID"),
+	ROW(RULE_ID_STRING, 400, "0x250", "ID-String is invalid"),
+	ROW(RULE_NOT_FOUND, 404, "0x270", "Validation Rule does not exist"),
+	ROW(RULE_UNEXPECTED, 500, "0x299", "Unexpected Error"),
+
+	ROW(VALUESET_NOT_FOUND, 404, "0x100", "Valueset not found"),
+
+	ROW(BATCH_JSON, 400, "0x000", "JSON Could not be parsed"),
+	ROW(BATCH_DATES, 400, "0x000", "Invalid Dates"),
+	ROW(BATCH_VALUES, 400, "0x000", "Batch has invalid values."),
+	ROW(BATCH_UPLOADER, 403, "0x000", "Invalid Upload Certificate"),
+	ROW(BATCH_COUNTRY, 403, "0x000", "Invalid Country sent"),
+	ROW(BATCH_UNEXPECTED, 500, "0x000", "Unexpected Error"),
+	ROW(BATCH_DELETE_VALUES, 400, "0x000", "Delete Request has invalid values."),
+	ROW(BATCH_DELETE_MISSING, 404, "0x000", "Batch does not exists."),
+	ROW(BATCH_DELETE_GONE, 410, "0x000", "Batch is already deleted."),
+	ROW(BATCH_MISSING, 404, "0x000", "Batch does not exist."),
+	ROW(BATCH_GONE, 410, "0x000", "Batch already deleted."),
+
+	ROW(MIG_DSC_MISSING, 409, "0x010", "Certificate to be updated does not exist."),
+	ROW(MIG_DSC_FAILED, 500, "0x011", "Upload of new Signer Certificate failed"),
+	ROW(MIG_BATCH_MISSING, 409, "0x020", "RevocationBatch to be updated does not exist."),
+	ROW(MIG_BATCH_COUNTRY, 400, "0x021", "Invalid country"),
+	ROW(MIG_BATCH_PAYLOAD, 400, "0x022", "Json Payload invalid"),
+	ROW(MIG_RULE_MISSING, 409, "0x030", "ValidationRule to be updated does not exist."),
+	ROW(MIG_RULE_COUNTRY, 400, "0x031", "Invalid country"),
+	ROW(MIG_RULE_PAYLOAD, 400, "0x032", "Json Payload invalid"),
 };
 
-/* NOTE: an out-of-range p answers with the INTERNAL entry, never NULL. */
 const struct dgcg_prob_info *
 dgcg_prob_info(enum dgcg_prob p)
 {
-	if ((unsigned)p >= DGCG_P__MAX)
+	if ((unsigned)p >= DGCG_P__MAX || probs[p].name == NULL)
 		return &probs[DGCG_P_INTERNAL];
 	return &probs[p];
 }

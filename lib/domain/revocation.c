@@ -9,90 +9,36 @@
 #include <time.h>
 
 #include <json-c/json.h>
-#include <openssl/rand.h>
 
-#include "domain/audit.h"
-#include "pki/cms.h"
-#include "store/db_revocation.h"
-#include "worker/gateway.h"
 #include "base/log.h"
+#include "base/timefmt.h"
+#include "base/uuid.h"
+#include "base/xmalloc.h"
 #include "domain/revocation.h"
 #include "domain/ruleschema.h"
-#include "base/timefmt.h"
-#include "pki/x509.h"
-#include "base/xmalloc.h"
+#include "domain/signed.h"
+#include "pki/cms.h"
+#include "store/audit_event.h"
+#include "store/revocation_batch.h"
+#include "worker/gateway.h"
 
 #define CLS "revocation"
 
 #define HASH_PATTERN	"^[A-Za-z0-9+/]{22}==$"
 #define UUID_PATTERN	"^[0-9a-f]{8}\\b-[0-9a-f]{4}\\b-[0-9a-f]{4}\\b-[0-9a-f]{4}\\b-[0-9a-f]{12}$"
 
-static const char *const hash_names[DGCG_HASH__MAX] = {
-	[DGCG_HASH_SIGNATURE] = "SIGNATURE",
-	[DGCG_HASH_UCI] = "UCI",
-	[DGCG_HASH_COUNTRYCODEUCI] = "COUNTRYCODEUCI",
+static const char *const hash_names[DGCG_BATCH_HASH__MAX] = {
+	[DGCG_BATCH_HASH_SIGNATURE] = "SIGNATURE",
+	[DGCG_BATCH_HASH_UCI] = "UCI",
+	[DGCG_BATCH_HASH_COUNTRYCODEUCI] = "COUNTRYCODEUCI",
 };
 
 const char *
-dgcg_hash_type_name(enum dgcg_hash_type t)
+dgcg_batch_hash_name(enum dgcg_batch_hash t)
 {
-	if ((unsigned)t >= DGCG_HASH__MAX)
+	if ((unsigned)t >= DGCG_BATCH_HASH__MAX)
 		return NULL;
 	return hash_names[t];
-}
-
-int
-dgcg_sql_datetime(time_t t, char out[20])
-{
-	struct tm tm;
-
-	/* gmtime_r keeps every field in range, but only checking each one lets
-	 * the compiler prove the 19 characters fit (-Wformat-truncation). */
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < 1 - 1900 || tm.tm_year > 9999 - 1900 ||
-	    tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-	    tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
-	    tm.tm_sec < 0 || tm.tm_sec > 60) {
-		out[0] = '\0';
-		return 0;
-	}
-	snprintf(out, 20, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	return 1;
-}
-
-int
-dgcg_uuid_valid(const char *s)
-{
-	size_t i;
-
-	if (s == NULL || strlen(s) != DGCG_UUID_LEN)
-		return 0;
-	for (i = 0; i < DGCG_UUID_LEN; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return 0;
-		} else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	}
-	return 1;
-}
-
-enum dgcg_err
-dgcg_uuid_new(char out[DGCG_UUID_LEN + 1])
-{
-	unsigned char b[16];
-
-	if (RAND_bytes(b, sizeof(b)) != 1) {
-		out[0] = '\0';
-		return DGCG_ERR_IO;
-	}
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
-	snprintf(out, DGCG_UUID_LEN + 1,
-	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	    b[13], b[14], b[15]);
-	return DGCG_OK;
 }
 
 /* --- the batch JSON ------------------------------------------------------- */
@@ -202,7 +148,7 @@ dgcg_batch_parse(const char *json, size_t len, time_t now, struct dgcg_batch *b,
 	int bad = 0, t, have_expires = 0;
 
 	memset(b, 0, sizeof(*b));
-	b->hash_type = DGCG_HASH__MAX;
+	b->hash_type = DGCG_BATCH_HASH__MAX;
 	if (dsz > 0)
 		details[0] = '\0';
 	if (dgcg_json_parse(json, len, DGCG_JSON_DEPTH_MAX, &doc, err, sizeof(err)) != DGCG_OK) {
@@ -244,11 +190,11 @@ dgcg_batch_parse(const char *json, size_t len, time_t now, struct dgcg_batch *b,
 		goto out;
 	}
 	if (ht != NULL) {
-		for (t = 0; t < DGCG_HASH__MAX; t++)
+		for (t = 0; t < DGCG_BATCH_HASH__MAX; t++)
 			if (strlen(hash_names[t]) == ht->len && memcmp(hash_names[t], ht->s,
 			    ht->len) == 0)
-				b->hash_type = (enum dgcg_hash_type)t;
-		if (b->hash_type == DGCG_HASH__MAX) {
+				b->hash_type = (enum dgcg_batch_hash)t;
+		if (b->hash_type == DGCG_BATCH_HASH__MAX) {
 			msg_add(&m, "hashType: not one of the values accepted: SIGNATURE, UCI, "
 			    "COUNTRYCODEUCI");
 			goto out;
@@ -293,7 +239,7 @@ dgcg_batch_parse(const char *json, size_t len, time_t now, struct dgcg_batch *b,
 		snprintf(b->country, sizeof(b->country), "%s", country->s);
 	if (!have_expires)
 		msg_add(&m, "expires: must not be null");
-	else if (!dgcg_sql_datetime(b->expires, sqlt))
+	else if (!dgcg_time_format_sql(b->expires, sqlt))
 		msg_add(&m, "expires: must lie before the year 10000");
 	if (kid != NULL) {
 		if (utf16_len(kid->s, kid->len) < 11 || utf16_len(kid->s, kid->len) > 12)
@@ -381,98 +327,83 @@ out:
 
 /* --- the signed request ---------------------------------------------------- */
 
-int
-dgcg_upload_policy_ok(const struct dgcg_conf *cf, struct dgcg_cms *cms, char *why,
-    size_t whysz)
-{
-	X509 *up = dgcg_cms_signer(cms);
-	char r[256];
+static const struct dgcg_signed_profile upload_profile = {
+	.payload = DGCG_CMS_PAYLOAD_STRING,
+	.signature = DGCG_P_CMS_SIGNATURE,
+	.signature_details = "Submitted string needs to be signed by a valid upload certificate",
+	.uploader = DGCG_P_BATCH_UPLOADER,
+	.uploader_details = "Certificate used to sign the batch is not a valid/ allowed upload "
+	    "certificate for your country.",
+	.subject_send_value = 1,
+	.upload_policy = 1,
+	.internal = DGCG_P_UNAVAILABLE,
+};
 
-	if (dgcg_x509_check_key(up, cf->min_rsa_bits, cf->min_ec_bits, r, sizeof(r)) !=
-	    DGCG_OK) {
-		snprintf(why, whysz, "Upload certificate: %s", r);
-		return 0;
-	}
-	if (cf->check_upload_expiry &&
-	    dgcg_x509_check_validity(up, time(NULL), r, sizeof(r)) != DGCG_OK) {
-		snprintf(why, whysz, "Upload certificate (CMS signer) %s", r);
-		return 0;
-	}
-	return 1;
-}
-
-/* Steps 1 and 2 of upload and delete: a CMS with a string payload whose
- * signature verifies, signed by a verified UPLOAD certificate of the
- * caller's country. Returns the parsed CMS, or NULL with r filled. */
-static struct dgcg_cms *
-signed_request(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *body,
-    size_t len, char up_thumb[DGCG_THUMB_HEX_LEN + 1], struct dgcg_reply *r)
-{
-	struct dgcg_cms *c = NULL;
-	enum dgcg_cms_state st;
-	const unsigned char *der;
-	const char *why = NULL;
-	char *subject = NULL, reason[512];
-	enum dgcg_err vr;
-	size_t dlen;
-	int trusted;
-
-	st = dgcg_cms_parse_b64(body != NULL ? body : "", len, NULL, 0, DGCG_CMS_PAYLOAD_STRING,
-	    &c);
-	if (st != DGCG_CMS_OK) {
-		dgcg_reply_fail(r, 400, "0x402", dgcg_cms_state_text(st, 1), NULL, "%s", "");
-		return NULL;
-	}
-	vr = dgcg_cms_verify(c, dgcg_cms_digests(gw->conf.allow_sha1), &why);
-	if (vr == DGCG_ERR_POLICY) {
-		/* SecReq-042: the signer's CMS does not meet the upload policy. */
-		dgcg_reply_fail(r, 403, "0x000", "Invalid Upload Certificate", NULL, "%s", why);
-		goto fail;
-	}
-	if (vr != DGCG_OK) {
-		dgcg_reply_fail(r, 400, "0x260", "CMS signature is invalid", NULL, "%s",
-		    "Submitted string needs to be signed by a valid upload certificate");
-		dgcg_log(DGCG_LOG_ERROR, CLS, "Revocation request with an invalid CMS signature",
-		    why, NULL);
-		goto fail;
-	}
-	der = dgcg_cms_signer_der(c, &dlen);
-	dgcg_x509_thumbprint(der, dlen, up_thumb);
-	trusted = dgcg_gw_is_trusted(gw, up_thumb, id->country, DGCG_CT_UPLOAD);
-	if (trusted < 0) {
-		dgcg_reply_db(r);
-		goto fail;
-	}
-	reason[0] = '\0';
-	if (trusted == 0)
-		snprintf(reason, sizeof(reason), "Certificate used to sign the batch is not a valid/ "
-		    "allowed upload certificate for your country.");
-	else if (!dgcg_upload_policy_ok(&gw->conf, c, reason, sizeof(reason)))
-		trusted = 0;
-	if (trusted == 0) {
-		subject = dgcg_x509_subject_text(dgcg_cms_signer(c));
-		dgcg_reply_fail(r, 403, "0x000", "Invalid Upload Certificate", subject, "%s",
-		    reason);
-		dgcg_log(DGCG_LOG_ERROR, CLS, "Revocation request not signed by an upload "
-		    "certificate of the country", NULL, "uploadCertThumbprint", up_thumb,
-		    "country", id->country, "reason", reason, NULL);
-		free(subject);
-		goto fail;
-	}
-	return c;
-fail:
-	dgcg_cms_free(c);
-	return NULL;
-}
+/* A delete (a withdrawal) is never blocked by the signer's key size or
+ * validity, only by its digest (doc/api.txt). */
+static const struct dgcg_signed_profile delete_profile = {
+	.payload = DGCG_CMS_PAYLOAD_STRING,
+	.signature = DGCG_P_CMS_SIGNATURE,
+	.signature_details = "Submitted string needs to be signed by a valid upload certificate",
+	.uploader = DGCG_P_BATCH_UPLOADER,
+	.uploader_details = "Certificate used to sign the batch is not a valid/ allowed upload "
+	    "certificate for your country.",
+	.subject_send_value = 1,
+	.upload_policy = 0,
+	.internal = DGCG_P_UNAVAILABLE,
+};
 
 static void
-log_failed(const char *what, const struct dgcg_reply *r)
+log_failed(const char *what, const struct dgcg_reply *r, const struct dgcg_signed *s,
+    const struct dgcg_identity *id)
 {
 	char st[8];
 
+	if (s->step == DGCG_SIGNED_SIGNATURE)
+		dgcg_log(DGCG_LOG_ERROR, CLS, "Revocation request with an invalid CMS signature",
+		    s->why, NULL);
+	else if (s->step == DGCG_SIGNED_UPLOADER || s->step == DGCG_SIGNED_POLICY)
+		dgcg_log(DGCG_LOG_ERROR, CLS, "Revocation request not signed by an upload "
+		    "certificate of the country", NULL, "uploadCertThumbprint", s->signer_thumb,
+		    "country", id->country, "reason", r->details, NULL);
 	snprintf(st, sizeof(st), "%d", r->status);
-	dgcg_log(DGCG_LOG_ERROR, CLS, what, NULL, "status", st, "problem", r->problem,
-	    "details", r->details, NULL);
+	dgcg_log(DGCG_LOG_ERROR, CLS, what, NULL, "status", st, "problem",
+	    dgcg_prob_info(r->prob)->problem, "details", r->details, NULL);
+}
+
+struct upload_work {
+	const struct dgcg_identity	*id;
+	const struct dgcg_batch		*b;
+	const struct dgcg_signed	*s;
+	const char			*body, *expires;
+	char				 uuid[DGCG_UUID_LEN + 1];
+};
+
+/* The row and its CREATED audit event. A clash of random UUIDs is next to
+ * impossible; a new one is drawn on each run. */
+static enum dgcg_err
+upload_work(struct dgcg_db *db, void *arg)
+{
+	struct upload_work *w = arg;
+	struct dgcg_audit_event ev = { w->id->country, w->s->signer_thumb, w->id->thumbprint,
+	    "CREATED", NULL };
+	char desc[80];
+	enum dgcg_err rc;
+	int tries;
+
+	rc = DGCG_ERR_CONFLICT;
+	for (tries = 0; tries < 3 && rc == DGCG_ERR_CONFLICT; tries++) {
+		if ((rc = dgcg_uuid_new(w->uuid)) != DGCG_OK)
+			return rc;
+		rc = dgcg_db_rb_insert(db, w->uuid, w->b->country, w->expires,
+		    dgcg_batch_hash_name(w->b->hash_type), w->b->has_kid ? w->b->kid : NULL,
+		    w->body, NULL);
+	}
+	if (rc != DGCG_OK)
+		return rc;
+	snprintf(desc, sizeof(desc), "Uploaded Revocation Batch (%s)", w->uuid);
+	ev.description = desc;
+	return dgcg_db_audit(db, &ev);
 }
 
 void
@@ -480,74 +411,92 @@ dgcg_rev_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *
     size_t len, struct dgcg_reply *r)
 {
 	static const char what[] = "Upload of Revocation Batch failed";
+	struct dgcg_signed s;
 	struct dgcg_batch b;
-	struct dgcg_cms *c;
+	struct upload_work w;
 	enum dgcg_batch_check bc;
-	enum dgcg_err rc = DGCG_ERR_CONFLICT;
-	const unsigned char *content;
-	char up[DGCG_THUMB_HEX_LEN + 1], uuid[DGCG_UUID_LEN + 1], expires[20], desc[80];
-	size_t clen;
-	long long newid = 0;
-	int tries;
+	enum dgcg_err rc;
+	char expires[20], details[1024];
 
-	dgcg_reply_init(r);
-	if ((c = signed_request(gw, id, body, len, up, r)) == NULL) {
-		log_failed(what, r);
-		return;
+	if (!dgcg_signed_request(gw, id, body, len, &upload_profile, NULL, &s, r)) {
+		log_failed(what, r, &s, id);
+		goto out;
 	}
-	content = dgcg_cms_content(c, &clen);
-	bc = dgcg_batch_parse((const char *)content, clen, time(NULL), &b, r->details,
-	    sizeof(r->details));
-	switch (bc) {
-	case DGCG_BATCH_JSON:
-		r->status = 400, r->code = "0x000", r->problem = "JSON Could not be parsed";
-		goto fail;
-	case DGCG_BATCH_DATES:
-		r->status = 400, r->code = "0x000", r->problem = "Invalid Dates";
-		goto fail;
-	case DGCG_BATCH_VALUES:
-		r->status = 400, r->code = "0x000", r->problem = "Batch has invalid values.";
-		goto fail;
-	case DGCG_BATCH_OK:
-		break;
+	bc = dgcg_batch_parse((const char *)s.payload, s.plen, time(NULL), &b, details,
+	    sizeof(details));
+	if (bc != DGCG_BATCH_OK) {
+		dgcg_reply_fail(r, bc == DGCG_BATCH_JSON ? DGCG_P_BATCH_JSON :
+		    bc == DGCG_BATCH_DATES ? DGCG_P_BATCH_DATES : DGCG_P_BATCH_VALUES, NULL, "%s",
+		    details);
+		log_failed(what, r, &s, id);
+		goto out;
 	}
 	if (strcmp(b.country, id->country) != 0) {
-		dgcg_reply_fail(r, 403, "0x000", "Invalid Country sent", NULL, "%s",
+		dgcg_reply_fail(r, DGCG_P_BATCH_COUNTRY, NULL, "%s",
 		    "Country does not match your authentication.");
-		goto fail;
+		log_failed(what, r, &s, id);
+		goto out;
 	}
-	(void)dgcg_sql_datetime(b.expires, expires);
-	/* A clash of random UUIDs is next to impossible; a retry covers it. */
-	for (tries = 0; tries < 3 && rc == DGCG_ERR_CONFLICT; tries++) {
-		if ((rc = dgcg_uuid_new(uuid)) != DGCG_OK)
-			break;
-		snprintf(desc, sizeof(desc), "Uploaded Revocation Batch (%s)", uuid);
-		if ((rc = dgcg_db_begin(gw->db)) != DGCG_OK)
-			break;
-		rc = dgcg_db_rb_insert(gw->db, uuid, b.country, expires,
-		    dgcg_hash_type_name(b.hash_type), b.has_kid ? b.kid : NULL, body, &newid);
-		if (rc == DGCG_OK)
-			rc = dgcg_audit(gw->db, id->country, up, id->thumbprint, "CREATED", desc);
-		rc = dgcg_db_end(gw->db, rc);
-	}
-	if (rc != DGCG_OK) {
+	(void)dgcg_time_format_sql(b.expires, expires);
+	memset(&w, 0, sizeof(w));
+	w.id = id;
+	w.b = &b;
+	w.s = &s;
+	w.body = body;
+	w.expires = expires;
+	if ((rc = dgcg_db_tx(gw->db, upload_work, &w)) != DGCG_OK) {
 		if (rc == DGCG_ERR_IO)
-			dgcg_reply_fail(r, 500, "0x000", "Unexpected Error", NULL, "%s",
+			dgcg_reply_fail(r, DGCG_P_BATCH_UNEXPECTED, NULL, "%s",
 			    "No random batch id could be made.");
 		else
 			dgcg_reply_db(r);
-		goto fail;
+		log_failed(what, r, &s, id);
+		goto out;
 	}
-	dgcg_log(DGCG_LOG_INFO, CLS, "Saved new Revocation Batch Entity", NULL, "batchId", uuid,
-	    "country", b.country, "uploadCertThumbprint", up,
-	    "hashType", dgcg_hash_type_name(b.hash_type), NULL);
+	dgcg_log(DGCG_LOG_INFO, CLS, "Saved new Revocation Batch Entity", NULL, "batchId", w.uuid,
+	    "country", b.country, "uploadCertThumbprint", s.signer_thumb,
+	    "hashType", dgcg_batch_hash_name(b.hash_type), NULL);
 	dgcg_reply_ok(r, 201);
-	snprintf(r->etag, sizeof(r->etag), "%s", uuid);
-	dgcg_cms_free(c);
-	return;
-fail:
-	log_failed(what, r);
-	dgcg_cms_free(c);
+	dgcg_reply_header(r, "ETag", w.uuid);
+out:
+	dgcg_signed_free(&s);
+}
+
+struct delete_work {
+	const struct dgcg_identity	*id;
+	const struct dgcg_signed	*s;
+	const char			*bid;
+	enum dgcg_prob			 refused;	/* set when the batch may not be deleted */
+};
+
+/* Checks and change under the row lock, with the DELETED audit event. */
+static enum dgcg_err
+delete_work(struct dgcg_db *db, void *arg)
+{
+	struct delete_work *w = arg;
+	struct dgcg_rb_list rows = { NULL, 0 };
+	struct dgcg_audit_event ev = { w->id->country, w->s->signer_thumb, w->id->thumbprint,
+	    "DELETED", NULL };
+	char desc[80];
+	enum dgcg_err rc;
+
+	w->refused = DGCG_P_NONE;
+	if ((rc = dgcg_db_rb_find(db, w->bid, 1, &rows)) != DGCG_OK)
+		return rc;
+	if (rows.n == 0)
+		w->refused = DGCG_P_BATCH_DELETE_MISSING;
+	else if (strcmp(rows.v[0].country, w->id->country) != 0)
+		w->refused = DGCG_P_BATCH_COUNTRY;
+	else if (rows.v[0].deleted)
+		w->refused = DGCG_P_BATCH_DELETE_GONE;
+	dgcg_rb_list_free(&rows);
+	if (w->refused != DGCG_P_NONE)
+		return DGCG_ERR_INVAL;
+	if ((rc = dgcg_db_rb_mark_deleted(db, w->bid)) != DGCG_OK)
+		return rc;
+	snprintf(desc, sizeof(desc), "Deleted Revocation Batch (%s)", w->bid);
+	ev.description = desc;
+	return dgcg_db_audit(db, &ev);
 }
 
 void
@@ -555,72 +504,48 @@ dgcg_rev_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *
     size_t len, struct dgcg_reply *r)
 {
 	static const char what[] = "Delete of Revocation Batch failed";
-	struct dgcg_rb_list rows = { NULL, 0 };
-	struct dgcg_cms *c;
+	struct dgcg_signed s;
+	struct delete_work w;
 	enum dgcg_batch_check bc;
 	enum dgcg_err rc;
-	const unsigned char *content;
-	char up[DGCG_THUMB_HEX_LEN + 1], bid[DGCG_UUID_LEN + 1], desc[80];
-	size_t clen;
+	char bid[DGCG_UUID_LEN + 1], details[512];
 
-	dgcg_reply_init(r);
-	if ((c = signed_request(gw, id, body, len, up, r)) == NULL) {
-		log_failed(what, r);
-		return;
+	if (!dgcg_signed_request(gw, id, body, len, &delete_profile, NULL, &s, r)) {
+		log_failed(what, r, &s, id);
+		goto out;
 	}
-	content = dgcg_cms_content(c, &clen);
-	bc = dgcg_batch_delete_parse((const char *)content, clen, bid, r->details,
-	    sizeof(r->details));
-	if (bc == DGCG_BATCH_JSON) {
-		r->status = 400, r->code = "0x000", r->problem = "JSON Could not be parsed";
-		goto fail;
-	}
+	bc = dgcg_batch_delete_parse((const char *)s.payload, s.plen, bid, details,
+	    sizeof(details));
 	if (bc != DGCG_BATCH_OK) {
-		r->status = 400, r->code = "0x000", r->problem = "Delete Request has invalid values.";
-		goto fail;
+		dgcg_reply_fail(r, bc == DGCG_BATCH_JSON ? DGCG_P_BATCH_JSON :
+		    DGCG_P_BATCH_DELETE_VALUES, NULL, "%s", details);
+		log_failed(what, r, &s, id);
+		goto out;
 	}
-	/* Checks and change under the row lock, with the audit event. */
-	if ((rc = dgcg_db_begin(gw->db)) != DGCG_OK) {
-		dgcg_reply_db(r);
-		goto fail;
-	}
-	rc = dgcg_db_rb_find(gw->db, bid, 1, &rows);
-	if (rc == DGCG_OK && rows.n == 0) {
-		dgcg_reply_fail(r, 404, "0x000", "Batch does not exists.", NULL, "%s",
-		    "Revocation Batch does not exists");
-		rc = DGCG_ERR_NOTFOUND;
-	} else if (rc == DGCG_OK && strcmp(rows.v[0].country, id->country) != 0) {
-		dgcg_reply_fail(r, 403, "0x000", "Invalid Country sent", NULL, "%s",
-		    "Revocation Batch does not belong to your country");
-		rc = DGCG_ERR_INVAL;
-	} else if (rc == DGCG_OK && rows.v[0].deleted) {
-		dgcg_reply_fail(r, 410, "0x000", "Batch is already deleted.", NULL, "%s",
+	w.id = id;
+	w.s = &s;
+	w.bid = bid;
+	w.refused = DGCG_P_NONE;
+	rc = dgcg_db_tx(gw->db, delete_work, &w);
+	if (w.refused != DGCG_P_NONE) {
+		dgcg_reply_fail(r, w.refused, NULL, "%s",
+		    w.refused == DGCG_P_BATCH_DELETE_MISSING ? "Revocation Batch does not exists" :
+		    w.refused == DGCG_P_BATCH_COUNTRY ?
+		    "Revocation Batch does not belong to your country" :
 		    "Revocation Batch is already deleted.");
-		rc = DGCG_ERR_INVAL;
+		log_failed(what, r, &s, id);
+		goto out;
 	}
-	if (rc == DGCG_OK)
-		rc = dgcg_db_rb_mark_deleted(gw->db, bid);
-	if (rc == DGCG_OK) {
-		snprintf(desc, sizeof(desc), "Deleted Revocation Batch (%s)", bid);
-		rc = dgcg_audit(gw->db, id->country, up, id->thumbprint, "DELETED", desc);
-	}
-	rc = dgcg_db_end(gw->db, rc);
-	if (r->code != NULL)
-		goto fail;
 	if (rc != DGCG_OK) {
 		dgcg_reply_db(r);
-		goto fail;
+		log_failed(what, r, &s, id);
+		goto out;
 	}
 	dgcg_log(DGCG_LOG_INFO, CLS, "Deleted Revocation Batch", NULL, "batchId", bid,
 	    "country", id->country, NULL);
 	dgcg_reply_ok(r, 204);
-	dgcg_rb_list_free(&rows);
-	dgcg_cms_free(c);
-	return;
-fail:
-	log_failed(what, r);
-	dgcg_rb_list_free(&rows);
-	dgcg_cms_free(c);
+out:
+	dgcg_signed_free(&s);
 }
 
 /* "YYYY-MM-DDTHH:MM:SSZ" (a listed date) as a DATETIME literal. */
@@ -691,7 +616,7 @@ dgcg_rev_list(struct dgcg_gw *gw, time_t since, char **json, size_t *len, size_t
 	*count = 0;
 	/* Before year 1 nothing exists; after 9999 is in the future (refused
 	 * by the caller). */
-	if (!dgcg_sql_datetime(since, ts))
+	if (!dgcg_time_format_sql(since, ts))
 		snprintf(ts, sizeof(ts), "%s", "0001-01-01 00:00:00");
 	if ((rc = list_page(gw->db, ts, &rows, &more)) != DGCG_OK) {
 		dgcg_rb_list_free(&rows);
@@ -729,15 +654,13 @@ dgcg_rev_list(struct dgcg_gw *gw, time_t since, char **json, size_t *len, size_t
 
 void
 dgcg_rev_get(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *batch_id,
-    char **cms, size_t *len, struct dgcg_reply *r)
+    const char *content_type, struct dgcg_reply *r)
 {
 	struct dgcg_rb_list rows = { NULL, 0 };
+	char *cms;
 
-	dgcg_reply_init(r);
-	*cms = NULL;
-	*len = 0;
 	if (!dgcg_uuid_valid(batch_id)) {
-		dgcg_reply_fail(r, 400, "0x001", "Validation Error", batch_id,
+		dgcg_reply_fail(r, DGCG_P_VALIDATION, batch_id,
 		    "downloadBatch.batchId: must match \"%s\"", UUID_PATTERN);
 		return;
 	}
@@ -746,20 +669,17 @@ dgcg_rev_get(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *bat
 		return;
 	}
 	if (rows.n == 0)
-		dgcg_reply_fail(r, 404, "0x000", "Batch does not exist.", NULL, "%s",
-		    "Batch not found");
+		dgcg_reply_fail(r, DGCG_P_BATCH_MISSING, NULL, "%s", "Batch not found");
 	else if (rows.v[0].deleted || rows.v[0].signed_batch == NULL)
-		dgcg_reply_fail(r, 410, "0x000", "Batch already deleted.", NULL, "%s",
-		    "Batch already deleted.");
+		dgcg_reply_fail(r, DGCG_P_BATCH_GONE, NULL, "%s", "Batch already deleted.");
 	else {
 		dgcg_log(DGCG_LOG_INFO, CLS, "Revocation Batch downloaded.", NULL,
 		    "downloadedCountry", rows.v[0].country, "downloaderCountry", id->country,
 		    "downloadedBatchId", batch_id, NULL);
-		*cms = rows.v[0].signed_batch;
-		*len = strlen(*cms);
+		cms = rows.v[0].signed_batch;
 		rows.v[0].signed_batch = NULL;
-		dgcg_reply_ok(r, 200);
-		snprintf(r->etag, sizeof(r->etag), "%s", batch_id);
+		dgcg_reply_body(r, 200, content_type, cms, strlen(cms));
+		dgcg_reply_header(r, "ETag", batch_id);
 	}
 	dgcg_rb_list_free(&rows);
 }

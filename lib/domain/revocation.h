@@ -2,7 +2,7 @@
  * batch JSON and its checks, upload, delete, the list since a date, the
  * download of one batch, and the housekeeping of expired batches.
  *
- * Problem codes and texts are the reference's, "0x000" included: national
+ * Problem codes and texts are the reference's (domain/problem.c), its 0x000 included: national
  * backends key on the status and may log the text. Where the reference
  * crashes (a missing hashType, entries or expires) the answer is a 400. */
 #ifndef DGCG_REVOCATION_H
@@ -13,24 +13,24 @@
 
 #include "domain/auth.h"
 #include "base/dgcg.h"
+#include "base/uuid.h"
 #include "domain/reply.h"
 
 struct dgcg_gw;
 
-#define DGCG_UUID_LEN		36	/* 8-4-4-4-12 lower-case hex */
 #define DGCG_BATCH_ENTRIES_MAX	1000	/* entries of one batch */
 #define DGCG_BATCH_LIST_MAX	1000	/* batches of one list answer */
 #define DGCG_BATCH_HASH_LEN	24	/* base64 of 16 bytes */
 
-enum dgcg_hash_type {
-	DGCG_HASH_SIGNATURE = 0,
-	DGCG_HASH_UCI,
-	DGCG_HASH_COUNTRYCODEUCI,
-	DGCG_HASH__MAX
+enum dgcg_batch_hash {
+	DGCG_BATCH_HASH_SIGNATURE = 0,
+	DGCG_BATCH_HASH_UCI,
+	DGCG_BATCH_HASH_COUNTRYCODEUCI,
+	DGCG_BATCH_HASH__MAX
 };
 
 /* "SIGNATURE", "UCI", "COUNTRYCODEUCI", or NULL. */
-const char *dgcg_hash_type_name(enum dgcg_hash_type t);
+const char *dgcg_batch_hash_name(enum dgcg_batch_hash t);
 
 /* A parsed batch: what revocation_batch stores besides the CMS. */
 struct dgcg_batch {
@@ -38,7 +38,7 @@ struct dgcg_batch {
 	time_t			 expires;	/* UTC, fraction dropped */
 	char			 kid[16];	/* "" when absent or null */
 	int			 has_kid;
-	enum dgcg_hash_type	 hash_type;
+	enum dgcg_batch_hash	 hash_type;
 	size_t			 entries;
 };
 
@@ -75,21 +75,6 @@ enum dgcg_batch_check dgcg_batch_parse(const char *json, size_t len, time_t now,
 enum dgcg_batch_check dgcg_batch_delete_parse(const char *json, size_t len,
 	char batch_id[DGCG_UUID_LEN + 1], char *details, size_t dsz);
 
-/* 1 when s is a lower-case UUID 8-4-4-4-12 (the reference's pattern). */
-int dgcg_uuid_valid(const char *s);
-/* A random (version 4) lower-case UUID from the OpenSSL CSPRNG;
- * DGCG_ERR_IO when it has no entropy. */
-enum dgcg_err dgcg_uuid_new(char out[DGCG_UUID_LEN + 1]);
-
-/* The design document's rules for the key that signs an upload (SecReq-042
- * digest and key size; an expired signing certificate is refused unless
- * check_upload_expiry is off), as lib/signer.c applies them to DSC
- * uploads. 1 when cms passes, else 0 with the reason in why. */
-struct dgcg_cms;
-struct dgcg_conf;
-int dgcg_upload_policy_ok(const struct dgcg_conf *cf, struct dgcg_cms *cms, char *why,
-	size_t whysz);
-
 /* POST /revocation-list (role REVOCATION_UPLOADER checked by the
  * dispatcher): body is the base64 CMS as received, stored unchanged.
  * 201 with r->etag = the new batch id, or the problem of the first failing
@@ -121,13 +106,10 @@ void dgcg_rev_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const c
 enum dgcg_err dgcg_rev_list(struct dgcg_gw *gw, time_t since, char **json, size_t *len,
 	size_t *count);
 
-/* GET /revocation-list/{batchId}: *cms (malloc'd) gets the stored base64
- * CMS and r->status 200, or r gets 400 0x001 (not a UUID), 404 or 410. */
+/* GET /revocation-list/{batchId}: 200 with the stored base64 CMS as the
+ * body (content_type: the one Accept chose) and the batch id as ETag, or
+ * 400 0x001 (not a UUID), 404 or 410. */
 void dgcg_rev_get(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *batch_id,
-	char **cms, size_t *len, struct dgcg_reply *r);
-
-/* Writes t as the DATETIME literal "YYYY-MM-DD HH:MM:SS" (UTC) into out.
- * Returns 0 when t is outside years 1..9999. */
-int dgcg_sql_datetime(time_t t, char out[20]);
+	const char *content_type, struct dgcg_reply *r);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "domain/auth.h"
 #include "base/dgcg.h"
+#include "domain/reply.h"
 #include "worker/gateway.h"
 
 /* Time limits of the upload checks (ValidationRuleService). */
@@ -17,19 +18,6 @@
 #define DGCG_RULE_ACCEPT_AHEAD	(48L * 3600)		/* Acceptance: ValidFrom >= now + 48 h */
 #define DGCG_RULE_MIN_VALIDITY	(72L * 3600)		/* ValidTo >= ValidFrom + 72 h */
 #define DGCG_RULE_VERSION_MAX	30			/* validation_rule.version VARCHAR(30) */
-
-/* What an API operation answers: status, and for a problem its code, text,
- * sendValue and details (NULL code = success, no body). send_value and
- * details are malloc'd (or NULL); dgcg_outcome_clear frees them. */
-struct dgcg_outcome {
-	int		 status;
-	const char	*code;
-	const char	*problem;
-	char		*send_value;
-	char		*details;
-};
-
-void dgcg_outcome_clear(struct dgcg_outcome *o);
 
 enum dgcg_rule_type {
 	DGCG_RULE_ACCEPTANCE = 0,
@@ -70,16 +58,16 @@ struct dgcg_rule_row {
 size_t dgcg_rules_window(const struct dgcg_rule_row *rows, size_t n, time_t now, size_t *idx);
 
 /* POST /rules: body is the base64 CMS as received (stored unchanged).
- * Fills o: 201, or the problem of the first failing check. Logs the
+ * r: 201, or the problem of the first failing check. Logs the
  * design document's Rule Upload messages; writes the CREATED audit event
  * in the insert's transaction. */
 void dgcg_rules_upload(struct dgcg_gw *gw, const char *body, size_t len,
-	const struct dgcg_identity *id, struct dgcg_outcome *o);
+	const struct dgcg_identity *id, struct dgcg_reply *r);
 
 /* DELETE /rules and POST /rules/delete: the payload is the bare rule id.
- * Fills o: 204 (every version removed, audit DELETED), or the problem. */
+ * r: 204 (every version removed, audit DELETED), or the problem. */
 void dgcg_rules_delete(struct dgcg_gw *gw, const char *body, size_t len,
-	const struct dgcg_identity *id, struct dgcg_outcome *o);
+	const struct dgcg_identity *id, struct dgcg_reply *r);
 
 /* GET /rules/{country}: the JSON object {ruleId: [{version, validFrom,
  * validTo, cms}, ...]} (ids sorted, versions newest first), malloc'd into
@@ -90,11 +78,5 @@ void dgcg_rules_delete(struct dgcg_gw *gw, const char *body, size_t len,
  * built. DGCG_ERR_DB when the database cannot be read. */
 enum dgcg_err dgcg_rules_download(struct dgcg_gw *gw, const char *country,
 	const struct dgcg_identity *id, char **json, size_t *len);
-
-/* Cache counters, for tests and the log. */
-unsigned long long dgcg_rules_cache_hits(void);
-unsigned long long dgcg_rules_cache_misses(void);
-/* Drops every cached list (tests; a worker never needs it). */
-void dgcg_rules_cache_clear(void);
 
 #endif

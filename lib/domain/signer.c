@@ -1,26 +1,25 @@
 /* signer.c: DSC upload and delete. */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "domain/audit.h"
-#include "pki/cms.h"
 #include "base/codec.h"
-#include "store/db.h"
-#include "store/db_trust.h"
-#include "worker/gateway.h"
 #include "base/log.h"
-#include "domain/signer.h"
-#include "pki/x509.h"
 #include "base/xmalloc.h"
+#include "domain/signed.h"
+#include "domain/signer.h"
+#include "pki/cms.h"
+#include "pki/x509.h"
+#include "store/audit_event.h"
+#include "store/signer_information.h"
+#include "worker/gateway.h"
 
-#define P_BAD_UPLOAD "Possible reasons: Wrong Format no CMS, not the correct signing alg " \
-	"missing attributes, invalid signature, certificate not signed by known CA"
+#define CLS "signer"
 
+/* The reference's audit descriptions. */
 static const char *const UPLOAD_OK = "postVerificationInformation successful executed";
 static const char *const UPLOAD_BAD = "postVerificationInformation triggered BAD_REQUEST";
 static const char *const UPLOAD_FAILED = "postVerificationInformation triggered UPLOAD_FAILED";
@@ -30,178 +29,46 @@ static const char *const DELETE_MISSING =
     "revokeVerificationInformation triggered EXIST_CHECK_FAILED";
 static const char *const DELETE_FAILED = "revokeVerificationInformation triggered UPLOAD_FAILED";
 
-static void
-fail(struct dgcg_outcome *o, int status, const char *code, const char *problem,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
-fail(struct dgcg_outcome *o, int status, const char *code, const char *problem,
-    const char *fmt, ...)
-{
-	va_list ap;
-
-	o->status = status;
-	o->code = code;
-	o->problem = problem;
-	va_start(ap, fmt);
-	vsnprintf(o->details, sizeof(o->details), fmt, ap);
-	va_end(ap);
-}
-
-/* What both operations share: the parsed body and the parties. */
-struct upload_ctx {
-	struct dgcg_cms		*cms;
-	X509			*dsc;
-	const unsigned char	*dsc_der;
-	size_t			 dsc_len;
-	char			 dsc_thumb[DGCG_THUMB_HEX_LEN + 1];
-	char			 up_thumb[DGCG_THUMB_HEX_LEN + 1];
-	char			*signer_subject;
-	char			*dsc_subject;
-	const char		*digest_refused;	/* SecReq-042 reason, or NULL */
+static const struct dgcg_signed_profile upload_profile = {
+	.payload = DGCG_CMS_PAYLOAD_CERT,
+	.signature = DGCG_P_DSC_SIGNATURE,
+	.uploader = DGCG_P_UPLOAD_BAD,
+	.payload_send_value = 1,
+	.upload_policy = 1,
+	.internal = DGCG_P_UNAVAILABLE,
 };
 
-static void
-ctx_free(struct upload_ctx *c)
-{
-	dgcg_cms_free(c->cms);
-	X509_free(c->dsc);
-	free(c->signer_subject);
-	free(c->dsc_subject);
-	memset(c, 0, sizeof(*c));
-}
+/* A delete (a withdrawal) is never blocked by the signer's key size or
+ * validity, only by its digest (doc/api.txt). */
+static const struct dgcg_signed_profile delete_profile = {
+	.payload = DGCG_CMS_PAYLOAD_CERT,
+	.signature = DGCG_P_DSC_SIGNATURE,
+	.uploader = DGCG_P_DSC_DELETE_BAD,
+	.payload_send_value = 1,
+	.upload_policy = 0,
+	.internal = DGCG_P_UNAVAILABLE,
+};
 
-/* Parses and verifies the CMS body (steps 1 and 2). Returns 0 with out
- * filled on failure.
- * NOTE: a CMS whose only fault is a digest outside SecReq-042 returns 1
- * UNVERIFIED with c->digest_refused set. Upload (check_strict, 0x004) and
- * delete (0x007) refuse it after the uploader and country checks, where
- * the policy has its place in the check order (and the refusal is
- * audited); nothing else may use such a context. */
-static int
-parse_body(const char *body, size_t len, unsigned digests, struct upload_ctx *c,
-    struct dgcg_outcome *o)
-{
-	enum dgcg_err vr;
-	enum dgcg_cms_state st;
-	const unsigned char *der;
-	const char *why = NULL;
-	size_t dlen;
-
-	st = dgcg_cms_parse_b64(body, len, NULL, 0, DGCG_CMS_PAYLOAD_CERT, &c->cms);
-	if (st != DGCG_CMS_OK) {
-		fail(o, 400, "0x402", dgcg_cms_state_text(st, 0), "%s", "");
-		return 0;
-	}
-	c->dsc_der = dgcg_cms_content(c->cms, &c->dsc_len);
-	c->dsc = dgcg_x509_from_der(c->dsc_der, c->dsc_len);
-	der = dgcg_cms_signer_der(c->cms, &dlen);
-	dgcg_x509_thumbprint(der, dlen, c->up_thumb);
-	dgcg_x509_thumbprint(c->dsc_der, c->dsc_len, c->dsc_thumb);
-	snprintf(o->send_value, sizeof(o->send_value), "%s", c->dsc_thumb);
-	c->signer_subject = dgcg_x509_subject_text(dgcg_cms_signer(c->cms));
-	c->dsc_subject = dgcg_x509_subject_text(c->dsc);
-	if (c->dsc == NULL) {
-		fail(o, 400, "0x402", dgcg_cms_state_text(DGCG_CMS_BAD_PAYLOAD, 0), "%s", "");
-		return 0;
-	}
-	if ((vr = dgcg_cms_verify(c->cms, digests, &why)) == DGCG_ERR_POLICY) {
-		c->digest_refused = why;
-		return 1;
-	}
-	if (vr != DGCG_OK) {
-		fail(o, 400, "0x009", "Invalid CMS Signature", "%s", why ? why : "");
-		return 0;
-	}
-	return 1;
-}
-
-/* Step 3: the CMS signer must be a verified UPLOAD certificate of the
- * caller's country. Returns 1, 0 (out filled) or -1 (database). */
-static int
-check_uploader(struct dgcg_gw *gw, const struct dgcg_identity *id, struct upload_ctx *c,
-    const char *code, struct dgcg_outcome *o)
-{
-	int r = dgcg_gw_is_trusted(gw, c->up_thumb, id->country, DGCG_CT_UPLOAD);
-
-	if (r == 0)
-		fail(o, 400, code, P_BAD_UPLOAD,
-		    "Could not find upload certificate with hash %s and country %s",
-		    c->up_thumb, id->country);
-	return r;
-}
-
-/* Step 4: exactly one C in the DSC subject, equal to the caller's country. */
-static int
-check_country(const struct dgcg_identity *id, struct upload_ctx *c, const char *code,
-    struct dgcg_outcome *o)
+int
+dgcg_signer_subject_country(X509 *dsc, const char *country, const char **why)
 {
 	char cc[DGCG_COUNTRY_MAX + 1];
-	int n = dgcg_x509_subject_country(c->dsc, cc);
+	int n = dgcg_x509_subject_country(dsc, cc);
 
 	if (n > 1)
-		fail(o, 400, code, P_BAD_UPLOAD,
-		    "Uploaded certificate contains more than one country property.");
+		*why = "Uploaded certificate contains more than one country property.";
 	else if (n == 0)
-		fail(o, 400, code, P_BAD_UPLOAD, "Uploaded certificate contains no country property.");
-	else if (strcmp(cc, id->country) != 0)
-		fail(o, 400, code, P_BAD_UPLOAD,
-		    "Uploaded certificate is not issued for uploader country.");
+		*why = "Uploaded certificate contains no country property.";
+	else if (strcmp(cc, country) != 0)
+		*why = "Uploaded certificate is not issued for uploader country.";
 	else
 		return 1;
 	return 0;
 }
 
-/* The design document's rules the reference does not enforce, each
- * switchable in the configuration. */
-static int
-check_strict(struct dgcg_gw *gw, struct upload_ctx *c, struct dgcg_outcome *o)
-{
-	const struct dgcg_conf *cf = &gw->conf;
-	X509 *up = dgcg_cms_signer(c->cms);
-	time_t now = time(NULL);
-	char why[256];
-
-	if (c->digest_refused != NULL) {
-		fail(o, 400, "0x004", P_BAD_UPLOAD, "%s", c->digest_refused);
-		return 0;
-	}
-	if (dgcg_x509_check_key(up, cf->min_rsa_bits, cf->min_ec_bits, why, sizeof(why)) !=
-	    DGCG_OK) {
-		fail(o, 400, "0x004", P_BAD_UPLOAD, "Upload certificate: %s", why);
-		return 0;
-	}
-	if (cf->check_upload_expiry &&
-	    dgcg_x509_check_validity(up, now, why, sizeof(why)) != DGCG_OK) {
-		fail(o, 400, "0x004", P_BAD_UPLOAD, "Upload certificate (CMS signer) %s", why);
-		return 0;
-	}
-	if (cf->require_x509v3 && dgcg_x509_check_v3(c->dsc, why, sizeof(why)) != DGCG_OK) {
-		fail(o, 400, "0x004", P_BAD_UPLOAD, "Uploaded certificate: %s", why);
-		return 0;
-	}
-	if (dgcg_x509_check_key(c->dsc, cf->min_rsa_bits, cf->min_ec_bits, why, sizeof(why)) !=
-	    DGCG_OK) {
-		fail(o, 400, "0x004", P_BAD_UPLOAD, "Uploaded certificate: %s", why);
-		return 0;
-	}
-	if (dgcg_x509_check_sig_hash(c->dsc, cf->allow_sha1, why, sizeof(why)) != DGCG_OK) {
-		fail(o, 400, "0x004", P_BAD_UPLOAD, "Uploaded certificate: %s", why);
-		return 0;
-	}
-	if (cf->check_dsc_expiry &&
-	    dgcg_x509_check_validity(c->dsc, now, why, sizeof(why)) != DGCG_OK) {
-		fail(o, 400, "0x004", P_BAD_UPLOAD, "Uploaded certificate %s", why);
-		return 0;
-	}
-	return 1;
-}
-
-/* Step 5: issued (name and signature) by a verified CSCA of the country.
- * *csca gets the issuer's thumbprint. Returns 1, 0 or -1 (database). */
-static int
-check_csca(struct dgcg_gw *gw, const struct dgcg_identity *id, struct upload_ctx *c,
-    char csca[DGCG_THUMB_HEX_LEN + 1], struct dgcg_outcome *o)
+int
+dgcg_signer_csca(struct dgcg_gw *gw, const char *country, X509 *dsc,
+    char csca[DGCG_THUMB_HEX_LEN + 1], char *why, size_t whysz)
 {
 	struct dgcg_tp_list l;
 	unsigned char *der;
@@ -209,11 +76,10 @@ check_csca(struct dgcg_gw *gw, const struct dgcg_identity *id, struct upload_ctx
 	int found = 0;
 	X509 *x;
 
-	if (dgcg_gw_trusted(gw, NULL, id->country, DGCG_CT_CSCA, &l) != DGCG_OK)
+	if (dgcg_gw_trusted(gw, NULL, country, DGCG_CT_CSCA, &l) != DGCG_OK)
 		return -1;
 	if (l.n == 0) {
-		fail(o, 400, "0x004", P_BAD_UPLOAD, "CSCA list for country %s is empty",
-		    id->country);
+		snprintf(why, whysz, "CSCA list for country %s is empty", country);
 		dgcg_tp_list_free(&l);
 		return 0;
 	}
@@ -223,214 +89,314 @@ check_csca(struct dgcg_gw *gw, const struct dgcg_identity *id, struct upload_ctx
 			continue;
 		x = dgcg_x509_from_der(der, dlen);
 		free(der);
-		if (x != NULL && dgcg_x509_issued_by(c->dsc, x)) {
+		if (x != NULL && dgcg_x509_issued_by(dsc, x)) {
 			found = 1;
 			snprintf(csca, DGCG_THUMB_HEX_LEN + 1, "%s", l.v[i].thumbprint);
 		}
 		X509_free(x);
 	}
 	dgcg_tp_list_free(&l);
-	if (!found) {
-		dgcg_log(DGCG_LOG_ERROR, "signer", "Could not verify certificate issuance.", NULL,
-		    "payloadCertSubject", c->dsc_subject, NULL);
-		fail(o, 400, "0x004", P_BAD_UPLOAD, "Uploaded certificate is not issued (issuer name "
-		    "and signature) by a CSCA of country %s", id->country);
-	}
+	if (!found)
+		snprintf(why, whysz, "Uploaded certificate is not issued (issuer name and signature) "
+		    "by a CSCA of country %s", country);
 	return found;
 }
 
-static void
-db_down(struct dgcg_outcome *o)
+/* The design document's rules for the DSC the reference does not enforce
+ * (the signer's are the pipeline's), each switchable in the
+ * configuration. 1, or 0 with the reason in why. */
+static int
+dsc_strict(struct dgcg_gw *gw, X509 *dsc, char *why, size_t whysz)
 {
-	fail(o, 503, "0x503", "Service Unavailable",
-	    "The database is not reachable; nothing was stored.");
+	const struct dgcg_conf *cf = &gw->conf;
+	char r[256];
+
+	if (cf->require_x509v3 && dgcg_x509_check_v3(dsc, r, sizeof(r)) != DGCG_OK)
+		snprintf(why, whysz, "Uploaded certificate: %s", r);
+	else if (dgcg_x509_check_key(dsc, cf->min_rsa_bits, cf->min_ec_bits, r, sizeof(r)) !=
+	    DGCG_OK)
+		snprintf(why, whysz, "Uploaded certificate: %s", r);
+	else if (dgcg_x509_check_sig_hash(dsc, cf->allow_sha1, r, sizeof(r)) != DGCG_OK)
+		snprintf(why, whysz, "Uploaded certificate: %s", r);
+	else if (cf->check_dsc_expiry &&
+	    dgcg_x509_check_validity(dsc, time(NULL), r, sizeof(r)) != DGCG_OK)
+		snprintf(why, whysz, "Uploaded certificate %s", r);
+	else
+		return 1;
+	return 0;
 }
 
+/* A signed request of either kind, parsed and past the pipeline. */
+struct dsc_req {
+	struct dgcg_signed	 s;
+	X509			*dsc;
+	char			 thumb[DGCG_THUMB_HEX_LEN + 1];
+	char			*signer_subject;
+	char			*dsc_subject;
+};
+
 static void
-audit_bad(struct dgcg_gw *gw, const struct dgcg_identity *id, const struct upload_ctx *c,
-    const char *desc, const struct dgcg_outcome *o, const char *what)
+dsc_req_free(struct dsc_req *q)
 {
-	(void)dgcg_audit(gw->db, id->country, c->up_thumb, id->thumbprint, "BAD_REQUEST", desc);
-	dgcg_log(DGCG_LOG_ERROR, "signer", what, NULL, "verificationFailureReason", o->code,
-	    "verificationFailureReasonMessage", o->details, NULL);
+	dgcg_signed_free(&q->s);
+	X509_free(q->dsc);
+	free(q->signer_subject);
+	free(q->dsc_subject);
+	memset(q, 0, sizeof(*q));
+}
+
+/* Runs the pipeline; 1 when it passed. A failure past the parse and the
+ * signature is audited BAD_REQUEST, as in the reference. */
+static int
+dsc_request(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *body, size_t len,
+    const struct dgcg_signed_profile *p, const char *bad, const char *what, struct dsc_req *q,
+    struct dgcg_reply *r)
+{
+	const struct dgcg_prob_info *pi;
+	int ok;
+
+	memset(q, 0, sizeof(*q));
+	ok = dgcg_signed_request(gw, id, body, len, p, NULL, &q->s, r);
+	if (q->s.cms != NULL && q->s.step >= DGCG_SIGNED_UPLOADER) {
+		q->dsc = dgcg_x509_from_der(q->s.payload, q->s.plen);
+		dgcg_x509_thumbprint(q->s.payload, q->s.plen, q->thumb);
+		q->signer_subject = dgcg_x509_subject_text(dgcg_cms_signer(q->s.cms));
+		q->dsc_subject = dgcg_x509_subject_text(q->dsc);
+		dgcg_log(DGCG_LOG_INFO, CLS, p == &upload_profile ?
+		    "Uploading new verification certificate" : "Revoking verification certificate",
+		    NULL, "signerCertSubject", q->signer_subject, "payloadCertSubject",
+		    q->dsc_subject, NULL);
+	}
+	if (ok)
+		return 1;
+	pi = dgcg_prob_info(r->prob);
+	if (q->s.step >= DGCG_SIGNED_UPLOADER && r->prob != DGCG_P_UNAVAILABLE) {
+		struct dgcg_audit_event ev = { id->country, q->s.signer_thumb, id->thumbprint,
+		    "BAD_REQUEST", bad };
+
+		(void)dgcg_db_audit(gw->db, &ev);
+	}
+	dgcg_log(DGCG_LOG_ERROR, CLS, what, NULL, "verificationFailureReason", pi->code,
+	    "verificationFailureReasonMessage", q->s.step >= DGCG_SIGNED_UPLOADER ?
+	    r->details : pi->problem, NULL);
+	return 0;
+}
+
+/* A refusal after the pipeline: the problem, its audit event and log. */
+static void
+refuse(struct dgcg_gw *gw, const struct dgcg_identity *id, const struct dsc_req *q,
+    enum dgcg_prob p, const char *bad, const char *what, const char *why, struct dgcg_reply *r)
+{
+	struct dgcg_audit_event ev = { id->country, q->s.signer_thumb, id->thumbprint,
+	    "BAD_REQUEST", bad };
+
+	dgcg_reply_fail(r, p, q->thumb, "%s", why);
+	(void)dgcg_db_audit(gw->db, &ev);
+	dgcg_log(DGCG_LOG_ERROR, CLS, what, NULL, "verificationFailureReason",
+	    dgcg_prob_info(p)->code, "verificationFailureReasonMessage", why, NULL);
+}
+
+/* --- upload -------------------------------------------------------------------- */
+
+struct upload_work {
+	const struct dgcg_identity	*id;
+	const struct dsc_req		*q;
+	const struct dgcg_si		*old;	/* the tombstone of an earlier upload, or NULL */
+	const char			*raw64, *det64;
+};
+
+/* One transaction: the tombstone goes, the row and its audit event come. */
+static enum dgcg_err
+upload_work(struct dgcg_db *db, void *arg)
+{
+	const struct upload_work *w = arg;
+	struct dgcg_audit_event ev = { w->id->country, w->q->s.signer_thumb, w->id->thumbprint,
+	    "SUCCESS", UPLOAD_OK };
+	enum dgcg_err rc = DGCG_OK;
+
+	if (w->old != NULL)
+		rc = dgcg_db_si_remove(db, w->old->id);
+	if (rc == DGCG_OK)
+		rc = dgcg_db_si_insert(db, w->id->country, w->q->thumb, w->raw64, w->det64, NULL);
+	if (rc == DGCG_OK)
+		rc = dgcg_db_audit(db, &ev);
+	return rc;
 }
 
 void
 dgcg_signer_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *body,
-    size_t len, struct dgcg_outcome *o)
+    size_t len, struct dgcg_reply *r)
 {
 	static const char what[] = "Verification certificate upload failed";
-	struct upload_ctx c;
+	struct dsc_req q;
 	struct dgcg_si_list old = { NULL, 0 };
-	char csca[DGCG_THUMB_HEX_LEN + 1] = "";
+	struct upload_work w;
+	char csca[DGCG_THUMB_HEX_LEN + 1] = "", why[512];
+	const char *cwhy;
 	unsigned char *det = NULL;
 	char *det64 = NULL, *raw64 = NULL;
 	size_t detlen = 0;
-	long long kids = 0, newid = 0;
+	long long kids = 0;
 	enum dgcg_err rc;
-	int r, tries = 0;
+	int c;
 
-	memset(o, 0, sizeof(*o));
-	memset(&c, 0, sizeof(c));
-	if (!parse_body(body, len, dgcg_cms_digests(gw->conf.allow_sha1), &c, o)) {
-		dgcg_log(DGCG_LOG_ERROR, "signer", what, NULL, "verificationFailureReason", o->code,
-		    "verificationFailureReasonMessage", o->problem, NULL);
+	if (!dsc_request(gw, id, body, len, &upload_profile, UPLOAD_BAD, what, &q, r))
+		goto out;
+	/* Steps 4 and 5 of the reference, the design document's rules
+	 * between them. */
+	if (!dgcg_signer_subject_country(q.dsc, id->country, &cwhy)) {
+		refuse(gw, id, &q, DGCG_P_UPLOAD_BAD, UPLOAD_BAD, what, cwhy, r);
 		goto out;
 	}
-	dgcg_log(DGCG_LOG_INFO, "signer", "Uploading new verification certificate", NULL,
-	    "signerCertSubject", c.signer_subject, "payloadCertSubject", c.dsc_subject, NULL);
-	if ((r = check_uploader(gw, id, &c, "0x004", o)) <= 0)
-		goto bad;
-	if (!check_country(id, &c, "0x004", o) || !check_strict(gw, &c, o))
-		goto bad;
-	if ((r = check_csca(gw, id, &c, csca, o)) <= 0)
-		goto bad;
+	if (!dsc_strict(gw, q.dsc, why, sizeof(why))) {
+		refuse(gw, id, &q, DGCG_P_UPLOAD_BAD, UPLOAD_BAD, what, why, r);
+		goto out;
+	}
+	if ((c = dgcg_signer_csca(gw, id->country, q.dsc, csca, why, sizeof(why))) < 0)
+		goto db;
+	if (c == 0) {
+		dgcg_log(DGCG_LOG_ERROR, CLS, "Could not verify certificate issuance.", NULL,
+		    "payloadCertSubject", q.dsc_subject, NULL);
+		refuse(gw, id, &q, DGCG_P_UPLOAD_BAD, UPLOAD_BAD, what, why, r);
+		goto out;
+	}
 	/* Step 6: duplicate; step 7: kid collision. */
-	if ((rc = dgcg_db_si_find(gw->db, c.dsc_thumb, &old)) != DGCG_OK) {
-		r = -1;
-		goto bad;
-	}
+	if (dgcg_db_si_find(gw->db, q.thumb, &old) != DGCG_OK)
+		goto db;
 	if (old.n > 0 && old.v[0].signature != NULL) {
-		fail(o, 409, "0x002", "You cant upload an existing certificate.",
-		    "Certificate with thumbprint %s already exists", c.dsc_thumb);
-		dgcg_log(DGCG_LOG_ERROR, "signer", "Uploaded certificate already exist", NULL,
-		    "certVerifyThumbprint", c.dsc_thumb, NULL);
+		dgcg_reply_fail(r, DGCG_P_DSC_EXISTS, q.thumb,
+		    "Certificate with thumbprint %s already exists", q.thumb);
+		dgcg_log(DGCG_LOG_ERROR, CLS, "Uploaded certificate already exist", NULL,
+		    "certVerifyThumbprint", q.thumb, NULL);
 		goto out;
 	}
-	if (dgcg_db_si_kid_conflicts(gw->db, c.dsc_thumb, &kids) != DGCG_OK) {
-		r = -1;
-		goto bad;
-	}
+	if (dgcg_db_si_kid_conflicts(gw->db, q.thumb, &kids) != DGCG_OK)
+		goto db;
 	if (kids > 0) {
-		fail(o, 400, "0x004", P_BAD_UPLOAD,
-		    "A certificate with KID of uploaded certificate already exists");
-		r = 0;
-		goto bad;
+		refuse(gw, id, &q, DGCG_P_UPLOAD_BAD, UPLOAD_BAD, what,
+		    "A certificate with KID of uploaded certificate already exists", r);
+		goto out;
 	}
-	if (dgcg_cms_detach(c.cms, &det, &detlen) != DGCG_OK) {
-		fail(o, 500, "0x003", "Upload of Signer Certificate failed",
+	if (dgcg_cms_detach(q.s.cms, &det, &detlen) != DGCG_OK) {
+		struct dgcg_audit_event ev = { id->country, q.s.signer_thumb, id->thumbprint,
+		    "UPLOAD_FAILED", UPLOAD_FAILED };
+
+		dgcg_reply_fail(r, DGCG_P_DSC_UPLOAD_FAILED, q.thumb, "%s",
 		    "The CMS could not be re-encoded as a detached signature.");
-		(void)dgcg_audit(gw->db, id->country, c.up_thumb, id->thumbprint, "UPLOAD_FAILED",
-		    UPLOAD_FAILED);
+		(void)dgcg_db_audit(gw->db, &ev);
 		goto out;
 	}
 	det64 = dgcg_b64_encode(det, detlen);
-	raw64 = dgcg_b64_encode(c.dsc_der, c.dsc_len);
-	dgcg_log(DGCG_LOG_INFO, "signer", "Saving new SignerInformation Entity", NULL,
-	    "uploadCertThumbprint", c.up_thumb, "cscaCertThumbprint", csca, NULL);
-	/* One transaction: the tombstone of an earlier upload goes, the row
-	 * and its audit event come. */
-	do {
-		if ((rc = dgcg_db_begin(gw->db)) != DGCG_OK)
-			break;
-		if (old.n > 0)
-			rc = dgcg_db_si_remove(gw->db, old.v[0].id);
-		if (rc == DGCG_OK)
-			rc = dgcg_db_si_insert(gw->db, id->country, c.dsc_thumb, raw64, det64, &newid);
-		if (rc == DGCG_OK)
-			rc = dgcg_audit(gw->db, id->country, c.up_thumb, id->thumbprint, "SUCCESS",
-			    UPLOAD_OK);
-		rc = dgcg_db_end(gw->db, rc);
-	} while (rc == DGCG_ERR_DB && dgcg_db_deadlock(gw->db) && ++tries < DGCG_DB_TX_TRIES);
+	raw64 = dgcg_b64_encode(q.s.payload, q.s.plen);
+	dgcg_log(DGCG_LOG_INFO, CLS, "Saving new SignerInformation Entity", NULL,
+	    "uploadCertThumbprint", q.s.signer_thumb, "cscaCertThumbprint", csca, NULL);
+	w.id = id;
+	w.q = &q;
+	w.old = old.n > 0 ? &old.v[0] : NULL;
+	w.raw64 = raw64;
+	w.det64 = det64;
+	rc = dgcg_db_tx(gw->db, upload_work, &w);
 	if (rc == DGCG_ERR_CONFLICT) {
 		/* A concurrent upload of the same DSC won. */
-		fail(o, 409, "0x002", "You cant upload an existing certificate.",
-		    "Certificate with thumbprint %s already exists", c.dsc_thumb);
+		dgcg_reply_fail(r, DGCG_P_DSC_EXISTS, q.thumb,
+		    "Certificate with thumbprint %s already exists", q.thumb);
 		goto out;
 	}
-	if (rc != DGCG_OK) {
-		db_down(o);
-		goto out;
-	}
-	o->status = 201;
+	if (rc != DGCG_OK)
+		goto db;
+	dgcg_reply_ok(r, 201);
 	goto out;
-bad:
-	if (r < 0)
-		db_down(o);
-	else
-		audit_bad(gw, id, &c, UPLOAD_BAD, o, what);
+db:
+	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, q.thumb, "%s",
+	    "The database is not reachable; nothing was stored.");
 out:
 	free(det);
 	free(det64);
 	free(raw64);
 	dgcg_si_list_free(&old);
-	ctx_free(&c);
+	dsc_req_free(&q);
+}
+
+/* --- delete -------------------------------------------------------------------- */
+
+struct delete_work {
+	const struct dgcg_identity	*id;
+	const struct dsc_req		*q;
+	long long			 row;
+};
+
+static enum dgcg_err
+delete_work(struct dgcg_db *db, void *arg)
+{
+	const struct delete_work *w = arg;
+	struct dgcg_audit_event ev = { w->id->country, w->q->s.signer_thumb, w->id->thumbprint,
+	    "SUCCESS", DELETE_OK };
+	enum dgcg_err rc;
+
+	if ((rc = dgcg_db_si_mark_deleted(db, w->row)) == DGCG_OK)
+		rc = dgcg_db_audit(db, &ev);
+	return rc;
 }
 
 void
 dgcg_signer_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *body,
-    size_t len, struct dgcg_outcome *o)
+    size_t len, struct dgcg_reply *r)
 {
 	static const char what[] = "Verification certificate delete failed";
-	struct upload_ctx c;
+	struct dsc_req q;
 	struct dgcg_si_list old = { NULL, 0 };
+	struct delete_work w;
+	const char *cwhy;
+	char why[160];
 	enum dgcg_err rc;
-	int r, tries = 0;
 
-	memset(o, 0, sizeof(*o));
-	memset(&c, 0, sizeof(c));
-	if (!parse_body(body, len, dgcg_cms_digests(gw->conf.allow_sha1), &c, o)) {
-		dgcg_log(DGCG_LOG_ERROR, "signer", what, NULL, "verificationFailureReason", o->code,
-		    "verificationFailureMessage", o->problem, NULL);
+	if (!dsc_request(gw, id, body, len, &delete_profile, DELETE_BAD, what, &q, r))
+		goto out;
+	if (!dgcg_signer_subject_country(q.dsc, id->country, &cwhy)) {
+		refuse(gw, id, &q, DGCG_P_DSC_DELETE_BAD, DELETE_BAD, what, cwhy, r);
 		goto out;
 	}
-	dgcg_log(DGCG_LOG_INFO, "signer", "Revoking verification certificate", NULL,
-	    "signerCertSubject", c.signer_subject, "payloadCertSubject", c.dsc_subject, NULL);
-	if ((r = check_uploader(gw, id, &c, "0x007", o)) <= 0)
-		goto bad;
-	if (!check_country(id, &c, "0x007", o))
-		goto bad;
-	if (c.digest_refused != NULL) {
-		fail(o, 400, "0x007", P_BAD_UPLOAD, "%s", c.digest_refused);
-		goto bad;
-	}
-	if (dgcg_db_si_find(gw->db, c.dsc_thumb, &old) != DGCG_OK) {
-		r = -1;
-		goto bad;
-	}
+	if (dgcg_db_si_find(gw->db, q.thumb, &old) != DGCG_OK)
+		goto db;
 	if (old.n == 0) {
-		fail(o, 404, "0x005", "The certificate doesn't exists in the database.",
-		    "No signer certificate with thumbprint %s", c.dsc_thumb);
-		(void)dgcg_audit(gw->db, id->country, c.up_thumb, id->thumbprint,
-		    "EXIST_CHECK_FAILED", DELETE_MISSING);
+		struct dgcg_audit_event ev = { id->country, q.s.signer_thumb, id->thumbprint,
+		    "EXIST_CHECK_FAILED", DELETE_MISSING };
+
+		dgcg_reply_fail(r, DGCG_P_DSC_NOT_FOUND, q.thumb,
+		    "No signer certificate with thumbprint %s", q.thumb);
+		(void)dgcg_db_audit(gw->db, &ev);
 		goto out;
 	}
 	if (strcmp(old.v[0].country, id->country) != 0) {
-		fail(o, 400, "0x007", P_BAD_UPLOAD,
+		snprintf(why, sizeof(why),
 		    "The certificate belongs to another country and cannot be deleted by %s",
 		    id->country);
-		goto bad;
+		refuse(gw, id, &q, DGCG_P_DSC_DELETE_BAD, DELETE_BAD, what, why, r);
+		goto out;
 	}
-	dgcg_log(DGCG_LOG_INFO, "signer", "Revoking SignerInformation Entity", NULL,
-	    "uploadCertThumbprint", c.up_thumb, NULL);
-	do {
-		if ((rc = dgcg_db_begin(gw->db)) != DGCG_OK)
-			break;
-		rc = dgcg_db_si_mark_deleted(gw->db, old.v[0].id);
-		if (rc == DGCG_OK)
-			rc = dgcg_audit(gw->db, id->country, c.up_thumb, id->thumbprint, "SUCCESS",
-			    DELETE_OK);
-		rc = dgcg_db_end(gw->db, rc);
-	} while (rc == DGCG_ERR_DB && dgcg_db_deadlock(gw->db) && ++tries < DGCG_DB_TX_TRIES);
+	dgcg_log(DGCG_LOG_INFO, CLS, "Revoking SignerInformation Entity", NULL,
+	    "uploadCertThumbprint", q.s.signer_thumb, NULL);
+	w.id = id;
+	w.q = &q;
+	w.row = old.v[0].id;
+	rc = dgcg_db_tx(gw->db, delete_work, &w);
 	if (rc == DGCG_ERR_NOTFOUND) {
-		fail(o, 500, "0x006", "Delete of Signer Certificate failed",
+		struct dgcg_audit_event ev = { id->country, q.s.signer_thumb, id->thumbprint,
+		    "DELETE_FAILED", DELETE_FAILED };
+
+		dgcg_reply_fail(r, DGCG_P_DSC_DELETE_FAILED, q.thumb, "%s",
 		    "The row disappeared while it was being deleted.");
-		(void)dgcg_audit(gw->db, id->country, c.up_thumb, id->thumbprint, "DELETE_FAILED",
-		    DELETE_FAILED);
+		(void)dgcg_db_audit(gw->db, &ev);
 		goto out;
 	}
-	if (rc != DGCG_OK) {
-		db_down(o);
-		goto out;
-	}
-	o->status = 204;
+	if (rc != DGCG_OK)
+		goto db;
+	dgcg_reply_ok(r, 204);
 	goto out;
-bad:
-	if (r < 0)
-		db_down(o);
-	else
-		audit_bad(gw, id, &c, DELETE_BAD, o, what);
+db:
+	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, q.thumb, "%s",
+	    "The database is not reachable; nothing was stored.");
 out:
 	dgcg_si_list_free(&old);
-	ctx_free(&c);
+	dsc_req_free(&q);
 }

@@ -18,58 +18,21 @@
 #include <json-c/json.h>
 #include <zlib.h>
 
-#include "pki/cms.h"
 #include "base/codec.h"
-#include "store/db.h"
-#include "store/db_trust.h"
-#include "worker/gateway.h"
 #include "base/log.h"
 #include "base/timefmt.h"
-#include "domain/trustlist.h"
-#include "pki/x509.h"
 #include "base/xmalloc.h"
+#include "domain/trustlist.h"
+#include "pki/cms.h"
+#include "pki/x509.h"
+#include "store/signer_information.h"
+#include "store/trusted_party.h"
+#include "worker/cache.h"
+#include "worker/gateway.h"
 
-/* --- per-row verdicts for DSC rows, keyed by content --------------------- */
-
-#define VERDICT_SLOTS 16384	/* power of two; emptied at 3/4 load */
-
-struct verdict {
-	unsigned char	key[32];
-	unsigned char	used;
-	unsigned char	ok;
-};
-
-static struct verdict *verdicts;
-static size_t nverdicts;
-
-static struct verdict *
-verdict_slot(const unsigned char key[32])
-{
-	size_t i, mask = VERDICT_SLOTS - 1;
-
-	if (verdicts == NULL)
-		verdicts = xcalloc(VERDICT_SLOTS, sizeof(*verdicts));
-	for (i = ((size_t)key[0] << 8 | key[1]) & mask;; i = (i + 1) & mask)
-		if (!verdicts[i].used || memcmp(verdicts[i].key, key, 32) == 0)
-			return &verdicts[i];
-}
-
-static void
-verdict_put(const unsigned char key[32], int ok)
-{
-	struct verdict *v;
-
-	if (nverdicts >= VERDICT_SLOTS * 3 / 4) {
-		memset(verdicts, 0, VERDICT_SLOTS * sizeof(*verdicts));
-		nverdicts = 0;
-	}
-	v = verdict_slot(key);
-	if (!v->used)
-		nverdicts++;
-	memcpy(v->key, key, 32);
-	v->used = 1;
-	v->ok = (unsigned char)ok;
-}
+/* Verdicts of DSC rows are remembered by content (worker/cache.h):
+ * non-NULL markers for the two answers. */
+static const int VERDICT_OK = 1, VERDICT_BAD = 0;
 
 /* --- helpers ---------------------------------------------------------------- */
 
@@ -178,11 +141,11 @@ out:
 
 /* Verdict for a live DSC row, remembered by content. */
 static int
-dsc_ok(const struct dgcg_si *r, const struct uploads *u)
+dsc_ok(struct dgcg_gw *gw, const struct dgcg_si *r, const struct uploads *u)
 {
 	unsigned char key[32];
 	const char *why;
-	struct verdict *v;
+	const int *v;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned int klen = 0;
 
@@ -197,9 +160,8 @@ dsc_ok(const struct dgcg_si *r, const struct uploads *u)
 	hash_uploads(md, u, r->country);
 	EVP_DigestFinal_ex(md, key, &klen);
 	EVP_MD_CTX_free(md);
-	v = verdict_slot(key);
-	if (v->used)
-		return v->ok;
+	if ((v = dgcg_cache_get(gw, DGCG_CACHE_DSC_VERDICT, key, sizeof(key))) != NULL)
+		return *v;
 	why = dsc_check(r, u);
 	if (why != NULL) {
 		char ids[32];
@@ -209,7 +171,8 @@ dsc_ok(const struct dgcg_si *r, const struct uploads *u)
 		    "reason", why, "signerInformationId", ids, "certVerifyThumbprint",
 		    r->thumbprint, NULL);
 	}
-	verdict_put(key, why == NULL);
+	(void)dgcg_cache_put(gw, DGCG_CACHE_DSC_VERDICT, key, sizeof(key), (time_t)-1,
+	    (void *)(uintptr_t)(why == NULL ? &VERDICT_OK : &VERDICT_BAD), NULL);
 	return why == NULL;
 }
 
@@ -277,8 +240,8 @@ dgcg_tl_build(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 			if ((country != NULL && strcmp(t->country, country) != 0) ||
 			    t->type == DGCG_CT__MAX || (type != DGCG_CT__MAX && t->type != type))
 				continue;
-			if (dgcg_tp_verify(gw->ta, gw->tpcache, t->thumbprint, t->raw_data,
-			    t->signature) != DGCG_TP_OK)
+			if (dgcg_gw_integrity(gw, t->thumbprint, t->raw_data,
+			    t->signature) != DGCG_INTEGRITY_OK)
 				continue;
 			it = push(out, &cap);
 			lower(t->thumbprint);
@@ -308,7 +271,7 @@ dgcg_tl_build(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 			    strlen(r->thumbprint) != DGCG_THUMB_HEX_LEN ||
 			    !dgcg_is_hex(r->thumbprint, DGCG_THUMB_HEX_LEN))
 				continue;
-			if (!tomb && !dsc_ok(r, &up))
+			if (!tomb && !dsc_ok(gw, r, &up))
 				continue;
 			it = push(out, &cap);
 			lower(r->thumbprint);
@@ -376,12 +339,9 @@ dgcg_tl_json(const struct dgcg_tl *tl, size_t off, size_t count, size_t *len)
 
 /* --- whole lists, cached per worker ----------------------------------------- */
 
-#define TL_CACHE_MAX 64
-
+/* A rendered full list, remembered per (type, country) (worker/cache.h: it
+ * depends on trusted_party and signer_information). */
 struct tl_entry {
-	enum dgcg_cert_type	 type;
-	char			 country[3];	/* "" = all */
-	long long		 tpv, siv;	/* change counters at build time */
 	struct dgcg_tl		 list;
 	char			*body;
 	size_t			 len;
@@ -390,28 +350,14 @@ struct tl_entry {
 	time_t			 touched;	/* last utime of file */
 };
 
-static struct tl_entry tl_cache[TL_CACHE_MAX];
-static size_t tl_ncache;
-
 static void
-entry_free(struct tl_entry *e)
+entry_free(void *p)
 {
+	struct tl_entry *e = p;
+
 	dgcg_tl_free(&e->list);
 	free(e->body);
-	memset(e, 0, sizeof(*e));
-}
-
-void
-dgcg_tl_cache_free(void)
-{
-	size_t i;
-
-	for (i = 0; i < tl_ncache; i++)
-		entry_free(&tl_cache[i]);
-	tl_ncache = 0;
-	free(verdicts);
-	verdicts = NULL;
-	nverdicts = 0;
+	free(e);
 }
 
 /* A file in use is touched every CACHE_TOUCH seconds, so any CACHE_KEEP above
@@ -567,58 +513,36 @@ enum dgcg_err
 dgcg_tl_get(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
     struct dgcg_tl_cached *out)
 {
-	const struct dgcg_versions *v;
-	struct tl_entry *e = NULL;
+	struct tl_entry *e;
 	unsigned char h[32];
-	char hex[65];
+	char hex[65], key[8];
 	enum dgcg_err rc;
-	size_t i;
-	const char *cc = country != NULL ? country : "";
+	int klen;
 
-	if ((rc = dgcg_gw_versions(gw, &v)) != DGCG_OK)
-		return rc;
-	for (i = 0; i < tl_ncache; i++)
-		if (tl_cache[i].type == type && strcmp(tl_cache[i].country, cc) == 0) {
-			e = &tl_cache[i];
-			break;
-		}
+	klen = snprintf(key, sizeof(key), "%d|%.2s", (int)type, country != NULL ? country : "");
 	if (!gw->conf.trustlist_cache) {
 		/* The reference's way, for comparison: everything again. */
-		if (e != NULL)
-			entry_free(e);
-		if (verdicts != NULL)
-			memset(verdicts, 0, VERDICT_SLOTS * sizeof(*verdicts));
-		nverdicts = 0;
-		dgcg_tpcache_clear(gw->tpcache);
-	} else if (e != NULL && e->tpv == v->trusted_party && e->siv == v->signer_information)
-		goto hit;
-	if (e == NULL) {
-		if (tl_ncache == TL_CACHE_MAX) {
-			for (i = 0; i < tl_ncache; i++)
-				entry_free(&tl_cache[i]);
-			tl_ncache = 0;
-		}
-		e = &tl_cache[tl_ncache++];
-	} else
-		entry_free(e);
-	e->type = type;
-	snprintf(e->country, sizeof(e->country), "%s", cc);
+		dgcg_cache_clear(gw, DGCG_CACHE_TRUSTLIST);
+		dgcg_cache_clear(gw, DGCG_CACHE_DSC_VERDICT);
+		dgcg_cache_clear(gw, DGCG_CACHE_INTEGRITY);
+	} else if ((e = dgcg_cache_get(gw, DGCG_CACHE_TRUSTLIST, key, (size_t)klen)) != NULL) {
+		cache_file(&gw->conf, e, 0);
+		goto done;
+	}
+	e = xcalloc(1, sizeof(*e));
 	if ((rc = dgcg_tl_build(gw, type, country, -1, &e->list)) != DGCG_OK) {
-		/* Leave an entry that can never match. */
-		e->tpv = e->siv = -1;
+		entry_free(e);
 		return rc;
 	}
-	e->tpv = v->trusted_party;
-	e->siv = v->signer_information;
 	e->body = dgcg_tl_json(&e->list, 0, e->list.n, &e->len);
 	dgcg_sha256((const unsigned char *)e->body, e->len, h);
 	dgcg_hex_lower(h, 16, hex);
 	snprintf(e->etag, sizeof(e->etag), "\"%.32s\"", hex);
 	if (gw->conf.trustlist_cache)
 		cache_file(&gw->conf, e, 1);
-	goto done;
-hit:
-	cache_file(&gw->conf, e, 0);
+	if (dgcg_cache_put(gw, DGCG_CACHE_TRUSTLIST, key, (size_t)klen, (time_t)-1, e,
+	    entry_free) == NULL)
+		return DGCG_ERR_DB;	/* the change counters could not be read */
 done:
 	out->list = &e->list;
 	out->body = e->body;

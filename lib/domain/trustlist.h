@@ -78,7 +78,5 @@ struct dgcg_tl_cached {
 enum dgcg_err dgcg_tl_get(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 	struct dgcg_tl_cached *out);
 
-/* Frees the worker's caches (at exit, for leak checkers). */
-void dgcg_tl_cache_free(void);
 
 #endif

@@ -1,5 +1,5 @@
-/* valuesets.c: value sets: reads for the API, schema check and storage for
- * dgcg-admin, with their SQL. */
+/* valuesets.c: value sets: reads for the API, the schema check and storage
+ * for dgcg-admin (the SQL is store/valueset.c's). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -7,63 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/valueset.h"
 #include "domain/ruleschema.h"
 #include "domain/valuesets.h"
 #include "base/xmalloc.h"
 
-static const char SQL_VS_IDS[] =
-    "SELECT id FROM valueset ORDER BY id";
-static const char SQL_VS_GET[] =
-    "SELECT id, json FROM valueset WHERE id = ?";
-static const char SQL_VS_UPSERT[] =
-    "INSERT INTO valueset (id, json) VALUES (?, ?)"
-    " ON DUPLICATE KEY UPDATE id = VALUES(id), json = VALUES(json)";
-static const char SQL_VS_DELETE[] =
-    "DELETE FROM valueset WHERE id = ?";
-
 enum dgcg_err
 dgcg_valuesets_ids(struct dgcg_db *db, char ***ids, size_t *n)
 {
-	return dgcg_db_strings(db, SQL_VS_IDS, ids, n);
-}
-
-struct one {
-	char	*json;
-	size_t	 len;
-};
-
-static enum dgcg_err
-json_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
-{
-	struct one *o = arg;
-
-	if (ncols != 2 || cols[1] == NULL || o->json != NULL)
-		return DGCG_OK;
-	o->len = lens[1];
-	o->json = xmalloc(o->len + 1);
-	memcpy(o->json, cols[1], o->len + 1);
-	return DGCG_OK;
+	return dgcg_db_vs_ids(db, ids, n);
 }
 
 enum dgcg_err
 dgcg_valueset_get(struct dgcg_db *db, const char *id, char **json, size_t *len)
 {
-	struct one o = { NULL, 0 };
-	const char *p[1] = { id };
-	enum dgcg_err rc;
-
-	*json = NULL;
-	*len = 0;
-	if ((rc = dgcg_db_run(db, SQL_VS_GET, p, 1, json_row, &o, NULL, NULL)) != DGCG_OK) {
-		free(o.json);
-		return rc;
-	}
-	if (o.json == NULL)
-		return DGCG_ERR_NOTFOUND;
-	*json = o.json;
-	*len = o.len;
-	return DGCG_OK;
+	return dgcg_db_vs_get(db, id, json, len);
 }
 
 void
@@ -256,7 +214,6 @@ out:
 enum dgcg_err
 dgcg_valueset_store(struct dgcg_db *db, const char *id, const char *json, int *was)
 {
-	const char *p[2] = { id, json };
 	char *old = NULL;
 	size_t olen = 0;
 	enum dgcg_err rc;
@@ -267,17 +224,11 @@ dgcg_valueset_store(struct dgcg_db *db, const char *id, const char *json, int *w
 	if (was != NULL)
 		*was = rc == DGCG_ERR_NOTFOUND ? 0 : (strcmp(old, json) == 0 ? 2 : 1);
 	free(old);
-	return dgcg_db_run(db, SQL_VS_UPSERT, p, 2, NULL, NULL, NULL, NULL);
+	return dgcg_db_vs_put(db, id, json);
 }
 
 enum dgcg_err
 dgcg_valueset_delete(struct dgcg_db *db, const char *id)
 {
-	const char *p[1] = { id };
-	unsigned long long n = 0;
-	enum dgcg_err rc;
-
-	if ((rc = dgcg_db_run(db, SQL_VS_DELETE, p, 1, NULL, NULL, &n, NULL)) != DGCG_OK)
-		return rc;
-	return n == 0 ? DGCG_ERR_NOTFOUND : DGCG_OK;
+	return dgcg_db_vs_delete(db, id);
 }

@@ -29,28 +29,6 @@ struct dgcg_cms {
 	size_t		 signer_len;
 };
 
-static const char *const state_text[DGCG_CMS__MAX] = {
-	[DGCG_CMS_OK] = "",
-	[DGCG_CMS_BAD_BASE64] = "Invalid Base64 CMS Message",
-	[DGCG_CMS_BAD_CMS] = "Could not parse CMS Message",
-	[DGCG_CMS_NOT_DATA] = "CMS Message needs to have binary data as body.",
-	[DGCG_CMS_DETACHED] =
-	    "CMS Message needs to contain the signed payload (attached, e.g. openssl cms -sign -nodetach)",
-	[DGCG_CMS_BAD_PAYLOAD] = "CMS Message payload needs to be a DER encoded X509 certificate",
-	[DGCG_CMS_CERT_COUNT] = "CMS Message needs to contain exactly one X509 certificate",
-	[DGCG_CMS_SIGNER_COUNT] = "CMS Message needs to have exactly 1 signer information.",
-};
-
-const char *
-dgcg_cms_state_text(enum dgcg_cms_state st, int string_payload)
-{
-	if ((unsigned)st >= DGCG_CMS__MAX)
-		return "Could not parse CMS Message";
-	if (st == DGCG_CMS_BAD_PAYLOAD && string_payload)
-		return "CMS Message payload needs to be a String";
-	return state_text[st];
-}
-
 /* Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
  * U+10FFFF), and no NUL. */
 static int

@@ -17,16 +17,17 @@
 
 #include "base/dgcg.h"
 
-/* Parser states, in the reference's check order. */
+/* Parser states, in the reference's check order (their problem rows and
+ * texts: dgcg_signed_parse_prob in domain/signed.h). */
 enum dgcg_cms_state {
 	DGCG_CMS_OK = 0,
-	DGCG_CMS_BAD_BASE64,	/* "Invalid Base64 CMS Message" */
-	DGCG_CMS_BAD_CMS,	/* "Could not parse CMS Message" */
-	DGCG_CMS_NOT_DATA,	/* "CMS Message needs to have binary data as body." */
+	DGCG_CMS_BAD_BASE64,	/* not base64 */
+	DGCG_CMS_BAD_CMS,	/* not a CMS SignedData */
+	DGCG_CMS_NOT_DATA,	/* eContentType is not id-data */
 	DGCG_CMS_DETACHED,	/* attached content required but absent */
 	DGCG_CMS_BAD_PAYLOAD,	/* payload not a DER certificate / not a string */
-	DGCG_CMS_CERT_COUNT,	/* "CMS Message needs to contain exactly one X509 certificate" */
-	DGCG_CMS_SIGNER_COUNT,	/* "CMS Message needs to have exactly 1 signer information." */
+	DGCG_CMS_CERT_COUNT,	/* not exactly one certificate */
+	DGCG_CMS_SIGNER_COUNT,	/* not exactly one SignerInfo */
 	DGCG_CMS__MAX
 };
 
@@ -55,10 +56,6 @@ enum dgcg_cms_state dgcg_cms_parse(const unsigned char *der, size_t len,
 enum dgcg_cms_state dgcg_cms_parse_b64(const char *b64, size_t len,
 	const unsigned char *detached, size_t dlen, enum dgcg_cms_payload payload,
 	struct dgcg_cms **out);
-
-/* The reference's problem text for a parser state; string selects the
- * wording of string endpoints. */
-const char *dgcg_cms_state_text(enum dgcg_cms_state st, int string_payload);
 
 /* Digest algorithms a CMS may name, as bits of a set (SecReq-042 allows
  * the SHA-2 family; SHA-1 only where the configuration says allow_sha1). */

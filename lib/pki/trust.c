@@ -1,4 +1,4 @@
-/* trusted.c: trust anchors and the trusted_party integrity check. */
+/* trust.c: trust anchors and the trusted_party integrity check. */
 #include "config.h"
 
 #include <stdint.h>
@@ -115,130 +115,27 @@ dgcg_ta_free(struct dgcg_ta *ta)
 	free(ta);
 }
 
-static const char *const integrity_text[DGCG_TP__MAX] = {
-	[DGCG_TP_OK] = "Certificate integrity check passed.",
-	[DGCG_TP_EMPTY] = "Certificate entity does not contain raw certificate or certificate signature.",
-	[DGCG_TP_BAD_CERT] = "Raw certificate data does not contain a valid x509Certificate.",
-	[DGCG_TP_THUMB_MISMATCH] = "Thumbprint in database does not match thumbprint of stored certificate.",
-	[DGCG_TP_NO_TA] = "Could not load DGCG-TrustAnchor from KeyStore.",
-	[DGCG_TP_BAD_SIG] = "TrustAnchor Verification failed.",
-	[DGCG_TP_SIG_INVALID] = "TrustAnchor Verification failed: Signature is not matching signed certificate",
-	[DGCG_TP_NOT_TA] = "TrustAnchor Verification failed: Certificate was not signed by known TrustAnchor",
+static const char *const integrity_text[DGCG_INTEGRITY__MAX] = {
+	[DGCG_INTEGRITY_OK] = "Certificate integrity check passed.",
+	[DGCG_INTEGRITY_EMPTY] = "Certificate entity does not contain raw certificate or certificate signature.",
+	[DGCG_INTEGRITY_BAD_CERT] = "Raw certificate data does not contain a valid x509Certificate.",
+	[DGCG_INTEGRITY_THUMB_MISMATCH] = "Thumbprint in database does not match thumbprint of stored certificate.",
+	[DGCG_INTEGRITY_NO_TA] = "Could not load DGCG-TrustAnchor from KeyStore.",
+	[DGCG_INTEGRITY_BAD_SIG] = "TrustAnchor Verification failed.",
+	[DGCG_INTEGRITY_SIG_INVALID] = "TrustAnchor Verification failed: Signature is not matching signed certificate",
+	[DGCG_INTEGRITY_NOT_TA] = "TrustAnchor Verification failed: Certificate was not signed by known TrustAnchor",
 };
 
 const char *
 dgcg_integrity_text(enum dgcg_integrity r)
 {
-	if ((unsigned)r >= DGCG_TP__MAX)
+	if ((unsigned)r >= DGCG_INTEGRITY__MAX)
 		return "Certificate integrity check failed.";
 	return integrity_text[r];
 }
 
-/* --- the cache: open addressing over 32-byte keys ------------------------ */
-
-struct tp_entry {
-	unsigned char	key[32];
-	unsigned char	used;
-	unsigned char	result;		/* enum dgcg_integrity */
-	unsigned char	state;		/* enum dgcg_cms_state of DGCG_TP_BAD_SIG */
-};
-
-struct dgcg_tpcache {
-	struct tp_entry	*tab;
-	size_t		 cap;		/* power of two, >= 2 * max */
-	size_t		 max;
-	size_t		 count;
-	size_t		 hits;
-	size_t		 misses;
-};
-
-struct dgcg_tpcache *
-dgcg_tpcache_new(size_t max)
-{
-	struct dgcg_tpcache *c;
-	size_t cap = 16;
-
-	if (max == 0)
-		max = 1;
-	if (max > SIZE_MAX / 4 / sizeof(struct tp_entry))
-		max = SIZE_MAX / 4 / sizeof(struct tp_entry);
-	while (cap < 2 * max)
-		cap *= 2;
-	c = xcalloc(1, sizeof(*c));
-	c->tab = xcalloc(cap, sizeof(*c->tab));
-	c->cap = cap;
-	c->max = max;
-	return c;
-}
-
 void
-dgcg_tpcache_free(struct dgcg_tpcache *c)
-{
-	if (c == NULL)
-		return;
-	free(c->tab);
-	free(c);
-}
-
-void
-dgcg_tpcache_clear(struct dgcg_tpcache *c)
-{
-	if (c == NULL)
-		return;
-	memset(c->tab, 0, c->cap * sizeof(*c->tab));
-	c->count = 0;
-}
-
-size_t
-dgcg_tpcache_hits(const struct dgcg_tpcache *c)
-{
-	return c != NULL ? c->hits : 0;
-}
-
-size_t
-dgcg_tpcache_misses(const struct dgcg_tpcache *c)
-{
-	return c != NULL ? c->misses : 0;
-}
-
-/* Returns the slot holding key, or the empty slot where it belongs. */
-static struct tp_entry *
-cache_slot(struct dgcg_tpcache *c, const unsigned char key[32])
-{
-	size_t i, h = 0;
-	int k;
-
-	for (k = 0; k < 8; k++)
-		h = h << 8 | key[k];
-	for (i = h & (c->cap - 1);; i = (i + 1) & (c->cap - 1))
-		if (!c->tab[i].used || memcmp(c->tab[i].key, key, 32) == 0)
-			return &c->tab[i];
-}
-
-static void
-cache_put(struct dgcg_tpcache *c, const unsigned char key[32],
-    enum dgcg_integrity r, enum dgcg_cms_state st)
-{
-	struct tp_entry *e;
-
-	if (c->count >= c->max) {
-		memset(c->tab, 0, c->cap * sizeof(*c->tab));
-		c->count = 0;
-	}
-	e = cache_slot(c, key);
-	if (!e->used) {
-		e->used = 1;
-		memcpy(e->key, key, 32);
-		c->count++;
-	}
-	e->result = (unsigned char)r;
-	e->state = (unsigned char)st;
-}
-
-/* SHA-256 over (TA id, thumbprint, NUL, raw, NUL, sig): the TA id keeps a
- * reloaded trust anchor from reusing old results. */
-static void
-cache_key(const struct dgcg_ta *ta, const char *thumb, const char *raw,
+dgcg_integrity_key(const struct dgcg_ta *ta, const char *thumb, const char *raw,
     const char *sig, unsigned char key[32])
 {
 	static const unsigned char zero[32];
@@ -284,45 +181,45 @@ check(const struct dgcg_ta *ta, const char *thumb, const char *raw, const char *
 	*stp = DGCG_CMS_OK;
 	*exc = NULL;
 	if (*raw == '\0' || *sig == '\0') {
-		r = DGCG_TP_EMPTY;
+		r = DGCG_INTEGRITY_EMPTY;
 		goto out;
 	}
 	if (dgcg_b64_decode(raw, strlen(raw), &der, &derlen) != DGCG_OK) {
 		*exc = "raw_data is not valid base64";
-		r = DGCG_TP_BAD_CERT;
+		r = DGCG_INTEGRITY_BAD_CERT;
 		goto out;
 	}
 	if ((x = dgcg_x509_from_der(der, derlen)) == NULL) {
 		*exc = "raw_data is not a DER X.509 certificate";
-		r = DGCG_TP_BAD_CERT;
+		r = DGCG_INTEGRITY_BAD_CERT;
 		goto out;
 	}
 	/* NOTE: the reference compared in MySQL, whose collation ignores
 	 * case; an upper-case column therefore matches. */
 	dgcg_x509_thumbprint(der, derlen, tp);
 	if (strlen(thumb) != DGCG_THUMB_HEX_LEN || strcasecmp(thumb, tp) != 0) {
-		r = DGCG_TP_THUMB_MISMATCH;
+		r = DGCG_INTEGRITY_THUMB_MISMATCH;
 		goto out;
 	}
 	if (ta == NULL || ta->n == 0) {
-		r = DGCG_TP_NO_TA;
+		r = DGCG_INTEGRITY_NO_TA;
 		goto out;
 	}
 	st = dgcg_cms_parse_b64(sig, strlen(sig), der, derlen, DGCG_CMS_PAYLOAD_ANY, &c);
 	if (st != DGCG_CMS_OK) {
 		*stp = st;
-		r = DGCG_TP_BAD_SIG;
+		r = DGCG_INTEGRITY_BAD_SIG;
 		goto out;
 	}
 	if (dgcg_cms_verify(c, DGCG_DIGESTS_SHA2, exc) != DGCG_OK) {
-		r = DGCG_TP_SIG_INVALID;
+		r = DGCG_INTEGRITY_SIG_INVALID;
 		goto out;
 	}
 	sder = dgcg_cms_signer_der(c, &slen);
-	r = DGCG_TP_NOT_TA;
+	r = DGCG_INTEGRITY_NOT_TA;
 	for (i = 0; i < ta->n; i++)
 		if (ta->certs[i].len == slen && memcmp(ta->certs[i].der, sder, slen) == 0) {
-			r = DGCG_TP_OK;
+			r = DGCG_INTEGRITY_OK;
 			break;
 		}
 out:
@@ -333,44 +230,24 @@ out:
 }
 
 enum dgcg_integrity
-dgcg_tp_verify(const struct dgcg_ta *ta, struct dgcg_tpcache *cache,
-    const char *thumbprint, const char *raw_b64, const char *sig_b64)
+dgcg_integrity_check(const struct dgcg_ta *ta, const char *thumbprint, const char *raw_b64,
+    const char *sig_b64, enum dgcg_cms_state *state, const char **exc)
 {
-	enum dgcg_integrity r;
-	enum dgcg_cms_state st = DGCG_CMS_OK;
-	struct tp_entry *e;
-	const char *exc = NULL;
-	unsigned char key[32];
+	return check(ta, thumbprint != NULL ? thumbprint : "", raw_b64 != NULL ? raw_b64 : "",
+	    sig_b64 != NULL ? sig_b64 : "", state, exc);
+}
 
-	if (thumbprint == NULL)
-		thumbprint = "";
-	if (raw_b64 == NULL)
-		raw_b64 = "";
-	if (sig_b64 == NULL)
-		sig_b64 = "";
-	if (cache != NULL) {
-		cache_key(ta, thumbprint, raw_b64, sig_b64, key);
-		e = cache_slot(cache, key);
-		if (e->used) {
-			cache->hits++;
-			r = (enum dgcg_integrity)e->result;
-			st = (enum dgcg_cms_state)e->state;
-			goto log;
-		}
-		cache->misses++;
-	}
-	r = check(ta, thumbprint, raw_b64, sig_b64, &st, &exc);
-	if (cache != NULL)
-		cache_put(cache, key, r, st);
-log:
-	if (r == DGCG_TP_BAD_SIG)
+void
+dgcg_integrity_log(enum dgcg_integrity r, enum dgcg_cms_state state, const char *exc,
+    const char *thumbprint)
+{
+	if (r == DGCG_INTEGRITY_BAD_SIG)
 		dgcg_log(DGCG_LOG_ERROR, "trusted", dgcg_integrity_text(r), exc,
-		    "parserState", cms_state_name[st < DGCG_CMS__MAX ? st : DGCG_CMS_BAD_CMS],
+		    "parserState", cms_state_name[state < DGCG_CMS__MAX ? state : DGCG_CMS_BAD_CMS],
 		    "certVerifyThumbprint", thumbprint, NULL);
-	else if (r != DGCG_TP_OK)
+	else if (r != DGCG_INTEGRITY_OK)
 		dgcg_log(DGCG_LOG_ERROR, "trusted", dgcg_integrity_text(r), exc,
 		    "certVerifyThumbprint", thumbprint, NULL);
-	return r;
 }
 
 enum dgcg_integrity
@@ -386,25 +263,25 @@ dgcg_ta_verify_content(const struct dgcg_ta *ta, const unsigned char *content, s
 	if (exc != NULL)
 		*exc = NULL;
 	if (sig_b64 == NULL || *sig_b64 == '\0')
-		return DGCG_TP_EMPTY;
+		return DGCG_INTEGRITY_EMPTY;
 	if (ta == NULL || ta->n == 0)
-		return DGCG_TP_NO_TA;
+		return DGCG_INTEGRITY_NO_TA;
 	/* The content may be empty: parse with a non-NULL pointer so that it
 	 * still counts as detached content. */
 	if (dgcg_cms_parse_b64(sig_b64, strlen(sig_b64), content != NULL ? content :
 	    (const unsigned char *)"", len, DGCG_CMS_PAYLOAD_ANY, &c) != DGCG_CMS_OK) {
-		r = DGCG_TP_BAD_SIG;
+		r = DGCG_INTEGRITY_BAD_SIG;
 		goto out;
 	}
 	if (dgcg_cms_verify(c, DGCG_DIGESTS_SHA2, &why) != DGCG_OK) {
-		r = DGCG_TP_SIG_INVALID;
+		r = DGCG_INTEGRITY_SIG_INVALID;
 		goto out;
 	}
 	sder = dgcg_cms_signer_der(c, &slen);
-	r = DGCG_TP_NOT_TA;
+	r = DGCG_INTEGRITY_NOT_TA;
 	for (i = 0; i < ta->n; i++)
 		if (ta->certs[i].len == slen && memcmp(ta->certs[i].der, sder, slen) == 0) {
-			r = DGCG_TP_OK;
+			r = DGCG_INTEGRITY_OK;
 			break;
 		}
 out:

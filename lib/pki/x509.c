@@ -205,7 +205,7 @@ dgcg_x509_check_key(X509 *x, unsigned min_rsa, unsigned min_ec, char *why, size_
 }
 
 int
-dgcg_hash_allowed(const char *name, int allow_sha1)
+dgcg_x509_hash_allowed(const char *name, int allow_sha1)
 {
 	if (name == NULL)
 		return 0;
@@ -226,7 +226,7 @@ dgcg_x509_check_sig_hash(X509 *x, int allow_sha1, char *why, size_t whysz)
 		snprintf(why, whysz, "the signature algorithm is not understood");
 		return DGCG_ERR_VERIFY;
 	}
-	if (!dgcg_hash_allowed(OBJ_nid2sn(mdnid), allow_sha1)) {
+	if (!dgcg_x509_hash_allowed(OBJ_nid2sn(mdnid), allow_sha1)) {
 		snprintf(why, whysz, "signed with %s, SHA-256, SHA-384 or SHA-512 required "
 		    "(SecReq-042)", mdnid == NID_undef ? "an unknown hash" : OBJ_nid2sn(mdnid));
 		return DGCG_ERR_VERIFY;

@@ -51,7 +51,7 @@ enum dgcg_err dgcg_x509_check_key(X509 *x, unsigned min_rsa, unsigned min_ec, ch
 enum dgcg_err dgcg_x509_check_sig_hash(X509 *x, int allow_sha1, char *why, size_t whysz);
 
 /* 1 when a digest name (OpenSSL short name, e.g. "SHA256") is allowed. */
-int dgcg_hash_allowed(const char *name, int allow_sha1);
+int dgcg_x509_hash_allowed(const char *name, int allow_sha1);
 
 /* Validity at now: DGCG_ERR_VERIFY when expired or not yet valid (why says
  * which, with the date). */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -25,30 +26,8 @@
 #define DB_MAX_COLS	16
 #define DB_MAX_PARAMS	16
 
-static const char SQL_TP_SELECT[] =
-    "SELECT id, UNIX_TIMESTAMP(created_at), country, thumbprint, raw_data, signature,"
-    " certificate_type FROM trusted_party"
-    " WHERE (? IS NULL OR thumbprint = ?) AND (? IS NULL OR country = ?)"
-    " AND (? IS NULL OR certificate_type = ?) ORDER BY id";
-static const char SQL_TP_COUNTRIES[] =
-    "SELECT DISTINCT country FROM trusted_party ORDER BY country";
-static const char SQL_TP_INSERT[] =
-    "INSERT INTO trusted_party (created_at, country, thumbprint, raw_data, signature,"
-    " certificate_type) VALUES (UTC_TIMESTAMP(), ?, ?, ?, ?, ?)";
-static const char SQL_TP_ROLES_DELETE[] =
-    "DELETE r FROM trusted_party_roles r JOIN trusted_party t"
-    " ON r.trusted_party_entity_id = t.id WHERE t.thumbprint = ?";
-static const char SQL_TP_DELETE[] =
-    "DELETE FROM trusted_party WHERE thumbprint = ?";
-static const char SQL_VERSIONS[] =
-    "SELECT name, version FROM data_version";
-static const char SQL_SCHEMA_VERSION[] =
-    "SELECT COALESCE(MAX(version), 0) FROM schema_version";
-static const char SQL_SCHEMA_RECORD[] =
-    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP())";
-
-/* Prepared statements, keyed by the address of their SQL text. */
-#define DB_MAX_STMTS 64
+/* Prepared statements, keyed by the address of their SQL text; the
+ * array grows as store files add statements. */
 struct stmt_slot {
 	const char	*sql;
 	MYSQL_STMT	*st;
@@ -56,13 +35,15 @@ struct stmt_slot {
 
 struct dgcg_db {
 	MYSQL		*my;
-	struct stmt_slot st[DB_MAX_STMTS];
-	size_t		 nst;
+	struct stmt_slot *st;
+	size_t		 nst, cap;
 	int		 in_tx;		/* inside START TRANSACTION */
 	const struct dgcg_conf *conf;
 	int		 admin;
 	char		*password;
-	unsigned	 errcode;	/* of the last error, for reconnect decisions */
+	unsigned	 errcode;	/* of the last error, for reconnect and rerun decisions */
+	unsigned long long reruns;
+	unsigned	 seed;
 	char		 err[512];
 };
 
@@ -128,6 +109,7 @@ dgcg_db_free(struct dgcg_db *db)
 	if (db == NULL)
 		return;
 	disconnect(db);
+	free(db->st);
 	if (db->password != NULL) {
 		explicit_bzero(db->password, strlen(db->password));
 		free(db->password);
@@ -206,10 +188,6 @@ stmt(struct dgcg_db *db, const char *sql)
 	for (i = 0; i < db->nst; i++)
 		if (db->st[i].sql == sql)
 			return db->st[i].st;
-	if (db->nst == DB_MAX_STMTS) {
-		set_err(db, "prepare", 0, "too many statements");
-		return NULL;
-	}
 	s = mysql_stmt_init(db->my);
 	if (s == NULL) {
 		set_err(db, "stmt_init", mysql_errno(db->my), mysql_error(db->my));
@@ -219,6 +197,10 @@ stmt(struct dgcg_db *db, const char *sql)
 		set_err(db, "prepare", mysql_stmt_errno(s), mysql_stmt_error(s));
 		mysql_stmt_close(s);
 		return NULL;
+	}
+	if (db->nst == db->cap) {
+		db->cap = db->cap ? db->cap * 2 : 32;
+		db->st = xrealloc(db->st, db->cap * sizeof(*db->st));
 	}
 	db->st[db->nst].sql = sql;
 	db->st[db->nst++].st = s;
@@ -366,26 +348,57 @@ out:
 	return rc;
 }
 
+/* The server rolled the transaction back and running it again may work:
+ * a deadlock victim or a Galera certification conflict (1213), a lock
+ * wait timeout (1205). */
+static int
+rerun_helps(const struct dgcg_db *db)
+{
+	return db->errcode == ER_LOCK_DEADLOCK || db->errcode == ER_LOCK_WAIT_TIMEOUT;
+}
+
+/* A short pause before a rerun, longer each time and jittered, so that the
+ * writers that collided do not collide again at once. */
+static void
+rerun_pause(struct dgcg_db *db, int tries)
+{
+	db->reruns++;
+	dgcg_log(DGCG_LOG_WARN, "db", "Transaction rolled back by the server, running it again",
+	    NULL, "error", db->err, NULL);
+	db->seed = db->seed * 1103515245u + 12345u + (unsigned)getpid();
+	(void)usleep((useconds_t)(1000u * (unsigned)tries * 4u + (db->seed >> 16) % 5000u));
+}
+
 enum dgcg_err
 dgcg_db_run(struct dgcg_db *db, const char *sql, const char *const *params, unsigned nparams,
     dgcg_db_row_fn fn, void *arg, unsigned long long *affected, long long *insert_id)
 {
 	enum dgcg_err rc;
-	int lost, retry;
+	int lost, retry, tries = 0;
 
 	/* Outside a transaction a read is retried once on a fresh
 	 * connection. A write is not: the server may have committed it
 	 * before the connection broke. */
 	retry = !db->in_tx && strncmp(sql, "SELECT", 6) == 0;
-
-	rc = run_once(db, sql, params, nparams, fn, arg, affected, insert_id, &lost);
-	if (rc != DGCG_OK && lost) {
-		dgcg_log(DGCG_LOG_WARN, "db", "Database connection lost, reconnecting", NULL,
-		    "error", db->err, NULL);
-		disconnect(db);
-		if (retry)
-			rc = run_once(db, sql, params, nparams, fn, arg, affected, insert_id,
-			    &lost);
+	for (;;) {
+		db->errcode = 0;
+		rc = run_once(db, sql, params, nparams, fn, arg, affected, insert_id, &lost);
+		if (rc != DGCG_OK && lost) {
+			dgcg_log(DGCG_LOG_WARN, "db", "Database connection lost, reconnecting", NULL,
+			    "error", db->err, NULL);
+			disconnect(db);
+			if (retry)
+				rc = run_once(db, sql, params, nparams, fn, arg, affected, insert_id,
+				    &lost);
+		}
+		/* A statement of its own (autocommit) is its own unit of work:
+		 * rolled back by the server, it runs again as dgcg_db_tx would. */
+		if (rc == DGCG_ERR_DB && !db->in_tx && rerun_helps(db) &&
+		    ++tries < DGCG_DB_TX_TRIES) {
+			rerun_pause(db, tries);
+			continue;
+		}
+		break;
 	}
 	if (rc == DGCG_ERR_DB)
 		dgcg_log(DGCG_LOG_ERROR, "db", "Database statement failed", NULL,
@@ -393,117 +406,132 @@ dgcg_db_run(struct dgcg_db *db, const char *sql, const char *const *params, unsi
 	return rc;
 }
 
+/* --- table-driven rows ------------------------------------------------------ */
+
+struct select_acc {
+	const struct dgcg_rowdef *def;
+	char		*v;
+	size_t		 n, cap;
+};
+
+static void
+put_col(const struct dgcg_col *c, char *row, const char *v)
+{
+	char *f = row + c->off;
+
+	switch (c->type) {
+	case DGCG_COL_INT:
+		*(long long *)(void *)f = v != NULL ? strtoll(v, NULL, 10) : 0;
+		break;
+	case DGCG_COL_TIME:
+		*(time_t *)(void *)f = v != NULL ? (time_t)strtoll(v, NULL, 10) : 0;
+		break;
+	case DGCG_COL_BOOL:
+		*(int *)(void *)f = v != NULL && strcmp(v, "0") != 0;
+		break;
+	case DGCG_COL_STR:
+		*(char **)(void *)f = v != NULL ? xstrdup(v) : NULL;
+		break;
+	case DGCG_COL_STRZ:
+		*(char **)(void *)f = xstrdup(v != NULL ? v : "");
+		break;
+	case DGCG_COL_BUF:
+		snprintf(f, c->size, "%s", v != NULL ? v : "");
+		break;
+	case DGCG_COL_CERT_TYPE:
+		*(enum dgcg_cert_type *)(void *)f = dgcg_cert_type_parse(v);
+		break;
+	}
+}
+
 static enum dgcg_err
-simple(struct dgcg_db *db, const char *sql)
+select_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
 {
-	if (mysql_query(db->my, sql) != 0) {
-		set_err(db, sql, mysql_errno(db->my), mysql_error(db->my));
+	struct select_acc *a = arg;
+	const struct dgcg_rowdef *d = a->def;
+	unsigned i;
+	char *row;
+
+	(void)lens;
+	if (ncols != d->ncols)
 		return DGCG_ERR_DB;
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 16;
+		a->v = xrealloc(a->v, a->cap * d->size);
 	}
+	row = a->v + a->n * d->size;
+	memset(row, 0, d->size);
+	for (i = 0; i < ncols; i++)
+		put_col(&d->cols[i], row, cols[i]);
+	a->n++;
 	return DGCG_OK;
-}
-
-enum dgcg_err
-dgcg_db_begin(struct dgcg_db *db)
-{
-	enum dgcg_err rc;
-
-	if ((rc = dgcg_db_connect(db)) != DGCG_OK)
-		return rc;
-	if (mysql_query(db->my, "START TRANSACTION") != 0) {
-		set_err(db, "START TRANSACTION", mysql_errno(db->my), mysql_error(db->my));
-		if (is_conn_error(mysql_errno(db->my)))
-			disconnect(db);
-		return DGCG_ERR_DB;
-	}
-	db->in_tx = 1;
-	return DGCG_OK;
-}
-
-int
-dgcg_db_deadlock(const struct dgcg_db *db)
-{
-	return db->errcode == ER_LOCK_DEADLOCK;
-}
-
-enum dgcg_err
-dgcg_db_end(struct dgcg_db *db, enum dgcg_err rc)
-{
-	const char *q = rc == DGCG_OK ? "COMMIT" : "ROLLBACK";
-
-	if (db->my == NULL || !db->in_tx) {
-		/* The connection broke inside the transaction: the server
-		 * rolled it back. */
-		db->in_tx = 0;
-		return rc == DGCG_OK ? DGCG_ERR_DB : rc;
-	}
-	db->in_tx = 0;
-	if (mysql_query(db->my, q) != 0) {
-		set_err(db, q, mysql_errno(db->my), mysql_error(db->my));
-		dgcg_log(DGCG_LOG_ERROR, "db", "Transaction end failed", NULL, "error", db->err, NULL);
-		if (is_conn_error(mysql_errno(db->my)))
-			disconnect(db);
-		return rc == DGCG_OK ? DGCG_ERR_DB : rc;
-	}
-	return rc;
 }
 
 void
-dgcg_tp_list_free(struct dgcg_tp_list *l)
+dgcg_db_rows_free(const struct dgcg_rowdef *def, void *rows, size_t n)
 {
+	char *v = rows;
 	size_t i;
+	unsigned c;
 
-	if (l == NULL)
-		return;
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].raw_data);
-		free(l->v[i].signature);
-	}
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	for (i = 0; i < n; i++)
+		for (c = 0; c < def->ncols; c++)
+			if (def->cols[c].type == DGCG_COL_STR || def->cols[c].type == DGCG_COL_STRZ)
+				free(*(char **)(void *)(v + i * def->size + def->cols[c].off));
+	free(rows);
 }
 
 enum dgcg_err
-dgcg_db_tp_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
+dgcg_db_select(struct dgcg_db *db, const char *sql, const char *const *params,
+    unsigned nparams, const struct dgcg_rowdef *def, void **rows, size_t *n)
 {
-	struct dgcg_tp_list *l = arg;
-	struct dgcg_tp *t;
+	struct select_acc a = { def, NULL, 0, 0 };
+	enum dgcg_err rc;
 
-	if (ncols != 7)
-		return DGCG_ERR_DB;
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	t = &l->v[l->n++];
-	memset(t, 0, sizeof(*t));
-	t->id = cols[0] != NULL ? strtoll(cols[0], NULL, 10) : 0;
-	t->created_at = cols[1] != NULL ? (time_t)strtoll(cols[1], NULL, 10) : 0;
-	if (cols[2] != NULL)
-		snprintf(t->country, sizeof(t->country), "%s", cols[2]);
-	if (cols[3] != NULL)
-		snprintf(t->thumbprint, sizeof(t->thumbprint), "%s", cols[3]);
-	t->raw_data = xstrdup(cols[4] != NULL ? cols[4] : "");
-	t->signature = xstrdup(cols[5] != NULL ? cols[5] : "");
-	t->type = dgcg_cert_type_parse(cols[6]);
-	/* Only the three trusted-party types are valid in this table. */
-	if (t->type == DGCG_CT_DSC)
-		t->type = DGCG_CT__MAX;
-	(void)lens;
+	*rows = NULL;
+	*n = 0;
+	if ((rc = dgcg_db_run(db, sql, params, nparams, select_row, &a, NULL, NULL)) != DGCG_OK) {
+		dgcg_db_rows_free(def, a.v, a.n);
+		return rc;
+	}
+	*rows = a.v;
+	*n = a.n;
 	return DGCG_OK;
 }
 
 enum dgcg_err
-dgcg_db_tp_select(struct dgcg_db *db, const char *thumbprint, const char *country,
-    enum dgcg_cert_type type, struct dgcg_tp_list *out)
+dgcg_db_exec(struct dgcg_db *db, const char *sql, const char *const *params,
+    unsigned nparams, unsigned long long *affected, long long *insert_id)
 {
-	const char *tname = type < DGCG_CT__MAX ? dgcg_cert_type_name(type) : NULL;
-	const char *p[6] = { thumbprint, thumbprint, country, country, tname, tname };
+	return dgcg_db_run(db, sql, params, nparams, NULL, NULL, affected, insert_id);
+}
+
+struct first_int {
+	long long	v;
+	int		got;
+};
+
+static enum dgcg_err
+int_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
+{
+	struct first_int *f = arg;
+
+	(void)lens;
+	if (!f->got && ncols >= 1 && cols[0] != NULL)
+		f->v = strtoll(cols[0], NULL, 10);
+	f->got = 1;
+	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_int(struct dgcg_db *db, const char *sql, const char *const *params, unsigned nparams,
+    long long *v)
+{
+	struct first_int f = { 0, 0 };
 	enum dgcg_err rc;
 
-	out->v = NULL;
-	out->n = 0;
-	rc = dgcg_db_run(db, SQL_TP_SELECT, p, 6, dgcg_db_tp_row, out, NULL, NULL);
-	if (rc != DGCG_OK)
-		dgcg_tp_list_free(out);
+	rc = dgcg_db_run(db, sql, params, nparams, int_row, &f, NULL, NULL);
+	*v = f.v;
 	return rc;
 }
 
@@ -526,7 +554,8 @@ str_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
 }
 
 enum dgcg_err
-dgcg_db_strings(struct dgcg_db *db, const char *sql, char ***out, size_t *n)
+dgcg_db_strings(struct dgcg_db *db, const char *sql, const char *const *params,
+    unsigned nparams, char ***out, size_t *n)
 {
 	struct strlist l = { NULL, 0 };
 	enum dgcg_err rc;
@@ -534,7 +563,7 @@ dgcg_db_strings(struct dgcg_db *db, const char *sql, char ***out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = dgcg_db_run(db, sql, NULL, 0, str_row, &l, NULL, NULL)) != DGCG_OK) {
+	if ((rc = dgcg_db_run(db, sql, params, nparams, str_row, &l, NULL, NULL)) != DGCG_OK) {
 		for (i = 0; i < l.n; i++)
 			free(l.v[i]);
 		free(l.v);
@@ -545,71 +574,81 @@ dgcg_db_strings(struct dgcg_db *db, const char *sql, char ***out, size_t *n)
 	return DGCG_OK;
 }
 
-enum dgcg_err
-dgcg_db_countries(struct dgcg_db *db, char ***out, size_t *n)
-{
-	return dgcg_db_strings(db, SQL_TP_COUNTRIES, out, n);
-}
-
-enum dgcg_err
-dgcg_db_tp_insert(struct dgcg_db *db, const char *country, const char *thumbprint,
-    const char *raw_data, const char *signature, enum dgcg_cert_type type, long long *id)
-{
-	const char *p[5] = { country, thumbprint, raw_data, signature, dgcg_cert_type_name(type) };
-
-	if (p[4] == NULL || type == DGCG_CT_DSC)
-		return DGCG_ERR_INVAL;
-	return dgcg_db_run(db, SQL_TP_INSERT, p, 5, NULL, NULL, NULL, id);
-}
-
-enum dgcg_err
-dgcg_db_tp_delete(struct dgcg_db *db, const char *thumbprint)
-{
-	const char *p[1] = { thumbprint };
-	unsigned long long n = 0;
-	enum dgcg_err rc;
-
-	if ((rc = dgcg_db_begin(db)) != DGCG_OK)
-		return rc;
-	rc = dgcg_db_run(db, SQL_TP_ROLES_DELETE, p, 1, NULL, NULL, NULL, NULL);
-	if (rc == DGCG_OK)
-		rc = dgcg_db_run(db, SQL_TP_DELETE, p, 1, NULL, NULL, &n, NULL);
-	if (rc == DGCG_OK && n == 0)
-		rc = DGCG_ERR_NOTFOUND;
-	return dgcg_db_end(db, rc);
-}
+/* --- transactions ------------------------------------------------------------ */
 
 static enum dgcg_err
-int_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
+simple(struct dgcg_db *db, const char *sql)
 {
-	(void)lens;
-	if (ncols >= 1 && cols[0] != NULL)
-		*(int *)arg = (int)strtol(cols[0], NULL, 10);
+	if (mysql_query(db->my, sql) != 0) {
+		set_err(db, sql, mysql_errno(db->my), mysql_error(db->my));
+		if (is_conn_error(mysql_errno(db->my)))
+			disconnect(db);
+		return DGCG_ERR_DB;
+	}
 	return DGCG_OK;
 }
 
-enum dgcg_err
-dgcg_db_schema_version(struct dgcg_db *db, int *version)
+static enum dgcg_err
+tx_begin(struct dgcg_db *db)
 {
 	enum dgcg_err rc;
 
-	*version = 0;
 	if ((rc = dgcg_db_connect(db)) != DGCG_OK)
 		return rc;
-	/* The table is created by the runner itself, so a fresh database
-	 * reports 0 rather than an error. */
-	if ((rc = simple(db, "CREATE TABLE IF NOT EXISTS schema_version ("
-	    "version INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL,"
-	    " applied_at DATETIME NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4")) != DGCG_OK)
+	if ((rc = simple(db, "START TRANSACTION")) != DGCG_OK)
 		return rc;
-	return dgcg_db_run(db, SQL_SCHEMA_VERSION, NULL, 0, int_row, version, NULL, NULL);
+	db->in_tx = 1;
+	return DGCG_OK;
+}
+
+/* COMMIT when rc is DGCG_OK, else ROLLBACK; returns rc, or DGCG_ERR_DB when
+ * the commit failed (nothing was written then). */
+static enum dgcg_err
+tx_end(struct dgcg_db *db, enum dgcg_err rc)
+{
+	const char *q = rc == DGCG_OK ? "COMMIT" : "ROLLBACK";
+
+	if (db->my == NULL || !db->in_tx) {
+		/* The connection broke inside the transaction: the server
+		 * rolled it back. */
+		db->in_tx = 0;
+		return rc == DGCG_OK ? DGCG_ERR_DB : rc;
+	}
+	db->in_tx = 0;
+	if (simple(db, q) != DGCG_OK) {
+		dgcg_log(DGCG_LOG_ERROR, "db", "Transaction end failed", NULL, "error", db->err, NULL);
+		return rc == DGCG_OK ? DGCG_ERR_DB : rc;
+	}
+	return rc;
 }
 
 enum dgcg_err
-dgcg_db_apply_migration(struct dgcg_db *db, int number, const char *name, const char *sql)
+dgcg_db_tx(struct dgcg_db *db, dgcg_db_work_fn work, void *arg)
 {
-	char num[32];
-	const char *p[2] = { num, name };
+	enum dgcg_err rc;
+	int tries = 0;
+
+	for (;;) {
+		db->errcode = 0;
+		if ((rc = tx_begin(db)) != DGCG_OK)
+			return rc;
+		rc = work(db, arg);
+		rc = tx_end(db, rc);
+		if (rc != DGCG_ERR_DB || !rerun_helps(db) || ++tries >= DGCG_DB_TX_TRIES)
+			return rc;
+		rerun_pause(db, tries);
+	}
+}
+
+int
+dgcg_db_in_tx(const struct dgcg_db *db)
+{
+	return db->in_tx;
+}
+
+enum dgcg_err
+dgcg_db_script(struct dgcg_db *db, const char *name, const char *sql)
+{
 	MYSQL_RES *res;
 	enum dgcg_err rc;
 	int status;
@@ -631,39 +670,17 @@ dgcg_db_apply_migration(struct dgcg_db *db, int number, const char *name, const 
 			return DGCG_ERR_DB;
 		}
 	} while (status == 0);
-	snprintf(num, sizeof(num), "%d", number);
-	return dgcg_db_run(db, SQL_SCHEMA_RECORD, p, 2, NULL, NULL, NULL, NULL);
-}
-
-static enum dgcg_err
-version_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
-{
-	static const struct {
-		const char	*name;
-		size_t		 off;
-	} map[] = {
-		{ "trusted_party", offsetof(struct dgcg_versions, trusted_party) },
-		{ "trusted_party_roles", offsetof(struct dgcg_versions, trusted_party_roles) },
-		{ "signer_information", offsetof(struct dgcg_versions, signer_information) },
-		{ "validation_rule", offsetof(struct dgcg_versions, validation_rule) },
-		{ "valueset", offsetof(struct dgcg_versions, valueset) },
-		{ "revocation_batch", offsetof(struct dgcg_versions, revocation_batch) },
-		{ "trusted_issuer", offsetof(struct dgcg_versions, trusted_issuer) },
-	};
-	size_t i;
-
-	(void)lens;
-	if (ncols != 2 || cols[0] == NULL || cols[1] == NULL)
-		return DGCG_OK;
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(cols[0], map[i].name) == 0)
-			*(long long *)(void *)((char *)arg + map[i].off) = strtoll(cols[1], NULL, 10);
 	return DGCG_OK;
 }
 
-enum dgcg_err
-dgcg_db_versions(struct dgcg_db *db, struct dgcg_versions *v)
+size_t
+dgcg_db_prepared(const struct dgcg_db *db)
 {
-	memset(v, 0, sizeof(*v));
-	return dgcg_db_run(db, SQL_VERSIONS, NULL, 0, version_row, v, NULL, NULL);
+	return db->nst;
+}
+
+unsigned long long
+dgcg_db_tx_reruns(const struct dgcg_db *db)
+{
+	return db->reruns;
 }

@@ -1,9 +1,11 @@
-/* db.h: the only module that includes <mysql.h>. Prepared statements only;
- * no SQL text outside db.c and sql/.
+/* db.h: the MariaDB engine of the storage layer. The only module that
+ * includes <mysql.h>. Prepared statements only; SQL text lives only in the
+ * store files of lib/store/ (one per table), which run it through here
+ * (t/sql_in_store.sh checks that no other file holds SQL).
  *
  * A connection is opened lazily, kept for the life of the worker and
- * reopened when the server went away (CR_SERVER_GONE_ERROR / LOST); a
- * read is then retried once. Sessions run in UTC. */
+ * reopened when the server went away (CR_SERVER_GONE_ERROR / LOST); a read
+ * outside a transaction is then retried once. Sessions run in UTC. */
 #ifndef DGCG_DB_H
 #define DGCG_DB_H
 
@@ -14,24 +16,6 @@
 #include "base/dgcg.h"
 
 struct dgcg_db;
-
-/* One trusted_party row (all strings owned by the row). */
-struct dgcg_tp {
-	long long		 id;
-	time_t			 created_at;	/* UTC */
-	char			 country[3];
-	char			 thumbprint[DGCG_THUMB_HEX_LEN + 1];
-	char			*raw_data;	/* base64 DER */
-	char			*signature;	/* base64 TA CMS */
-	enum dgcg_cert_type	 type;		/* DGCG_CT__MAX when the column holds something else */
-};
-
-struct dgcg_tp_list {
-	struct dgcg_tp	*v;
-	size_t		 n;
-};
-
-void dgcg_tp_list_free(struct dgcg_tp_list *l);
 
 /* Prepares a handle from the configuration; admin selects db_admin_user /
  * db_admin_password_file instead of db_user / db_password_file. Does not
@@ -51,52 +35,7 @@ const char *dgcg_db_error(const struct dgcg_db *db);
  * refused. */
 int dgcg_db_unreachable(const struct dgcg_db *db);
 
-/* trusted_party rows matching every non-NULL filter (type DGCG_CT__MAX =
- * any), ordered by id. */
-enum dgcg_err dgcg_db_tp_select(struct dgcg_db *db, const char *thumbprint, const char *country,
-	enum dgcg_cert_type type, struct dgcg_tp_list *out);
-
-/* Distinct countries of trusted_party, sorted. *out is a malloc'd array of
- * malloc'd strings (caller frees each and the array). */
-enum dgcg_err dgcg_db_countries(struct dgcg_db *db, char ***out, size_t *n);
-
-/* Inserts a trusted_party row (created_at = now). DGCG_ERR_CONFLICT when
- * the thumbprint exists. *id (may be NULL) gets the new id. */
-enum dgcg_err dgcg_db_tp_insert(struct dgcg_db *db, const char *country, const char *thumbprint,
-	const char *raw_data, const char *signature, enum dgcg_cert_type type, long long *id);
-
-/* Deletes a trusted_party row and its roles by thumbprint, in one
- * transaction. DGCG_ERR_NOTFOUND when there is none. */
-enum dgcg_err dgcg_db_tp_delete(struct dgcg_db *db, const char *thumbprint);
-
-/* Highest applied migration number (0 when the schema_version table does
- * not exist yet). */
-enum dgcg_err dgcg_db_schema_version(struct dgcg_db *db, int *version);
-
-/* Runs a migration script (several statements) and records it in
- * schema_version, for dgcg-admin migrate. */
-enum dgcg_err dgcg_db_apply_migration(struct dgcg_db *db, int number, const char *name,
-	const char *sql);
-
-/* Change counters of the tables (sql/migrations/002_data_version.sql),
- * bumped by triggers on every row change, API or direct SQL alike. A cache
- * derived from a table is valid while its counter is unchanged. */
-struct dgcg_versions {
-	long long	trusted_party;
-	long long	trusted_party_roles;
-	long long	signer_information;
-	long long	validation_rule;
-	long long	valueset;
-	long long	revocation_batch;
-	long long	trusted_issuer;
-};
-
-/* Reads every counter with one SELECT. */
-enum dgcg_err dgcg_db_versions(struct dgcg_db *db, struct dgcg_versions *v);
-
-/* --- for the query files of the db layer (db_<area>.c) ------------------
- * Those files hold their SQL text as static const arrays and run it here;
- * only db.c includes <mysql.h>. */
+/* --- running statements (the store files) ---------------------------------- */
 
 /* Called per result row with the columns as NUL-terminated strings (NULL
  * for SQL NULL) and their lengths. Returns DGCG_OK to go on; anything else
@@ -105,36 +44,99 @@ typedef enum dgcg_err (*dgcg_db_row_fn)(void *arg, char **cols, const unsigned l
 	unsigned ncols);
 
 /* Runs the prepared statement for sql (prepared once per connection; sql
- * must be a static array: its address is the cache key) with string
- * parameters (NULL = SQL NULL), delivering rows to fn (may be NULL).
- * *affected and *insert_id (may be NULL) get the write's results. A
- * SELECT outside a transaction is retried once when the connection was
- * lost. DGCG_ERR_CONFLICT on a duplicate key. */
+ * must be a static array: its address is the cache key, which grows as
+ * needed) with string parameters (NULL = SQL NULL), delivering rows to fn
+ * (may be NULL). *affected and *insert_id (may be NULL) get the write's
+ * results. A SELECT outside a transaction is retried once when the
+ * connection was lost. DGCG_ERR_CONFLICT on a duplicate key. */
 enum dgcg_err dgcg_db_run(struct dgcg_db *db, const char *sql, const char *const *params,
 	unsigned nparams, dgcg_db_row_fn fn, void *arg, unsigned long long *affected,
 	long long *insert_id);
 
-/* Row reader for "SELECT id, UNIX_TIMESTAMP(created_at), country,
- * thumbprint, raw_data, signature, certificate_type FROM trusted_party":
- * appends to the struct dgcg_tp_list at arg. */
-enum dgcg_err dgcg_db_tp_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols);
+/* How a result column lands in a row struct (table-driven decoding). */
+enum dgcg_col_type {
+	DGCG_COL_INT = 0,	/* long long; NULL -> 0 */
+	DGCG_COL_TIME,		/* time_t from UNIX_TIMESTAMP() text; NULL -> 0 */
+	DGCG_COL_BOOL,		/* int: 1 unless NULL or "0" */
+	DGCG_COL_STR,		/* char *, malloc'd; NULL stays NULL */
+	DGCG_COL_STRZ,		/* char *, malloc'd; NULL -> "" */
+	DGCG_COL_BUF,		/* char[size] in the struct, cut to fit; NULL -> "" */
+	DGCG_COL_CERT_TYPE	/* enum dgcg_cert_type from the name; other -> DGCG_CT__MAX */
+};
 
-/* The first column of every row of sql (no parameters) as a malloc'd
- * array of malloc'd strings (caller frees each and the array). */
-enum dgcg_err dgcg_db_strings(struct dgcg_db *db, const char *sql, char ***out, size_t *n);
+struct dgcg_col {
+	enum dgcg_col_type	 type;
+	size_t			 off;	/* offsetof(row struct, field) */
+	size_t			 size;	/* DGCG_COL_BUF: sizeof the field */
+};
 
-/* START TRANSACTION. */
-enum dgcg_err dgcg_db_begin(struct dgcg_db *db);
-/* Whether the last failure was the server choosing this transaction as a
- * deadlock victim (it rolled it back; the remedy is to run it again, at most
- * DGCG_DB_TX_TRIES times in all). Writers of one table take its row locks
- * and, through the triggers, the data_version row in different orders, so
- * concurrent uploads and deletes can deadlock.
- * NOTE: only meaningful right after a call that returned DGCG_ERR_DB. */
-int dgcg_db_deadlock(const struct dgcg_db *db);
-#define DGCG_DB_TX_TRIES	3
-/* COMMIT when rc is DGCG_OK, else ROLLBACK; returns rc, or DGCG_ERR_DB when
- * the commit failed (nothing was written then). */
-enum dgcg_err dgcg_db_end(struct dgcg_db *db, enum dgcg_err rc);
+/* A table's row layout: its columns in SELECT order and the struct size. */
+struct dgcg_rowdef {
+	const struct dgcg_col	*cols;
+	unsigned		 ncols;
+	size_t			 size;
+};
+
+/* Runs a SELECT whose columns are def's, appending one zeroed struct of
+ * def->size per row to *rows (a malloc'd array, *n entries; both reset
+ * first). On error nothing is returned (everything freed). */
+enum dgcg_err dgcg_db_select(struct dgcg_db *db, const char *sql, const char *const *params,
+	unsigned nparams, const struct dgcg_rowdef *def, void **rows, size_t *n);
+/* Frees rows[0..n) of def (their STR/STRZ fields and the array). */
+void dgcg_db_rows_free(const struct dgcg_rowdef *def, void *rows, size_t n);
+
+/* A statement without result rows; *affected (may be NULL) gets the
+ * matched rows (CLIENT_FOUND_ROWS), *insert_id (may be NULL) the new id. */
+enum dgcg_err dgcg_db_exec(struct dgcg_db *db, const char *sql, const char *const *params,
+	unsigned nparams, unsigned long long *affected, long long *insert_id);
+
+/* The first column of the first row as a long long (*v = 0 when none). */
+enum dgcg_err dgcg_db_int(struct dgcg_db *db, const char *sql, const char *const *params,
+	unsigned nparams, long long *v);
+
+/* The first column of every row as a malloc'd array of malloc'd strings
+ * (caller frees each and the array); SQL NULL values are skipped. */
+enum dgcg_err dgcg_db_strings(struct dgcg_db *db, const char *sql, const char *const *params,
+	unsigned nparams, char ***out, size_t *n);
+
+/* --- transactions ------------------------------------------------------------ */
+
+/* A unit of work: the statements of one change, its audit event included.
+ * Returns DGCG_OK to commit; anything else rolls back and is returned.
+ * NOTE: it may run more than once (see dgcg_db_tx): it must set its
+ * outputs from scratch on every run. */
+typedef enum dgcg_err (*dgcg_db_work_fn)(struct dgcg_db *db, void *arg);
+
+#define DGCG_DB_TX_TRIES	5
+
+/*
+ * Runs work in one transaction: START TRANSACTION, work, COMMIT (ROLLBACK
+ * when work fails). When the server rolled the transaction back as a
+ * deadlock victim (1213), after a lock wait timeout (1205), or because a
+ * Galera cluster refused it in certification (reported as 1213 at a
+ * statement or at COMMIT), the whole unit runs again, at most
+ * DGCG_DB_TX_TRIES times, after a short random pause. Every writer of more
+ * than one statement uses this, and nothing else opens a transaction; a
+ * single statement outside a transaction (autocommit, its own unit) gets
+ * the same reruns from dgcg_db_run.
+ * Returns work's result, DGCG_ERR_DB when the database failed (nothing was
+ * written), or work's own error. NOTE: a COMMIT whose answer was lost with
+ * the connection is reported as DGCG_ERR_DB though the server may have
+ * committed; clients retry such requests (503), and every write is
+ * idempotent or refused as a duplicate on a retry.
+ */
+enum dgcg_err dgcg_db_tx(struct dgcg_db *db, dgcg_db_work_fn work, void *arg);
+
+/* Whether a call is inside dgcg_db_tx (for store functions that must lock). */
+int dgcg_db_in_tx(const struct dgcg_db *db);
+
+/* Runs an operator-supplied script of several statements (dgcg-admin
+ * migrate; the admin connection allows multi-statements). Never client
+ * input. */
+enum dgcg_err dgcg_db_script(struct dgcg_db *db, const char *name, const char *sql);
+
+/* Statement cache size and transaction reruns, for tests and the log. */
+size_t dgcg_db_prepared(const struct dgcg_db *db);
+unsigned long long dgcg_db_tx_reruns(const struct dgcg_db *db);
 
 #endif

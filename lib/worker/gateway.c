@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "worker/gateway.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
-
-#define TPCACHE_MAX 4096
+#include "worker/cache.h"
+#include "worker/gateway.h"
 
 enum dgcg_err
 dgcg_gw_init(struct dgcg_gw *gw, const char *conf_path, int admin, char *err, size_t errsz)
@@ -37,7 +37,7 @@ dgcg_gw_init(struct dgcg_gw *gw, const char *conf_path, int admin, char *err, si
 		snprintf(err, errsz, "%s: cannot load trust anchor certificates", gw->conf.trust_anchor);
 		return rc;
 	}
-	gw->tpcache = dgcg_tpcache_new(TPCACHE_MAX);
+	gw->cache = dgcg_cache_new();
 	if ((rc = dgcg_db_new(&gw->conf, admin, &gw->db)) != DGCG_OK) {
 		snprintf(err, errsz, "cannot read the database password file");
 		return rc;
@@ -49,10 +49,45 @@ void
 dgcg_gw_free(struct dgcg_gw *gw)
 {
 	dgcg_db_free(gw->db);
-	dgcg_tpcache_free(gw->tpcache);
+	dgcg_cache_free(gw->cache);
 	dgcg_ta_free(gw->ta);
 	dgcg_conf_free(&gw->conf);
 	memset(gw, 0, sizeof(*gw));
+}
+
+/* A remembered verdict: the result and, for BAD_SIG, the parser state. */
+struct verdict {
+	enum dgcg_integrity	 r;
+	enum dgcg_cms_state	 st;
+};
+
+enum dgcg_integrity
+dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64,
+    const char *sig_b64)
+{
+	unsigned char key[32];
+	struct verdict *v;
+	const char *exc = NULL;
+	enum dgcg_cms_state st = DGCG_CMS_OK;
+	enum dgcg_integrity r;
+
+	if (thumbprint == NULL)
+		thumbprint = "";
+	dgcg_integrity_key(gw->ta, thumbprint, raw_b64 != NULL ? raw_b64 : "",
+	    sig_b64 != NULL ? sig_b64 : "", key);
+	if ((v = dgcg_cache_get(gw, DGCG_CACHE_INTEGRITY, key, sizeof(key))) != NULL) {
+		r = v->r;
+		st = v->st;
+	} else {
+		r = dgcg_integrity_check(gw->ta, thumbprint, raw_b64, sig_b64, &st, &exc);
+		v = xmalloc(sizeof(*v));
+		v->r = r;
+		v->st = st;
+		(void)dgcg_cache_put(gw, DGCG_CACHE_INTEGRITY, key, sizeof(key), (time_t)-1, v,
+		    free);
+	}
+	dgcg_integrity_log(r, st, exc, thumbprint);
+	return r;
 }
 
 enum dgcg_err
@@ -72,8 +107,8 @@ dgcg_gw_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
 
 		if ((country != NULL && strcmp(t->country, country) != 0) ||
 		    (type != DGCG_CT__MAX && t->type != type) ||
-		    dgcg_tp_verify(gw->ta, gw->tpcache, t->thumbprint, t->raw_data,
-		    t->signature) != DGCG_TP_OK) {
+		    dgcg_gw_integrity(gw, t->thumbprint, t->raw_data, t->signature) !=
+		    DGCG_INTEGRITY_OK) {
 			free(t->raw_data);
 			free(t->signature);
 			continue;

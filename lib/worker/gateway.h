@@ -1,20 +1,26 @@
-/* gateway.h: what one worker holds for its whole life. */
+/* gateway.h: what one worker (or the admin tool) holds for its whole life:
+ * the configuration, the database handle, the trust anchors and the caches
+ * (cache.h), and the change counters of the request in progress. */
 #ifndef DGCG_GATEWAY_H
 #define DGCG_GATEWAY_H
 
 #include "base/conf.h"
-#include "store/db.h"
 #include "base/dgcg.h"
 #include "pki/trust.h"
+#include "store/data_version.h"
+#include "store/db.h"
+#include "store/trusted_party.h"
+
+struct dgcg_cache;
 
 struct dgcg_gw {
 	struct dgcg_conf	 conf;
 	struct dgcg_db		*db;
 	struct dgcg_ta		*ta;
-	struct dgcg_tpcache	*tpcache;
+	struct dgcg_cache	*cache;
 	/* The change counters as read for the request in progress: every
-	 * per-worker cache is checked against them, so one SELECT per
-	 * request serves authentication and every list. */
+	 * cache is checked against them, so one SELECT per request serves
+	 * authentication and every list. */
 	struct dgcg_versions	 versions;
 	int			 versions_fresh;
 };
@@ -32,6 +38,11 @@ enum dgcg_err dgcg_gw_versions(struct dgcg_gw *gw, const struct dgcg_versions **
 
 /* Forgets the counters at the end of a request. */
 void dgcg_gw_request_end(struct dgcg_gw *gw);
+
+/* The trust-anchor integrity check of one trusted_party row, its verdict
+ * remembered by content (cache.h); a failure is logged every time. */
+enum dgcg_integrity dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint,
+	const char *raw_b64, const char *sig_b64);
 
 /* The trusted_party rows of a country and type that pass the trust-anchor
  * integrity check (failures are logged and left out); thumbprint may be

@@ -1,17 +1,18 @@
-/* roles.h: client roles on AUTHENTICATION certificates (reference-gateway.md
- * 2.4): rows of trusted_party_roles, required by the revocation endpoints.
+/* trusted_party_roles.h: the trusted_party_roles table: client roles on
+ * AUTHENTICATION certificates (reference-gateway.md 2.4), required by the
+ * revocation endpoints; the role names are the column's values.
  *
  * NOTE: as in the reference, roles are not covered by the trust anchor's
  * signature: whoever can write trusted_party_roles can grant them. Only
  * the admin database user can (sql/grants.sql.in gives the application
  * user SELECT), and `dgcg-admin roles` is the operator's tool for it. */
-#ifndef DGCG_ROLES_H
-#define DGCG_ROLES_H
+#ifndef DGCG_STORE_TRUSTED_PARTY_ROLES_H
+#define DGCG_STORE_TRUSTED_PARTY_ROLES_H
 
 #include <stddef.h>
 
-#include "store/db.h"
 #include "base/dgcg.h"
+#include "store/db.h"
 
 enum dgcg_role {
 	DGCG_ROLE_READER = 0,	/* REVOCATION_LIST_READER: GET /revocation-list[/{batchId}] */
@@ -47,6 +48,10 @@ struct dgcg_role_row {
 	unsigned	 mask;
 	char		*other;		/* role values dgcg does not know, comma-separated, or NULL */
 };
+
+/* Removes the roles of the trusted party with that thumbprint (before the
+ * party itself, in the same dgcg_db_tx). */
+enum dgcg_err dgcg_db_roles_delete_of(struct dgcg_db *db, const char *thumbprint);
 
 /* Every trusted party that has at least one role row, ordered by id.
  * *rows is malloc'd; free with dgcg_role_rows_free. */

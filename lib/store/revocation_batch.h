@@ -1,10 +1,15 @@
-/* db_revocation.h: revocation_batch queries, and the ShedLock-compatible
- * job lock of the housekeeping (shedlock table). */
-#ifndef DGCG_DB_REVOCATION_H
-#define DGCG_DB_REVOCATION_H
+/* revocation_batch.h: the revocation_batch table (one row per batch; the
+ * upload CMS as received in signed_batch; tombstones keep the row with
+ * signed_batch NULL and deleted = 1; reference-gateway.md 7). Times are
+ * passed and read as UTC text, not Unix seconds: DATETIME reaches year
+ * 9999, FROM_UNIXTIME only 2038 on MariaDB 10.11. */
+#ifndef DGCG_STORE_REVOCATION_BATCH_H
+#define DGCG_STORE_REVOCATION_BATCH_H
 
-#include "store/db.h"
+#include <stddef.h>
+
 #include "base/dgcg.h"
+#include "store/db.h"
 
 /* One revocation_batch row (signed_batch owned; NULL when deleted or not
  * selected). */
@@ -25,7 +30,7 @@ struct dgcg_rb_list {
 void dgcg_rb_list_free(struct dgcg_rb_list *l);
 
 /* Inserts a live batch, changed = now. expires is a DATETIME literal
- * (dgcg_sql_datetime), kid NULL for none. DGCG_ERR_CONFLICT when batch_id
+ * (dgcg_time_format_sql), kid NULL for none. DGCG_ERR_CONFLICT when batch_id
  * exists. */
 enum dgcg_err dgcg_db_rb_insert(struct dgcg_db *db, const char *batch_id, const char *country,
 	const char *expires, const char *type, const char *kid, const char *signed_batch,
@@ -80,17 +85,5 @@ enum dgcg_err dgcg_db_rb_set_cms(struct dgcg_db *db, long long id, const char *c
 enum dgcg_err dgcg_db_rb_expire(struct dgcg_db *db, unsigned long long *n);
 /* Removes tombstones changed more than days days ago; *n = rows. */
 enum dgcg_err dgcg_db_rb_purge(struct dgcg_db *db, unsigned days, unsigned long long *n);
-
-/*
- * A job lock in the reference's shedlock table, so that one host runs a
- * job while others skip it (also against reference nodes sharing the
- * database, which use the same names, e.g. "revocation_batch_cleanup").
- * Acquire: insert the row, or take it over once its lock_until has
- * passed; held for at most seconds. *got = 1 when this caller holds it.
- * Release: lock_until = now, only when who still holds it.
- */
-enum dgcg_err dgcg_db_shedlock_acquire(struct dgcg_db *db, const char *name, unsigned seconds,
-	const char *who, int *got);
-enum dgcg_err dgcg_db_shedlock_release(struct dgcg_db *db, const char *name, const char *who);
 
 #endif

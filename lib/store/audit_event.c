@@ -1,11 +1,10 @@
-/* audit.c: audit events. */
+/* audit_event.c: the audit_event table's SQL. */
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 
-#include "domain/audit.h"
 #include "base/log.h"
+#include "store/audit_event.h"
 
 static const char SQL_AUDIT_INSERT[] =
     "INSERT INTO audit_event (timestamp, country, uploader_sha256_fingerprint,"
@@ -13,17 +12,16 @@ static const char SQL_AUDIT_INSERT[] =
     " VALUES (UTC_TIMESTAMP(), LEFT(?, 2), LEFT(?, 64), LEFT(?, 64), LEFT(?, 64), LEFT(?, 64))";
 
 enum dgcg_err
-dgcg_audit(struct dgcg_db *db, const char *country, const char *uploader_fp,
-    const char *auth_fp, const char *event, const char *description)
+dgcg_db_audit(struct dgcg_db *db, const struct dgcg_audit_event *ev)
 {
-	const char *p[5] = { country ? country : "", uploader_fp ? uploader_fp : "",
-	    auth_fp ? auth_fp : "", event ? event : "", description ? description : "" };
+	const char *p[5] = { ev->country ? ev->country : "", ev->uploader ? ev->uploader : "",
+	    ev->auth ? ev->auth : "", ev->event ? ev->event : "",
+	    ev->description ? ev->description : "" };
 	long long id = 0;
 	char ids[32];
 	enum dgcg_err rc;
 
-	rc = dgcg_db_run(db, SQL_AUDIT_INSERT, p, 5, NULL, NULL, NULL, &id);
-	if (rc != DGCG_OK) {
+	if ((rc = dgcg_db_exec(db, SQL_AUDIT_INSERT, p, 5, NULL, &id)) != DGCG_OK) {
 		dgcg_log(DGCG_LOG_ERROR, "audit", "Could not write AuditEvent", NULL,
 		    "event", p[3], "country", p[0], "error", dgcg_db_error(db), NULL);
 		return rc;

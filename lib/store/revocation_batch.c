@@ -1,15 +1,12 @@
-/* db_revocation.c: revocation_batch and shedlock queries. SQL runs through
- * dgcg_db_run (db.c). Times are passed and read as UTC text, not Unix
- * seconds: DATETIME reaches year 9999, FROM_UNIXTIME only 2038 on
- * MariaDB 10.11. */
+/* revocation_batch.c: the revocation_batch table's SQL and row layout. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db_revocation.h"
-#include "base/xmalloc.h"
+#include "store/revocation_batch.h"
 
 #define RB_COLS "id, batch_id, country, DATE_FORMAT(changed, '%Y-%m-%dT%H:%i:%sZ'), deleted"
 
@@ -26,7 +23,7 @@ static const char SQL_RB_MARK[] =
     "UPDATE revocation_batch SET deleted = 1, signed_batch = NULL, changed = UTC_TIMESTAMP()"
     " WHERE batch_id = ? AND deleted = 0";
 /* List rows: the date as listed is LEAST(changed, horizon), see
- * dgcg_db_rb_since in db_revocation.h. */
+ * dgcg_db_rb_since in revocation_batch.h. */
 #define RB_LIST_COLS "id, batch_id, country," \
 	" DATE_FORMAT(LEAST(changed, ?), '%Y-%m-%dT%H:%i:%sZ'), deleted, NULL"
 static const char SQL_RB_HORIZON[] =
@@ -52,49 +49,26 @@ static const char SQL_RB_EXPIRE[] =
 static const char SQL_RB_PURGE[] =
     "DELETE FROM revocation_batch WHERE deleted = 1"
     " AND changed < UTC_TIMESTAMP() - INTERVAL ? DAY";
-static const char SQL_LOCK_INSERT[] =
-    "INSERT INTO shedlock (name, lock_until, locked_at, locked_by)"
-    " VALUES (?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, UTC_TIMESTAMP(3), ?)";
-static const char SQL_LOCK_TAKE[] =
-    "UPDATE shedlock SET lock_until = UTC_TIMESTAMP(3) + INTERVAL ? SECOND,"
-    " locked_at = UTC_TIMESTAMP(3), locked_by = ? WHERE name = ?"
-    " AND lock_until <= UTC_TIMESTAMP(3)";
-static const char SQL_LOCK_RELEASE[] =
-    "UPDATE shedlock SET lock_until = UTC_TIMESTAMP(3) WHERE name = ? AND locked_by = ?";
+#define F(x) offsetof(struct dgcg_rb, x)
+static const struct dgcg_col rb_cols[] = {
+	{ DGCG_COL_INT, F(id), 0 },
+	{ DGCG_COL_BUF, F(batch_id), sizeof(((struct dgcg_rb *)0)->batch_id) },
+	{ DGCG_COL_BUF, F(country), sizeof(((struct dgcg_rb *)0)->country) },
+	{ DGCG_COL_BUF, F(changed), sizeof(((struct dgcg_rb *)0)->changed) },
+	{ DGCG_COL_BOOL, F(deleted), 0 },
+	{ DGCG_COL_STR, F(signed_batch), 0 },
+};
+#undef F
+static const struct dgcg_rowdef rb_def = { rb_cols, 6, sizeof(struct dgcg_rb) };
 
 void
 dgcg_rb_list_free(struct dgcg_rb_list *l)
 {
-	size_t i;
-
 	if (l == NULL)
 		return;
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].signed_batch);
-	free(l->v);
+	dgcg_db_rows_free(&rb_def, l->v, l->n);
 	l->v = NULL;
 	l->n = 0;
-}
-
-static enum dgcg_err
-rb_row(void *arg, char **cols, const unsigned long *lens, unsigned ncols)
-{
-	struct dgcg_rb_list *l = arg;
-	struct dgcg_rb *r;
-
-	(void)lens;
-	if (ncols != 6)
-		return DGCG_ERR_DB;
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	r = &l->v[l->n++];
-	memset(r, 0, sizeof(*r));
-	r->id = cols[0] ? strtoll(cols[0], NULL, 10) : 0;
-	snprintf(r->batch_id, sizeof(r->batch_id), "%s", cols[1] ? cols[1] : "");
-	snprintf(r->country, sizeof(r->country), "%s", cols[2] ? cols[2] : "");
-	snprintf(r->changed, sizeof(r->changed), "%s", cols[3] ? cols[3] : "");
-	r->deleted = cols[4] != NULL && strcmp(cols[4], "0") != 0;
-	r->signed_batch = cols[5] ? xstrdup(cols[5]) : NULL;
-	return DGCG_OK;
 }
 
 static enum dgcg_err
@@ -102,12 +76,10 @@ select_rows(struct dgcg_db *db, const char *sql, const char *const *p, unsigned 
     struct dgcg_rb_list *out)
 {
 	enum dgcg_err rc;
+	void *v = NULL;
 
-	out->v = NULL;
-	out->n = 0;
-	rc = dgcg_db_run(db, sql, p, np, rb_row, out, NULL, NULL);
-	if (rc != DGCG_OK)
-		dgcg_rb_list_free(out);
+	rc = dgcg_db_select(db, sql, p, np, &rb_def, &v, &out->n);
+	out->v = v;
 	return rc;
 }
 
@@ -118,7 +90,7 @@ dgcg_db_rb_insert(struct dgcg_db *db, const char *batch_id, const char *country,
 {
 	const char *p[6] = { batch_id, country, expires, type, kid, signed_batch };
 
-	return dgcg_db_run(db, SQL_RB_INSERT, p, 6, NULL, NULL, NULL, id);
+	return dgcg_db_exec(db, SQL_RB_INSERT, p, 6, NULL, id);
 }
 
 enum dgcg_err
@@ -147,7 +119,7 @@ dgcg_db_rb_mark_deleted(struct dgcg_db *db, const char *batch_id)
 	unsigned long long n = 0;
 	enum dgcg_err rc;
 
-	rc = dgcg_db_run(db, SQL_RB_MARK, p, 1, NULL, NULL, &n, NULL);
+	rc = dgcg_db_exec(db, SQL_RB_MARK, p, 1, &n, NULL);
 	if (rc == DGCG_OK && n == 0)
 		rc = DGCG_ERR_NOTFOUND;
 	return rc;
@@ -161,9 +133,9 @@ dgcg_db_rb_horizon(struct dgcg_db *db, char out[20])
 	size_t n = 0, i;
 
 	out[0] = '\0';
-	if ((rc = dgcg_db_strings(db, SQL_RB_HORIZON, &v, &n)) != DGCG_OK)
+	if ((rc = dgcg_db_strings(db, SQL_RB_HORIZON, NULL, 0, &v, &n)) != DGCG_OK)
 		return rc;
-	if (n != 1 || v[0] == NULL || strlen(v[0]) != 19)
+	if (n != 1 || strlen(v[0]) != 19)
 		rc = DGCG_ERR_DB;
 	else
 		memcpy(out, v[0], 20);
@@ -222,7 +194,7 @@ dgcg_db_rb_set_cms(struct dgcg_db *db, long long id, const char *cms)
 	enum dgcg_err rc;
 
 	snprintf(ids, sizeof(ids), "%lld", id);
-	rc = dgcg_db_run(db, SQL_RB_SET_CMS, p, 2, NULL, NULL, &n, NULL);
+	rc = dgcg_db_exec(db, SQL_RB_SET_CMS, p, 2, &n, NULL);
 	if (rc == DGCG_OK && n == 0)
 		rc = DGCG_ERR_NOTFOUND;
 	return rc;
@@ -232,7 +204,7 @@ enum dgcg_err
 dgcg_db_rb_expire(struct dgcg_db *db, unsigned long long *n)
 {
 	*n = 0;
-	return dgcg_db_run(db, SQL_RB_EXPIRE, NULL, 0, NULL, NULL, n, NULL);
+	return dgcg_db_exec(db, SQL_RB_EXPIRE, NULL, 0, n, NULL);
 }
 
 enum dgcg_err
@@ -243,38 +215,5 @@ dgcg_db_rb_purge(struct dgcg_db *db, unsigned days, unsigned long long *n)
 
 	snprintf(ds, sizeof(ds), "%u", days);
 	*n = 0;
-	return dgcg_db_run(db, SQL_RB_PURGE, p, 1, NULL, NULL, n, NULL);
-}
-
-enum dgcg_err
-dgcg_db_shedlock_acquire(struct dgcg_db *db, const char *name, unsigned seconds,
-    const char *who, int *got)
-{
-	char secs[16];
-	const char *pi[3] = { name, secs, who };
-	const char *pt[3] = { secs, who, name };
-	unsigned long long n = 0;
-	enum dgcg_err rc;
-
-	*got = 0;
-	snprintf(secs, sizeof(secs), "%u", seconds);
-	rc = dgcg_db_run(db, SQL_LOCK_INSERT, pi, 3, NULL, NULL, NULL, NULL);
-	if (rc == DGCG_OK) {
-		*got = 1;
-		return DGCG_OK;
-	}
-	if (rc != DGCG_ERR_CONFLICT)
-		return rc;
-	rc = dgcg_db_run(db, SQL_LOCK_TAKE, pt, 3, NULL, NULL, &n, NULL);
-	if (rc == DGCG_OK)
-		*got = n > 0;
-	return rc;
-}
-
-enum dgcg_err
-dgcg_db_shedlock_release(struct dgcg_db *db, const char *name, const char *who)
-{
-	const char *p[2] = { name, who };
-
-	return dgcg_db_run(db, SQL_LOCK_RELEASE, p, 2, NULL, NULL, NULL, NULL);
+	return dgcg_db_exec(db, SQL_RB_PURGE, p, 1, n, NULL);
 }
