@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "domain/ruleschema.h"
+#include "base/utf8.h"
 #include "base/xmalloc.h"
 
 /* --- strict JSON reader ---------------------------------------------------- */
@@ -90,38 +91,6 @@ buf_cp(struct buf *b, unsigned long cp)
 	buf_put(b, u, n);
 }
 
-/* Length of the valid UTF-8 sequence at p (strict: no overlong forms, no
- * surrogates, at most U+10FFFF), or 0. */
-static size_t
-utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char c = p[0];
-	size_t n, i;
-	unsigned long cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 static int
 hex4(const unsigned char *p, unsigned long *out)
 {
@@ -176,7 +145,7 @@ jp_string(struct jp *j, char **out, size_t *outlen)
 			goto fail;
 		}
 		if (*j->p >= 0x80) {
-			if ((n = utf8_seq(j->p, j->end)) == 0) {
+			if ((n = dgcg_utf8_seq(j->p, (size_t)(j->end - j->p))) == 0) {
 				jp_fail(j, DGCG_ERR_PARSE, "invalid UTF-8");
 				goto fail;
 			}
@@ -957,17 +926,6 @@ vmsg(struct vctx *c, const char *path, const char *fmt, ...)
 		c->used += (size_t)n;
 }
 
-static size_t
-codepoints(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* Appends "/" and a JSON-pointer-escaped member name (cut) to path. */
 static void
 path_add(char *dst, size_t dsz, const char *path, const char *k, size_t klen)
@@ -1066,9 +1024,9 @@ validate(struct vctx *c, const struct snode *n, const struct dgcg_jv *v, const c
 		}
 	}
 	if (v->type == DGCG_J_STRING) {
-		if (n->min_length >= 0 && codepoints(v->s, v->len) < (size_t)n->min_length)
+		if (n->min_length >= 0 && dgcg_utf8_codepoints(v->s, v->len) < (size_t)n->min_length)
 			vmsg(c, path, "expected minLength: %ld, actual: %zu", n->min_length,
-			    codepoints(v->s, v->len));
+			    dgcg_utf8_codepoints(v->s, v->len));
 		if (n->pattern != NULL && pattern_search(n->pattern, v->s, v->len) != 1) {
 			shown(sv, sizeof(sv), v->s, v->len);
 			vmsg(c, path, "string [%s] does not match pattern %s", sv, n->pattern);
