@@ -194,14 +194,19 @@ START_TEST(classes_and_escapes)
 		{ "^[]$", "", 0, 0 },		/* the empty class matches nothing */
 		{ "^\\/\\\\\\^\\$\\|\\(\\)\\[\\]\\{\\}\\+\\*\\?$", "/\\^$|()[]{}+*?", 0, 1 },
 		{ "^]$", "]", 0, 1 },		/* a lone ] is a literal */
-		{ "^[\\x]$", "x", 0, 1 },	/* in a class, \x is x */
+		{ "^[\\]|]+$", "]|", 0, 1 },	/* an escaped ] does not end the class */
+		{ "^([\\])]|x)$", ")", 0, 1 },
+		{ "^[+--]$", ",", 0, 1 },	/* a range may end in - */
+		{ "^[\\.-z]$", "a", 0, 1 },	/* or start with an escape */
+		{ "^[a\\-z]$", "-", 0, 1 },	/* an escaped - is no range */
+		{ "^[a\\-z]$", "b", 0, 0 },
 	};
 
 	run(c, sizeof(c) / sizeof(c[0]));
 }
 END_TEST
 
-/* Outside the subset: -1 once the search reaches it. */
+/* Outside the subset: -1. */
 START_TEST(unsupported)
 {
 	static const struct rcase c[] = {
@@ -225,9 +230,37 @@ START_TEST(unsupported)
 		{ "a{", "b", 0, -1 },
 		{ "}", "}", 0, -1 },
 		{ "\xc3\xa9", "\xc3\xa9", 0, -1 },	/* non-ASCII literal */
+		{ "\\", "a", 0, -1 },		/* a \ that ends the pattern */
+		{ "[a", "a", 0, -1 },
+		{ "a[", "a", 0, -1 },
+		{ "(a|[)", "a", 0, -1 },
 	};
 
 	run(c, sizeof(c) / sizeof(c[0]));
+}
+END_TEST
+
+/* The whole pattern is checked first: -1 whatever the value, also where the
+ * search would stop before the unsupported part. */
+START_TEST(checked_first)
+{
+	static const char *const bad[] = {
+		"x.", "a|.", "^(GR|VR)-\\w$", "^a$|(?:b)", "a{", "a{,5}", "a{2,1}", "a{-1}",
+		"a{ 2}", "a{+2}", "a{2", "a{2,", "a{2,3", "a{70000}", "a{1,70000}", "a{1234567}",
+		"[\\w]", "[\\x]", "[\\b]", "[a-\\d]", "[a-\\]]", "[z-a]", "[\xc3\xa9]",
+		"[a-\xc3]", "(ab)*", "((a)+)", "a)",
+	};
+	static const char *const values[] = { "", "a", "x", "GR-EU", "b", "aa" };
+	size_t i, j;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		for (j = 0; j < sizeof(values) / sizeof(values[0]); j++)
+			ck_assert_msg(dgcg_regex_search(bad[i], values[j], strlen(values[j])) == -1,
+			    "/%s/ on \"%s\"", bad[i], values[j]);
+	/* the largest count is fine */
+	ck_assert_int_eq(dgcg_regex_search("^a{0,65535}$", "aaa", 3), 1);
+	ck_assert_int_eq(dgcg_regex_search("^a{65535,}$", "aaa", 3), 0);
+	ck_assert_int_eq(dgcg_regex_search("^a{002}$", "aa", 2), 1);
 }
 END_TEST
 
@@ -262,6 +295,7 @@ make_regex_suite(void)
 	tcase_add_test(tc, quantifiers);
 	tcase_add_test(tc, classes_and_escapes);
 	tcase_add_test(tc, unsupported);
+	tcase_add_test(tc, checked_first);
 	tcase_add_test(tc, long_values);
 	suite_add_tcase(s, tc);
 	return s;

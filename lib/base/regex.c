@@ -1,10 +1,15 @@
-/* regex.c: the ECMA-262 pattern subset of the JSON schema, by backtracking. */
+/* regex.c: the ECMA-262 pattern subset of the JSON schema, by backtracking.
+ *
+ * The pattern is checked whole first (re_check), so the matcher (re_alt,
+ * re_seq) only ever walks a pattern inside the subset; its ok flag is a
+ * second line of defence, not the contract. */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/regex.h"
+
+#define REPEAT_MAX	65535L	/* the largest count in {n}, {n,} and {n,m} */
 
 /* A continuation: what must match after the current group, p..pe of the
  * pattern, then next. */
@@ -13,35 +18,77 @@ struct cont {
 	const struct cont	*next;
 };
 
-/* End of the group starting at p ('('), or NULL. */
-static const char *
-group_end(const char *p, const char *pe)
-{
-	int depth = 0;
+/* The characters that may follow '\' as themselves, in and outside classes. */
+static const char syntax_chars[] = ".-\\^$|()[]{}+*?/";
 
-	for (; p < pe; p++) {
+/* The closing ']' of the class starting at p ('['), escapes honoured, or
+ * NULL when there is none before pe. */
+static const char *
+class_end(const char *p, const char *pe)
+{
+	for (p++; p < pe; p++) {
 		if (*p == '\\') {
-			p++;
-			continue;
-		}
-		if (*p == '[') {
-			while (p < pe && *p != ']')
-				p++;
-			continue;
-		}
-		if (*p == '(')
-			depth++;
-		else if (*p == ')' && --depth == 0)
+			if (++p >= pe)
+				return NULL;
+		} else if (*p == ']')
 			return p;
 	}
 	return NULL;
 }
 
-/* Parses one atom at p; sets *next past it. Returns 1 when c matches. */
+/* Moves past the escape, class or single character at p (p < pe). NULL for a
+ * '\' or '[' that the pattern does not finish. */
+static const char *
+skip_one(const char *p, const char *pe)
+{
+	if (*p == '\\')
+		return p + 1 < pe ? p + 2 : NULL;
+	if (*p == '[') {
+		p = class_end(p, pe);
+		return p != NULL ? p + 1 : NULL;
+	}
+	return p + 1;
+}
+
+/* The ')' that closes the group starting at p ('('), or NULL. */
+static const char *
+group_end(const char *p, const char *pe)
+{
+	int depth = 0;
+
+	while (p != NULL && p < pe) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return p;
+		p = skip_one(p, pe);
+	}
+	return NULL;
+}
+
+/* One character of a class at p, plain or escaped: sets *c and returns the
+ * position after it, or NULL when it is outside the subset. */
+static const char *
+class_char(const char *p, const char *pe, int *c)
+{
+	if (*p == '\\') {
+		if (p + 1 >= pe || strchr(syntax_chars, p[1]) == NULL)
+			return NULL;
+		p++;
+	}
+	if ((unsigned char)*p >= 0x80)
+		return NULL;
+	*c = (unsigned char)*p;
+	return p + 1;
+}
+
+/* Parses one atom at p; sets *next past it. Returns 1 when c matches; sets
+ * *ok to 0 when the atom is outside the subset. */
 static int
 atom_match(const char *p, const char *pe, const char **next, int c, int *ok)
 {
-	int neg = 0, hit = 0;
+	const char *ce;
+	int hit = 0, lo, hi;
 
 	*ok = 1;
 	if (*p == '\\') {
@@ -50,38 +97,34 @@ atom_match(const char *p, const char *pe, const char **next, int c, int *ok)
 		*next = p + 2;
 		if (p[1] == 'd')
 			return c >= '0' && c <= '9';
-		if (strchr(".-\\^$|()[]{}+*?/", p[1]) == NULL)
+		if (strchr(syntax_chars, p[1]) == NULL)
 			return *ok = 0, 0;
 		return c == p[1];
 	}
 	if (*p == '[') {
-		p++;
-		if (p < pe && *p == '^')
-			neg = 1, p++;
-		while (p < pe && *p != ']') {
-			int lo, hi;
-
-			if (*p == '\\') {
-				if (p + 1 < pe && p[1] == 'd') {
-					hit |= c >= '0' && c <= '9';
-					p += 2;
-					continue;
-				}
-				if (p + 1 >= pe)
-					return *ok = 0, 0;
-				p++;
+		/* unterminated, or negated: not supported */
+		if ((ce = class_end(p, pe)) == NULL || p[1] == '^')
+			return *ok = 0, 0;
+		for (p++; p < ce;) {
+			if (p[0] == '\\' && p[1] == 'd') {
+				hit |= c >= '0' && c <= '9';
+				p += 2;
+				continue;
 			}
-			lo = hi = (unsigned char)*p;
-			if (p + 2 < pe && p[1] == '-' && p[2] != ']') {
-				hi = (unsigned char)p[2];
+			if ((p = class_char(p, ce, &lo)) == NULL)
+				return *ok = 0, 0;
+			hi = lo;
+			if (p + 1 < ce && p[0] == '-') {
+				/* a range: its end is a plain character not below lo */
+				if (p[1] == '\\' || (unsigned char)p[1] >= 0x80 ||
+				    (unsigned char)p[1] < lo)
+					return *ok = 0, 0;
+				hi = (unsigned char)p[1];
 				p += 2;
 			}
 			hit |= c >= lo && c <= hi;
-			p++;
 		}
-		if (p >= pe || neg)	/* unterminated, or negated: not supported */
-			return *ok = 0, 0;
-		*next = p + 1;
+		*next = ce + 1;
 		return hit;
 	}
 	if (*p == '.' || *p == '(' || *p == ')' || *p == '|' || *p == '{' || *p == '}' ||
@@ -91,71 +134,111 @@ atom_match(const char *p, const char *pe, const char **next, int c, int *ok)
 	return c == *p;
 }
 
-/* Parses a quantifier at p: sets min, max (-1 = unbounded) and *next. */
-static void
+/* Reads 1-5 decimal digits at *p (up to pe) as a count <= REPEAT_MAX. */
+static int
+count(const char **p, const char *pe, long *v)
+{
+	const char *s = *p;
+
+	*v = 0;
+	while (*p < pe && **p >= '0' && **p <= '9' && *p - s < 6)
+		*v = *v * 10 + (*(*p)++ - '0');
+	return *p > s && *v <= REPEAT_MAX;
+}
+
+/* Parses the quantifier at p, if any: sets min, max (-1 = unbounded) and
+ * *next (p itself when there is none). Returns 0 for a '{' that is not
+ * {n}, {n,} or {n,m} with n <= m. */
+static int
 quantifier(const char *p, const char *pe, long *min, long *max, const char **next)
 {
-	char *e;
-
 	*min = *max = 1;
 	*next = p;
 	if (p >= pe)
-		return;
+		return 1;
 	if (*p == '+' || *p == '*' || *p == '?') {
 		*min = *p == '+' ? 1 : 0;
 		*max = *p == '?' ? 1 : -1;
 		*next = p + 1;
-		return;
+		return 1;
 	}
 	if (*p != '{')
-		return;
-	*min = strtol(p + 1, &e, 10);
-	if (*e == '}') {
+		return 1;
+	p++;
+	if (!count(&p, pe, min) || p >= pe)
+		return 0;
+	if (*p == '}') {
 		*max = *min;
-		*next = e + 1;
-	} else if (*e == ',') {
-		if (e[1] == '}') {
-			*max = -1;
-			*next = e + 2;
-		} else {
-			*max = strtol(e + 1, &e, 10);
-			*next = e + 1;
+	} else if (*p == ',' && p + 1 < pe && p[1] == '}') {
+		*max = -1;
+		p++;
+	} else if (*p == ',') {
+		p++;
+		if (!count(&p, pe, max) || p >= pe || *p != '}' || *max < *min)
+			return 0;
+	} else
+		return 0;
+	*next = p + 1;
+	return 1;
+}
+
+/* 1 when p..pe is inside the subset: every atom, quantifier and group. */
+static int
+re_check(const char *p, const char *pe)
+{
+	const char *next, *ge;
+	long min, max;
+	int ok;
+
+	while (p < pe) {
+		if (*p == '^' || *p == '$' || *p == '|') {
+			p++;
+			continue;
 		}
+		if (*p == '(') {
+			if ((ge = group_end(p, pe)) == NULL || !re_check(p + 1, ge))
+				return 0;
+			p = ge + 1;
+			if (p < pe && strchr("{+*?", *p) != NULL)
+				return 0;	/* quantified groups are not supported */
+			continue;
+		}
+		(void)atom_match(p, pe, &next, 0, &ok);
+		if (!ok || !quantifier(next, pe, &min, &max, &p))
+			return 0;
 	}
+	return 1;
 }
 
 static int re_seq(const char *p, const char *pe, const struct cont *k, const char *s0,
 	const char *s, const char *se, int *ok);
 
-/* Tries each |-alternative of p..pe followed by k. */
+/* Tries each |-alternative of p..pe (at this group's level) followed by k. */
 static int
 re_alt(const char *p, const char *pe, const struct cont *k, const char *s0, const char *s,
     const char *se, int *ok)
 {
-	const char *a = p, *q;
+	const char *a = p, *q = p;
 	int depth = 0;
 
-	for (q = p; q <= pe; q++) {
-		if (q < pe && *q == '\\') {
-			q++;
-			continue;
-		}
-		if (q < pe && *q == '[') {
-			while (q < pe && *q != ']')
-				q++;
-			continue;
-		}
-		if (q < pe && *q == '(')
-			depth++;
-		else if (q < pe && *q == ')')
-			depth--;
-		else if (q == pe || (*q == '|' && depth == 0)) {
+	for (;;) {
+		if (q >= pe || (*q == '|' && depth == 0)) {
 			if (re_seq(a, q, k, s0, s, se, ok))
 				return 1;
-			a = q + 1;
+			if (q >= pe)
+				return 0;
+			a = ++q;
+			continue;
+		}
+		if (*q == '(')
+			depth++;
+		else if (*q == ')')
+			depth--;
+		if ((q = skip_one(q, pe)) == NULL) {
+			*ok = 0;
+			return 0;
 		}
 	}
-	return 0;
 }
 
 static int
@@ -175,12 +258,9 @@ re_seq(const char *p, const char *pe, const struct cont *k, const char *s0, cons
 	if (*p == '$')
 		return s == se && re_seq(p + 1, pe, k, s0, s, se, ok);
 	if (*p == '(') {
-		if ((ge = group_end(p, pe)) == NULL) {
+		if ((ge = group_end(p, pe)) == NULL ||
+		    (ge + 1 < pe && strchr("{+*?", ge[1]) != NULL)) {
 			*ok = 0;
-			return 0;
-		}
-		if (ge + 1 < pe && strchr("{+*?", ge[1]) != NULL) {
-			*ok = 0;	/* quantified groups are not supported */
 			return 0;
 		}
 		c.p = ge + 1;
@@ -190,9 +270,10 @@ re_seq(const char *p, const char *pe, const struct cont *k, const char *s0, cons
 	}
 	/* an atom and its quantifier: count greedily, then back off */
 	(void)atom_match(p, pe, &next, 0, ok);
-	if (!*ok)
+	if (!*ok || !quantifier(next, pe, &min, &max, &q)) {
+		*ok = 0;
 		return 0;
-	quantifier(next, pe, &min, &max, &q);
+	}
 	for (n = 0; (max < 0 || n < max) && s + n < se; n++)
 		if (!atom_match(p, pe, &next, (unsigned char)s[n], ok))
 			break;
@@ -205,11 +286,14 @@ re_seq(const char *p, const char *pe, const struct cont *k, const char *s0, cons
 int
 dgcg_regex_search(const char *pat, const char *s, size_t len)
 {
-	const char *pe = pat + strlen(pat), *st;
+	const char *pe = pat + strlen(pat);
+	size_t st;
 	int ok = 1, m = 0;
 
-	for (st = s; st <= s + len && !m; st++) {
-		m = re_alt(pat, pe, NULL, s, st, s + len, &ok);
+	if (!re_check(pat, pe))
+		return -1;
+	for (st = 0; st <= len && !m; st++) {
+		m = re_alt(pat, pe, NULL, s, s + st, s + len, &ok);
 		if (!ok)
 			return -1;
 	}

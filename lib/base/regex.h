@@ -10,12 +10,13 @@
  *                   characters . ( ) | { } * + ? [ \ ^ $
  *   \d              [0-9] (ASCII only, as in ECMA-262; not Unicode digits)
  *   \. \- \\ \/ ... one of . - \ ^ $ | ( ) [ ] { } + * ? / as a literal
- *   [a-z0-9_]       a class of single characters, ranges, \d and escaped
- *                   characters (in a class, \ before any character but d
- *                   is that character); [^...] (negated) is not supported
+ *   [a-z0-9_]       a class of ASCII characters, ranges lo-hi (lo <= hi,
+ *                   hi not escaped), \d and the escapes above; - first or
+ *                   last is itself; [] matches nothing; [^...] (negated)
+ *                   is not supported
  *   X{n} X{n,} X{n,m} X+ X* X?
  *                   greedy quantifiers on one of the atoms above (not on a
- *                   group or an anchor)
+ *                   group or an anchor); n <= m <= 65535
  *   ( ... | ... )   grouping and alternation, at any depth; a group may not
  *                   be quantified; | also at the top level
  *   ^               the start of the value only
@@ -23,8 +24,10 @@
  *                   so "1.0.0\n" does not match ^\d+\.\d+\.\d+$ (Python's
  *                   re and PCRE would match before a final newline)
  *
- * Not supported: . (any character), \w \s \b and other class escapes,
- * lazy quantifiers, (?...) groups, lookaround, back references, flags.
+ * Not supported, so -1: . (any character), \w \s \b and every other
+ * escape, non-ASCII characters in the pattern, lazy quantifiers, a '{' that
+ * is not a quantifier (ECMA-262's Annex B would read it as a literal),
+ * (?...) groups, lookaround, back references, flags.
  *
  * Every atom matches one ASCII byte, so matching the bytes of UTF-8 text is
  * matching its code points: a byte >= 0x80 never matches an atom, so a
@@ -38,11 +41,8 @@
 
 /* Searches s[0..len) (bytes; NUL allowed, no terminator needed) for the
  * NUL-terminated pattern pat. Returns 1 when pat matches at some position
- * (0..len), 0 when it matches nowhere, -1 when the search reached a
- * construct outside the subset above.
- * NOTE: the pattern is checked only as far as the search gets, so a pattern
- * outside the subset may answer 0 or 1 for some values before it answers
- * -1 for others: callers use fixed patterns, tested once.
+ * (0..len), 0 when it matches nowhere, -1 when pat is outside the subset
+ * above, whatever the value (the whole pattern is checked first).
  * NOTE: backtracking: the cost grows with len times the choices of each
  * quantifier (len^k for k unbounded ones), fine for short schema patterns,
  * not meant for patterns a client sends. Recursion depth is bounded by the
