@@ -312,22 +312,6 @@ START_TEST(json_errors)
 }
 END_TEST
 
-START_TEST(dates)
-{
-	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00Z", 20), 1);
-	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01t00:00:00.5z", 22), 1);
-	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00+23:59", 25), 1);
-	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00+24:00", 25), 0);
-	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:60Z", 20), 0);
-	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00.Z", 21), 0);
-	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00Z\n", 21), 0);
-	ck_assert_int_eq(dgcg_rfc3339_date("2000-02-29", 10), 1);
-	ck_assert_int_eq(dgcg_rfc3339_date("1900-02-29", 10), 0);
-	ck_assert_int_eq(dgcg_rfc3339_date("2021-04-31", 10), 0);
-	ck_assert_int_eq(dgcg_rfc3339_date("2021-4-30", 9), 0);
-}
-END_TEST
-
 Suite *
 make_ruleschema_suite(void)
 {
@@ -340,7 +324,6 @@ make_ruleschema_suite(void)
 	tcase_add_test(tc, good_rule_and_fields);
 	tcase_add_test(tc, reference_schema_breaks);
 	tcase_add_test(tc, keyword_cases);
-	tcase_add_test(tc, dates);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("json");

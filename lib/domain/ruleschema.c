@@ -12,85 +12,9 @@
 
 #include "domain/ruleschema.h"
 #include "base/regex.h"
+#include "base/timefmt.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
-
-/* --- RFC 3339 dates --------------------------------------------------------- */
-
-static int
-ndig(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-static int
-num(const char *s, size_t n)
-{
-	int v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
-static int
-full_date(const char *s)
-{
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d, max;
-
-	if (!ndig(s, 4) || s[4] != '-' || !ndig(s + 5, 2) || s[7] != '-' || !ndig(s + 8, 2))
-		return 0;
-	y = num(s, 4);
-	m = num(s + 5, 2);
-	d = num(s + 8, 2);
-	if (y == 0 || m < 1 || m > 12)
-		return 0;
-	max = mdays[m - 1];
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		max = 29;
-	return d >= 1 && d <= max;
-}
-
-int
-dgcg_rfc3339_date(const char *s, size_t len)
-{
-	return len == 10 && full_date(s);
-}
-
-int
-dgcg_rfc3339_datetime(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len < 20 || !full_date(s) || (s[10] != 'T' && s[10] != 't'))
-		return 0;
-	s += 11;
-	len -= 11;
-	if (!ndig(s, 2) || s[2] != ':' || !ndig(s + 3, 2) || s[5] != ':' || !ndig(s + 6, 2) ||
-	    num(s, 2) > 23 || num(s + 3, 2) > 59 || num(s + 6, 2) > 59)
-		return 0;
-	s += 8;
-	len -= 8;
-	if (len > 0 && *s == '.') {
-		for (i = 1; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == 1)
-			return 0;
-		s += i;
-		len -= i;
-	}
-	if (len == 1 && (*s == 'Z' || *s == 'z'))
-		return 1;
-	return len == 6 && (*s == '+' || *s == '-') && ndig(s + 1, 2) && s[3] == ':' &&
-	    ndig(s + 4, 2) && num(s + 1, 2) <= 23 && num(s + 4, 2) <= 59;
-}
 
 /* --- the schema, as tables ------------------------------------------------ */
 

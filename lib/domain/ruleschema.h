@@ -2,19 +2,17 @@
  *
  * The reference parses an uploaded rule with org.json, validates it with
  * everit against validation-rule.schema.json and maps it with Jackson,
- * rejecting trailing tokens. This module does the same in C:
- *
- *   dgcg_json_parse      (base/json.h) RFC 8259 JSON only, duplicate member
- *                        names rejected, nesting limited to
- *                        DGCG_JSON_DEPTH_MAX.
- *   dgcg_ruleschema_*    the schema, compiled by hand into the tables of
- *                        ruleschema.c, with JSON Schema 2020-12 semantics:
- *                        type, required, properties, additionalProperties
- *                        false, pattern (ECMA-262: \d is [0-9], $ is the end
- *                        of the string), enum, minLength (code points),
- *                        minItems, minProperties, items, contains and format
- *                        date-time (RFC 3339: real calendar dates, hours
- *                        00-23, offsets below 24 h, year 0000 refused).
+ * rejecting trailing tokens. dgcg_rule_json_check does the same in C: the
+ * text is read by dgcg_json_parse (base/json.h: RFC 8259 only, duplicate
+ * member names refused, nesting limited to DGCG_JSON_DEPTH_MAX), then
+ * checked against the schema, compiled by hand into the tables of
+ * ruleschema.c, with JSON Schema 2020-12 semantics for the keywords it
+ * uses: type, required, properties, additionalProperties false, pattern
+ * (dgcg_regex_search, base/regex.h: ECMA-262, \d is [0-9], $ is the end of
+ * the string, not anchored), enum, minLength (code points,
+ * dgcg_utf8_codepoints), minItems, minProperties, items, contains and
+ * format date-time (dgcg_rfc3339_datetime, base/timefmt.h: real calendar
+ * dates, hours 00-23, offsets below 24 h, year 0000 refused).
  *
  * t/check_ruleschema.c checks that the tables render back to the schema
  * file (dgcg_ruleschema_export), and t/schema_diff.sh that Debian's
@@ -46,12 +44,5 @@ enum dgcg_err dgcg_rule_json_check(const char *s, size_t len, struct dgcg_jv **o
  * no title/description/$id/$schema), for the test that compares them with
  * the schema file. Caller json_object_put. */
 struct json_object *dgcg_ruleschema_export(void);
-
-/* RFC 3339 date-time as the schema's format check sees it: 1 when s[0..len)
- * is a valid date-time (fractions allowed, 'T'/'Z' in either case), else 0. */
-int dgcg_rfc3339_datetime(const char *s, size_t len);
-
-/* RFC 3339 full-date YYYY-MM-DD with a real calendar day: 1 or 0. */
-int dgcg_rfc3339_date(const char *s, size_t len);
 
 #endif
