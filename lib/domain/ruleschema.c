@@ -3,9 +3,7 @@
 #include "config.h"
 
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -14,7 +12,6 @@
 #include "base/regex.h"
 #include "base/timefmt.h"
 #include "base/utf8.h"
-#include "base/xmalloc.h"
 
 /* --- the schema, as tables ------------------------------------------------ */
 
