@@ -17,7 +17,7 @@
 #include "base/log.h"
 #include "domain/migration.h"
 #include "domain/revocation.h"
-#include "domain/ruleschema.h"
+#include "base/json.h"
 #include "pki/x509.h"
 #include "base/xmalloc.h"
 

@@ -17,7 +17,7 @@
 #include "worker/gateway.h"
 #include "base/log.h"
 #include "domain/revocation.h"
-#include "domain/ruleschema.h"
+#include "base/json.h"
 #include "base/timefmt.h"
 #include "pki/x509.h"
 #include "base/xmalloc.h"
