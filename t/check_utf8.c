@@ -34,50 +34,56 @@ shortest(uint32_t cp)
 	return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 }
 
+/* The loops below count their failures and assert once: a ck_assert per
+ * code point would cost a message to the Check parent each. */
 START_TEST(every_code_point)
 {
 	unsigned char u[4];
-	uint32_t cp, got;
-	size_t len;
+	uint32_t cp, got, first = 0;
+	size_t len, bad = 0;
+	int ok;
 
 	for (cp = 0; cp <= 0x10ffff; cp++) {
 		len = shortest(cp);
 		encode(cp, len, u);
 		got = 0xffffffffu;
-		if (cp >= 0xd800 && cp <= 0xdfff) {
-			/* encoded surrogates (ED A0..BF xx) are not UTF-8 */
-			ck_assert_uint_eq(dgcg_utf8_decode(u, len, &got), 0);
-			ck_assert_uint_eq(got, 0xffffffffu);
-			continue;
-		}
-		ck_assert_uint_eq(dgcg_utf8_decode(u, len, &got), len);
-		ck_assert_uint_eq(got, cp);
-		ck_assert_uint_eq(dgcg_utf8_seq(u, len), len);
-		/* cut short by n: never a shorter sequence */
-		ck_assert_uint_eq(dgcg_utf8_seq(u, len - 1), 0);
+		if (cp >= 0xd800 && cp <= 0xdfff)	/* encoded surrogates (ED A0..BF xx) */
+			ok = dgcg_utf8_decode(u, len, &got) == 0 && got == 0xffffffffu;
+		else
+			ok = dgcg_utf8_decode(u, len, &got) == len && got == cp &&
+			    dgcg_utf8_seq(u, len) == len &&
+			    dgcg_utf8_seq(u, len - 1) == 0;	/* cut short: never shorter */
+		if (!ok && bad++ == 0)
+			first = cp;
 	}
+	ck_assert_msg(bad == 0, "%zu code points wrong, the first U+%04X", bad, (unsigned)first);
 }
 END_TEST
 
 START_TEST(overlong_and_out_of_range)
 {
 	unsigned char u[4];
-	uint32_t cp;
-	size_t len;
+	uint32_t cp, first = 0;
+	size_t len, bad = 0;
 
 	/* every code point in every longer form than its shortest */
 	for (cp = 0; cp < 0x10000; cp++)
-		for (len = shortest(cp) + 1; len <= 4; len++) {
-			if (len == 1)
-				continue;
-			encode(cp, len, u);
-			ck_assert_msg(dgcg_utf8_seq(u, len) == 0, "U+%04x in %zu bytes", cp, len);
-		}
+		for (len = shortest(cp) + 1; len <= 4; len++)
+			if (len > 1) {
+				encode(cp, len, u);
+				if (dgcg_utf8_seq(u, len) != 0 && bad++ == 0)
+					first = cp;
+			}
+	ck_assert_msg(bad == 0, "%zu overlong forms accepted, the first U+%04X", bad,
+	    (unsigned)first);
 	/* what a 4-byte form can hold above U+10FFFF (F4 90.. to F7 BF..) */
 	for (cp = 0x110000; cp <= 0x1fffff; cp++) {
 		encode(cp, 4, u);
-		ck_assert_uint_eq(dgcg_utf8_seq(u, 4), 0);
+		if (dgcg_utf8_seq(u, 4) != 0 && bad++ == 0)
+			first = cp;
 	}
+	ck_assert_msg(bad == 0, "%zu values above U+10FFFF accepted, the first %X", bad,
+	    (unsigned)first);
 }
 END_TEST
 
