@@ -30,6 +30,20 @@ parse(const char *s)
 	return rc;
 }
 
+struct jcase {
+	const char	*s;
+	enum dgcg_err	 want;
+};
+
+static void
+run(const struct jcase *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_msg(parse(c[i].s) == c[i].want, "case %zu: %s", i, c[i].s);
+}
+
 /* Parses s (len bytes), which must succeed; caller dgcg_jv_free. */
 static struct dgcg_jv *
 tree(const char *s, size_t len)
@@ -45,99 +59,115 @@ tree(const char *s, size_t len)
 /* Whole texts: one value, nothing after it, JSON whitespace only. */
 START_TEST(documents)
 {
-	/* two documents, a trailing token, whitespace */
-	ck_assert_int_eq(parse("{\"a\":1}{\"a\":1}"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("{\"a\":1}x"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse(" \r\n\t{\"a\":1} \n"), DGCG_OK);
-	ck_assert_int_eq(parse("\f{}"), DGCG_ERR_PARSE);	/* form feed is no JSON space */
-	/* a BOM */
-	ck_assert_int_eq(parse("\xef\xbb\xbf{\"a\":1}"), DGCG_ERR_PARSE);
-	/* empty and cut-off texts */
-	ck_assert_int_eq(parse(""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("   "), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("{"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("\"x"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[1,"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("{\"a\""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("{\"a\":"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("tru"), DGCG_ERR_PARSE);
-	/* any value may be the document */
-	ck_assert_int_eq(parse("1"), DGCG_OK);
-	ck_assert_int_eq(parse("\"s\""), DGCG_OK);
-	ck_assert_int_eq(parse("null"), DGCG_OK);
-	ck_assert_int_eq(parse("[]"), DGCG_OK);
-	/* trailing commas, missing commas, bare names */
-	ck_assert_int_eq(parse("[1,]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("{\"a\":1,}"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[1 2]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("{a:1}"), DGCG_ERR_PARSE);
+	static const struct jcase c[] = {
+		/* two documents, a trailing token, whitespace */
+		{ "{\"a\":1}{\"a\":1}", DGCG_ERR_PARSE },
+		{ "{\"a\":1}x", DGCG_ERR_PARSE },
+		{ " \r\n\t{\"a\":1} \n", DGCG_OK },
+		{ "\f{}", DGCG_ERR_PARSE },	/* form feed is no JSON space */
+		/* a BOM */
+		{ "\xef\xbb\xbf{\"a\":1}", DGCG_ERR_PARSE },
+		/* empty and cut-off texts */
+		{ "", DGCG_ERR_PARSE },
+		{ "   ", DGCG_ERR_PARSE },
+		{ "{", DGCG_ERR_PARSE },
+		{ "\"x", DGCG_ERR_PARSE },
+		{ "[1,", DGCG_ERR_PARSE },
+		{ "{\"a\"", DGCG_ERR_PARSE },
+		{ "{\"a\":", DGCG_ERR_PARSE },
+		{ "tru", DGCG_ERR_PARSE },
+		/* any value may be the document */
+		{ "1", DGCG_OK },
+		{ "\"s\"", DGCG_OK },
+		{ "null", DGCG_OK },
+		{ "[]", DGCG_OK },
+		/* trailing commas, missing commas, bare names */
+		{ "[1,]", DGCG_ERR_PARSE },
+		{ "{\"a\":1,}", DGCG_ERR_PARSE },
+		{ "[1 2]", DGCG_ERR_PARSE },
+		{ "{a:1}", DGCG_ERR_PARSE },
+	};
+
+	run(c, sizeof(c) / sizeof(c[0]));
 }
 END_TEST
 
 START_TEST(duplicates)
 {
-	/* a duplicate member, also nested */
-	ck_assert_int_eq(parse("{\"Country\":\"EU\",\"Country\":\"EU\"}"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("{\"Logic\":{\"a\":1,\"b\":{\"c\":1,\"c\":1}}}"), DGCG_ERR_PARSE);
-	/* names compare after unescaping, as bytes, NUL included */
-	ck_assert_int_eq(parse("{\"a\":1,\"\\u0061\":2}"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("{\"a\":1,\"a\\u0000\":2}"), DGCG_OK);
-	ck_assert_int_eq(parse("{\"a\\u0000\":1,\"a\\u0000\":2}"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("{\"a\":1,\"A\":2}"), DGCG_OK);
-	/* equal names in different objects are fine */
-	ck_assert_int_eq(parse("[{\"a\":1},{\"a\":1}]"), DGCG_OK);
-	ck_assert_int_eq(parse("{\"a\":{\"a\":1}}"), DGCG_OK);
-	ck_assert_int_eq(parse("{\"b\":1,\"a\":2,\"c\":3,\"d\":4,\"a\":5}"), DGCG_ERR_PARSE);
+	static const struct jcase c[] = {
+		/* a duplicate member, also nested */
+		{ "{\"Country\":\"EU\",\"Country\":\"EU\"}", DGCG_ERR_PARSE },
+		{ "{\"Logic\":{\"a\":1,\"b\":{\"c\":1,\"c\":1}}}", DGCG_ERR_PARSE },
+		/* names compare after unescaping, as bytes, NUL included */
+		{ "{\"a\":1,\"\\u0061\":2}", DGCG_ERR_PARSE },
+		{ "{\"a\":1,\"a\\u0000\":2}", DGCG_OK },
+		{ "{\"a\\u0000\":1,\"a\\u0000\":2}", DGCG_ERR_PARSE },
+		{ "{\"a\":1,\"A\":2}", DGCG_OK },
+		/* equal names in different objects are fine */
+		{ "[{\"a\":1},{\"a\":1}]", DGCG_OK },
+		{ "{\"a\":{\"a\":1}}", DGCG_OK },
+		{ "{\"b\":1,\"a\":2,\"c\":3,\"d\":4,\"a\":5}", DGCG_ERR_PARSE },
+	};
+
+	run(c, sizeof(c) / sizeof(c[0]));
 }
 END_TEST
 
 /* Not JSON: NaN, leading zero, single quotes, comment, raw control. */
 START_TEST(not_json)
 {
-	ck_assert_int_eq(parse("[NaN]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[Infinity]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[01]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[1.]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[.5]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[+1]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[-]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[1e]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[1e+]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[0x10]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[-0.5e+3]"), DGCG_OK);
-	ck_assert_int_eq(parse("[0, -0, 10, 1E9, 2e-1, 0.0]"), DGCG_OK);
-	ck_assert_int_eq(parse("['a']"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[/*x*/1]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[1]//x"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[True]"), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("[nul]"), DGCG_ERR_PARSE);
-	/* raw control in a string, a bad escape */
-	ck_assert_int_eq(parse("\"CERT\tLOGIC\""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("\"CERT\nLOGIC\""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("\"CERT\\x\""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("\"CERT\\'\""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("\"\\u12\""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("\"\\u12g4\""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("\"\\"), DGCG_ERR_PARSE);
-	/* DEL is no control character in JSON */
-	ck_assert_int_eq(parse("\"\x7f\""), DGCG_OK);
+	static const struct jcase c[] = {
+		{ "[NaN]", DGCG_ERR_PARSE },
+		{ "[Infinity]", DGCG_ERR_PARSE },
+		{ "[01]", DGCG_ERR_PARSE },
+		{ "[1.]", DGCG_ERR_PARSE },
+		{ "[.5]", DGCG_ERR_PARSE },
+		{ "[+1]", DGCG_ERR_PARSE },
+		{ "[-]", DGCG_ERR_PARSE },
+		{ "[1e]", DGCG_ERR_PARSE },
+		{ "[1e+]", DGCG_ERR_PARSE },
+		{ "[0x10]", DGCG_ERR_PARSE },
+		{ "[-0.5e+3]", DGCG_OK },
+		{ "[0, -0, 10, 1E9, 2e-1, 0.0]", DGCG_OK },
+		{ "['a']", DGCG_ERR_PARSE },
+		{ "[/*x*/1]", DGCG_ERR_PARSE },
+		{ "[1]//x", DGCG_ERR_PARSE },
+		{ "[True]", DGCG_ERR_PARSE },
+		{ "[nul]", DGCG_ERR_PARSE },
+		/* raw control in a string, a bad escape */
+		{ "\"CERT\tLOGIC\"", DGCG_ERR_PARSE },
+		{ "\"CERT\nLOGIC\"", DGCG_ERR_PARSE },
+		{ "\"CERT\\x\"", DGCG_ERR_PARSE },
+		{ "\"CERT\\'\"", DGCG_ERR_PARSE },
+		{ "\"\\u12\"", DGCG_ERR_PARSE },
+		{ "\"\\u12g4\"", DGCG_ERR_PARSE },
+		{ "\"\\", DGCG_ERR_PARSE },
+		/* DEL is no control character in JSON */
+		{ "\"\x7f\"", DGCG_OK },
+	};
+
+	run(c, sizeof(c) / sizeof(c[0]));
 }
 END_TEST
 
 START_TEST(utf8)
 {
-	/* invalid, overlong, encoded surrogate, above U+10FFFF */
-	ck_assert_int_eq(parse("\"\xe9\""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("\"\xc0\xaf\""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("\"\xed\xa0\x80\""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("\"\xf4\x90\x80\x80\""), DGCG_ERR_PARSE);
-	ck_assert_int_eq(parse("\"\xe2\x82\""), DGCG_ERR_PARSE);	/* cut by the quote */
-	/* an escaped lone surrogate is fine; so is real UTF-8 */
-	ck_assert_int_eq(parse("\"\\ud800\""), DGCG_OK);
-	ck_assert_int_eq(parse("\"\xf0\x9f\x98\x80\""), DGCG_OK);
-	ck_assert_int_eq(parse("\"gr\xc3\xbc\xc3\x9f \xe2\x82\xac\""), DGCG_OK);
-	/* outside strings only ASCII tokens */
-	ck_assert_int_eq(parse("[1]\xc2\xa0"), DGCG_ERR_PARSE);
+	static const struct jcase c[] = {
+		/* invalid, overlong, encoded surrogate, above U+10FFFF */
+		{ "\"\xe9\"", DGCG_ERR_PARSE },
+		{ "\"\xc0\xaf\"", DGCG_ERR_PARSE },
+		{ "\"\xed\xa0\x80\"", DGCG_ERR_PARSE },
+		{ "\"\xf4\x90\x80\x80\"", DGCG_ERR_PARSE },
+		{ "\"\xe2\x82\"", DGCG_ERR_PARSE },	/* cut by the quote */
+		/* an escaped lone surrogate is fine; so is real UTF-8 */
+		{ "\"\\ud800\"", DGCG_OK },
+		{ "\"\xf0\x9f\x98\x80\"", DGCG_OK },
+		{ "\"gr\xc3\xbc\xc3\x9f \xe2\x82\xac\"", DGCG_OK },
+		/* outside strings only ASCII tokens */
+		{ "[1]\xc2\xa0", DGCG_ERR_PARSE },
+	};
+
+	run(c, sizeof(c) / sizeof(c[0]));
 }
 END_TEST
 

@@ -175,16 +175,20 @@ END_TEST
 /* log.c escapes C1 controls: it needs the code point, which decode gives. */
 START_TEST(c1_controls_decode)
 {
-	uint32_t cp = 0;
+	static const struct {
+		const char	*s;
+		uint32_t	 cp;
+	} c[] = {
+		{ "\xc2\x80", 0x80 }, { "\xc2\x9b", 0x9b }, { "\xc2\x9f", 0x9f }, { "\xc2\xa0", 0xa0 },
+	};
+	uint32_t cp;
+	size_t i;
 
-	ck_assert_uint_eq(dgcg_utf8_decode((const unsigned char *)"\xc2\x80", 2, &cp), 2);
-	ck_assert_uint_eq(cp, 0x80);
-	ck_assert_uint_eq(dgcg_utf8_decode((const unsigned char *)"\xc2\x9b", 2, &cp), 2);
-	ck_assert_uint_eq(cp, 0x9b);
-	ck_assert_uint_eq(dgcg_utf8_decode((const unsigned char *)"\xc2\x9f", 2, &cp), 2);
-	ck_assert_uint_eq(cp, 0x9f);
-	ck_assert_uint_eq(dgcg_utf8_decode((const unsigned char *)"\xc2\xa0", 2, &cp), 2);
-	ck_assert_uint_eq(cp, 0xa0);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cp = 0;
+		ck_assert_uint_eq(dgcg_utf8_decode((const unsigned char *)c[i].s, 2, &cp), 2);
+		ck_assert_uint_eq(cp, c[i].cp);
+	}
 	/* NULL for the code point is allowed */
 	ck_assert_uint_eq(dgcg_utf8_decode((const unsigned char *)"\xc2\xa0", 2, NULL), 2);
 }
