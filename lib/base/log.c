@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -12,6 +13,7 @@
 
 #include "base/dgcg.h"
 #include "base/log.h"
+#include "base/utf8.h"
 
 /*
  * A line is at most LOG_LINE_MAX bytes including its newline. One value is
@@ -145,45 +147,9 @@ lb_raw(struct lbuf *b, const char *s, size_t n)
 }
 
 /*
- * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
- * bytes there are not one: overlong forms, surrogates and code points above
- * U+10FFFF are invalid. C1 controls (U+0080..U+009F) count as invalid too,
- * so that they are escaped like the C0 ones.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned int cp;
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp <= 0x9f))
-		return 0;
-	return len;
-}
-
-/*
  * Appends '"', the escaped value and '"'. Escaped: '"' -> \", '\' -> \\,
- * bytes < 0x20, 0x7f and bytes not part of valid UTF-8 -> \xNN.
+ * bytes < 0x20, 0x7f and bytes not part of valid UTF-8 -> \xNN. C1 controls
+ * (U+0080..U+009F) are escaped byte by byte too, like the C0 ones.
  */
 static void
 lb_value(struct lbuf *b, const char *v)
@@ -191,6 +157,7 @@ lb_value(struct lbuf *b, const char *v)
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)(v != NULL ? v : "");
 	size_t n = strlen((const char *)s), start, u, w, i;
+	uint32_t cp;
 	char esc[4];
 	const char *out;
 
@@ -207,7 +174,8 @@ lb_value(struct lbuf *b, const char *v)
 		} else if (s[i] >= 0x20 && s[i] < 0x7f) {
 			out = (const char *)s + i;
 			w = 1;
-		} else if (s[i] >= 0x80 && (u = utf8_len(s + i, n - i)) != 0) {
+		} else if (s[i] >= 0x80 && (u = dgcg_utf8_decode(s + i, n - i, &cp)) != 0 &&
+		    cp > 0x9f) {
 			out = (const char *)s + i;
 			w = u;
 		} else {

@@ -122,6 +122,55 @@ dgcg_time_parse_iso(const char *s, time_t *out, long *frac_ns)
 	return DGCG_OK;
 }
 
+/* --- RFC 3339 (JSON Schema's format "date-time" and "date") ----------------- */
+
+/* full-date YYYY-MM-DD at s, which has at least 10 bytes: a real calendar
+ * day of a year from 0001. */
+static int
+rfc3339_full_date(const char *s)
+{
+	const char *p = s;
+	int y, m, d;
+
+	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &m) || *p++ != '-' ||
+	    !digits(&p, 2, &d))
+		return 0;
+	return y != 0 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+int
+dgcg_rfc3339_date(const char *s, size_t len)
+{
+	return len == 10 && rfc3339_full_date(s);
+}
+
+int
+dgcg_rfc3339_datetime(const char *s, size_t len)
+{
+	const char *p, *end = s + len, *f;
+	int h, mi, sec, oh, om;
+
+	if (len < 20 || !rfc3339_full_date(s) || (s[10] != 'T' && s[10] != 't'))
+		return 0;
+	p = s + 11;
+	if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) || *p++ != ':' ||
+	    !digits(&p, 2, &sec) || h > 23 || mi > 59 || sec > 59)
+		return 0;
+	/* p is s + 19; len >= 20 leaves at least one byte */
+	if (*p == '.') {
+		for (f = ++p; p < end && *p >= '0' && *p <= '9'; p++)
+			;
+		if (p == f)
+			return 0;
+	}
+	if (end - p == 1 && (*p == 'Z' || *p == 'z'))
+		return 1;
+	if (end - p != 6 || (*p != '+' && *p != '-'))
+		return 0;
+	p++;
+	return digits(&p, 2, &oh) && *p++ == ':' && digits(&p, 2, &om) && oh <= 23 && om <= 59;
+}
+
 /* --- HTTP-date (RFC 9110 section 5.6.7) ------------------------------------
  *
  * A cursor over (pointer, length): every read checks the end first, so the

@@ -2,8 +2,9 @@
  *
  * Output is always UTC, "yyyy-MM-dd'T'HH:mm:ssXXX" as the reference prints
  * it: 2021-05-05T12:54:49Z. Input accepts ISO-8601 date-times with an offset
- * (what the reference accepts) and, for HTTP headers, the three HTTP-date
- * forms of RFC 9110 section 5.6.7. */
+ * (what the reference accepts), for HTTP headers the three HTTP-date forms
+ * of RFC 9110 section 5.6.7, and checks RFC 3339 date-time and full-date as
+ * JSON Schema's "format" does. */
 #ifndef DGCG_TIMEFMT_H
 #define DGCG_TIMEFMT_H
 
@@ -23,6 +24,23 @@ void dgcg_time_format(time_t t, char out[DGCG_TIME_LEN + 1]);
  * DGCG_ERR_PARSE for anything else, including out-of-range fields
  * (month 13, Feb 30, hour 24) and trailing characters. */
 enum dgcg_err dgcg_time_parse_iso(const char *s, time_t *out, long *frac_ns);
+
+/* RFC 3339 section 5.6 date-time, as the validation-rule schema's format
+ * "date-time" checks it: 1 when s[0..len) is exactly
+ *   YYYY-MM-DD ("T"|"t") hh:mm:ss [. 1*DIGIT] ("Z"|"z"|("+"|"-") hh:mm)
+ * with a real calendar day (leap years; year 0000 refused), hh 00-23, mm
+ * and ss 00-59, any number of fraction digits, an offset up to +-23:59;
+ * else 0. s need not be NUL-terminated; nothing beyond len is read.
+ * NOTE: a check only, and wider than dgcg_time_parse_iso in one place: an
+ * offset beyond +-18:00 passes here and fails there (java.time's limit),
+ * which the rule upload reports on its own.
+ * NOTE: second 60 (RFC 3339's leap second) is refused, and so is a space
+ * or anything else in place of the "T", and "," before a fraction. */
+int dgcg_rfc3339_datetime(const char *s, size_t len);
+
+/* RFC 3339 full-date YYYY-MM-DD, exactly 10 bytes, with a real calendar day
+ * (year 0000 refused): 1 or 0. Used for value-set dates. */
+int dgcg_rfc3339_date(const char *s, size_t len);
 
 /* HTTP-date, RFC 9110 section 5.6.7: a recipient must accept all three
  * forms, and this reads exactly them:

@@ -12,7 +12,7 @@
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "domain/migration.h"
-#include "domain/ruleschema.h"
+#include "base/json.h"
 #include "domain/signed.h"
 #include "domain/signer.h"
 #include "pki/cms.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/problem.h"
+#include "base/utf8.h"
 #include "base/xmalloc.h"
 
 #define BAD_UPLOAD "Possible reasons: Wrong Format, no CMS, not the correct signing alg " \
@@ -96,40 +97,6 @@ dgcg_prob_info(enum dgcg_prob p)
 }
 
 /*
- * Length of the valid UTF-8 sequence at s (n bytes left), or 0: overlong
- * forms, surrogates and code points above U+10FFFF are invalid.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned int cp;
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/*
  * Appends "key":"value" to out at *o. Each input byte becomes at most six
  * output bytes (\u00XX); an invalid UTF-8 byte becomes U+FFFD (3 bytes).
  */
@@ -187,7 +154,7 @@ put_string(char *out, size_t *o, const char *key, const char *v, int first)
 			p += 6;
 		} else if (s[i] < 0x80)
 			*p++ = (char)s[i];
-		else if ((u = utf8_len(s + i, n - i)) != 0) {
+		else if ((u = dgcg_utf8_seq(s + i, n - i)) != 0) {
 			memcpy(p, s + i, u);
 			p += u;
 		} else {

@@ -11,11 +11,12 @@
 #include <json-c/json.h>
 
 #include "base/log.h"
+#include "base/utf8.h"
 #include "base/timefmt.h"
 #include "base/uuid.h"
 #include "base/xmalloc.h"
 #include "domain/revocation.h"
-#include "domain/ruleschema.h"
+#include "base/json.h"
 #include "domain/signed.h"
 #include "pki/cms.h"
 #include "store/audit_event.h"
@@ -79,22 +80,6 @@ msg_add(struct msgs *m, const char *fmt, ...)
 			memcpy(m->buf + m->sz - 4, "...", 4);
 	}
 	m->n++;
-}
-
-/* Length in UTF-16 code units of valid UTF-8 (what Java's @Size counts). */
-static size_t
-utf16_len(const char *s, size_t len)
-{
-	size_t i, n = 0;
-	unsigned char c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if ((c & 0xc0) == 0x80)
-			continue;
-		n += c >= 0xf0 ? 2 : 1;
-	}
-	return n;
 }
 
 static int
@@ -232,7 +217,7 @@ dgcg_batch_parse(const char *json, size_t len, time_t now, struct dgcg_batch *b,
 	/* Values, in field order. */
 	if (country == NULL)
 		msg_add(&m, "country: must not be null");
-	else if (utf16_len(country->s, country->len) != 2 ||
+	else if (dgcg_utf8_utf16_len(country->s, country->len) != 2 ||
 	    memchr(country->s, '\0', country->len) != NULL)
 		msg_add(&m, "country: size must be between 2 and 2");
 	else
@@ -242,7 +227,7 @@ dgcg_batch_parse(const char *json, size_t len, time_t now, struct dgcg_batch *b,
 	else if (!dgcg_time_format_sql(b->expires, sqlt))
 		msg_add(&m, "expires: must lie before the year 10000");
 	if (kid != NULL) {
-		if (utf16_len(kid->s, kid->len) < 11 || utf16_len(kid->s, kid->len) > 12)
+		if (dgcg_utf8_utf16_len(kid->s, kid->len) < 11 || dgcg_utf8_utf16_len(kid->s, kid->len) > 12)
 			msg_add(&m, "kid: size must be between 11 and 12");
 		else if (memchr(kid->s, '\0', kid->len) != NULL || kid->len >= sizeof(b->kid))
 			msg_add(&m, "kid: must be the base64 KID or UNKNOWN_KID");
@@ -271,7 +256,7 @@ dgcg_batch_parse(const char *json, size_t len, time_t now, struct dgcg_batch *b,
 				msg_add(&m, "Batch Entry %zu: hash: must not be null", i);
 				continue;
 			}
-			if (utf16_len(h->s, h->len) != DGCG_BATCH_HASH_LEN)
+			if (dgcg_utf8_utf16_len(h->s, h->len) != DGCG_BATCH_HASH_LEN)
 				msg_add(&m, "Batch Entry %zu: hash: size must be between %d and %d",
 				    i, DGCG_BATCH_HASH_LEN, DGCG_BATCH_HASH_LEN);
 			if (!hash_ok(h))

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "base/log.h"
+#include "base/utf8.h"
 #include "base/timefmt.h"
 #include "base/xmalloc.h"
 #include "domain/rules.h"
@@ -148,21 +149,6 @@ dgcg_rules_check_times(enum dgcg_rule_type type, time_t from, time_t to, time_t 
 	return DGCG_OK;
 }
 
-/* UTF-16 length of UTF-8 text (4-byte sequences count 2). */
-static size_t
-utf16_len(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c & 0xc0) != 0x80)
-			n += c >= 0xf0 ? 2 : 1;
-	}
-	return n;
-}
-
 int
 dgcg_rules_id_country(const char *id, size_t len, char *cc, size_t ccsz)
 {
@@ -184,7 +170,7 @@ dgcg_rules_id_country(const char *id, size_t len, char *cc, size_t ccsz)
 			start = i + 1;
 		}
 	}
-	if (nparts != 3 || utf16_len(part[1], plen[1]) != 2 || plen[1] + 1 > ccsz)
+	if (nparts != 3 || dgcg_utf8_utf16_len(part[1], plen[1]) != 2 || plen[1] + 1 > ccsz)
 		return 0;
 	memcpy(cc, part[1], plen[1]);
 	cc[plen[1]] = '\0';

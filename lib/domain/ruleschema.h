@@ -1,23 +1,18 @@
-/* ruleschema.h: the strict JSON reader and the validation-rule schema.
+/* ruleschema.h: the validation-rule JSON schema.
  *
  * The reference parses an uploaded rule with org.json, validates it with
  * everit against validation-rule.schema.json and maps it with Jackson,
- * rejecting trailing tokens. This module does the same in C:
- *
- *   dgcg_json_parse      RFC 8259 JSON only (UTF-8 checked, no BOM, no NaN,
- *                        no comments, nothing after the value), duplicate
- *                        member names rejected (org.json throws on them, and
- *                        consumers that keep the first would read another
- *                        rule than the one the gateway checked), nesting
- *                        limited to DGCG_JSON_DEPTH_MAX.
- *   dgcg_ruleschema_*    the schema, compiled by hand into the tables of
- *                        ruleschema.c, with JSON Schema 2020-12 semantics:
- *                        type, required, properties, additionalProperties
- *                        false, pattern (ECMA-262: \d is [0-9], $ is the end
- *                        of the string), enum, minLength (code points),
- *                        minItems, minProperties, items, contains and format
- *                        date-time (RFC 3339: real calendar dates, hours
- *                        00-23, offsets below 24 h, year 0000 refused).
+ * rejecting trailing tokens. dgcg_rule_json_check does the same in C: the
+ * text is read by dgcg_json_parse (base/json.h: RFC 8259 only, duplicate
+ * member names refused, nesting limited to DGCG_JSON_DEPTH_MAX), then
+ * checked against the schema, compiled by hand into the tables of
+ * ruleschema.c, with JSON Schema 2020-12 semantics for the keywords it
+ * uses: type, required, properties, additionalProperties false, pattern
+ * (dgcg_regex_search, base/regex.h: ECMA-262, \d is [0-9], $ is the end of
+ * the string, not anchored), enum, minLength (code points,
+ * dgcg_utf8_codepoints), minItems, minProperties, items, contains and
+ * format date-time (dgcg_rfc3339_datetime, base/timefmt.h: real calendar
+ * dates, hours 00-23, offsets below 24 h, year 0000 refused).
  *
  * t/check_ruleschema.c checks that the tables render back to the schema
  * file (dgcg_ruleschema_export), and t/schema_diff.sh that Debian's
@@ -30,47 +25,7 @@
 #include <json-c/json.h>
 
 #include "base/dgcg.h"
-
-#define DGCG_JSON_DEPTH_MAX	128	/* nested objects/arrays; real rules reach 20 */
-
-enum dgcg_jtype {
-	DGCG_J_NULL = 0,
-	DGCG_J_FALSE,
-	DGCG_J_TRUE,
-	DGCG_J_NUMBER,
-	DGCG_J_STRING,
-	DGCG_J_ARRAY,
-	DGCG_J_OBJECT
-};
-
-/* One parsed JSON value. Strings (and member names) are byte strings that
- * may hold NUL (from \u0000); escaped lone surrogates are kept as their
- * 3-byte generalised UTF-8 form so that code points still count one each.
- * A number keeps its literal text. */
-struct dgcg_jv {
-	enum dgcg_jtype	 type;
-	char		*s;	/* STRING: the bytes; NUMBER: the literal; NUL-terminated */
-	size_t		 len;
-	size_t		 n;	/* ARRAY/OBJECT: number of elements/members */
-	char		**keys;	/* OBJECT: member names, NUL-terminated */
-	size_t		*klens;
-	struct dgcg_jv	*v;	/* ARRAY/OBJECT: the elements/member values */
-};
-
-/* Parses s[0..len) as one JSON text. On DGCG_OK *out is the tree (caller
- * dgcg_jv_free). Otherwise DGCG_ERR_PARSE (not JSON, or a duplicate member
- * name) or DGCG_ERR_LIMIT (nested deeper than max_depth), and err (may be
- * NULL) gets a short reason with the byte offset. */
-enum dgcg_err dgcg_json_parse(const char *s, size_t len, unsigned max_depth, struct dgcg_jv **out,
-	char *err, size_t errsz);
-void dgcg_jv_free(struct dgcg_jv *v);
-
-/* The value of member name in object o, or NULL (also when o is not an
- * object). */
-const struct dgcg_jv *dgcg_jv_get(const struct dgcg_jv *o, const char *name);
-/* The string value of member name when it is a string without NUL bytes,
- * else NULL. Borrowed from o. */
-const char *dgcg_jv_str(const struct dgcg_jv *o, const char *name);
+#include "base/json.h"
 
 /* Validates a parsed document against the validation-rule schema. Returns
  * the number of violations (0 = valid); details (may be NULL) gets everit-
@@ -89,12 +44,5 @@ enum dgcg_err dgcg_rule_json_check(const char *s, size_t len, struct dgcg_jv **o
  * no title/description/$id/$schema), for the test that compares them with
  * the schema file. Caller json_object_put. */
 struct json_object *dgcg_ruleschema_export(void);
-
-/* RFC 3339 date-time as the schema's format check sees it: 1 when s[0..len)
- * is a valid date-time (fractions allowed, 'T'/'Z' in either case), else 0. */
-int dgcg_rfc3339_datetime(const char *s, size_t len);
-
-/* RFC 3339 full-date YYYY-MM-DD with a real calendar day: 1 or 0. */
-int dgcg_rfc3339_date(const char *s, size_t len);
 
 #endif

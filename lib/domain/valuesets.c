@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "store/valueset.h"
-#include "domain/ruleschema.h"
+#include "base/json.h"
+#include "base/timefmt.h"
 #include "domain/valuesets.h"
 #include "base/xmalloc.h"
 

@@ -15,6 +15,7 @@
 #include "pki/cms.h"
 #include "base/codec.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "pki/x509.h"
 #include "base/xmalloc.h"
 
@@ -29,49 +30,6 @@ struct dgcg_cms {
 	size_t		 signer_len;
 };
 
-/* Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
- * U+10FFFF), and no NUL. */
-static int
-valid_utf8(const unsigned char *s, size_t len)
-{
-	size_t i = 0, n, k;
-	unsigned long cp;
-	unsigned char c;
-
-	while (i < len) {
-		c = s[i];
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else
-			return 0;
-		if (len - i - 1 < n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
-
 static int
 payload_ok(const unsigned char *p, size_t len, enum dgcg_cms_payload payload)
 {
@@ -84,7 +42,7 @@ payload_ok(const unsigned char *p, size_t len, enum dgcg_cms_payload payload)
 		X509_free(x);
 		return 1;
 	case DGCG_CMS_PAYLOAD_STRING:
-		return valid_utf8(p, len);
+		return dgcg_utf8_valid(p, len, 0);	/* no NUL: used as a C string */
 	case DGCG_CMS_PAYLOAD_ANY:
 		return 1;
 	}
