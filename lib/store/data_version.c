@@ -9,6 +9,10 @@
 
 static const char SQL_VERSIONS[] =
     "SELECT name, version FROM data_version";
+static const char SQL_LOCK_WRITE[] =
+    "SELECT version FROM data_version WHERE name = ? FOR UPDATE";
+static const char SQL_LOCK_READ[] =
+    "SELECT version FROM data_version WHERE name = ? LOCK IN SHARE MODE";
 
 static const char *const names[DGCG_T__MAX] = {
 	[DGCG_T_TRUSTED_PARTY] = "trusted_party",
@@ -58,4 +62,15 @@ dgcg_db_versions(struct dgcg_db *db, struct dgcg_versions *v)
 				v->v[t] = c[i].version;
 	dgcg_db_rows_free(&counter_def, rows, n);
 	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_version_lock(struct dgcg_db *db, enum dgcg_table t, int exclusive)
+{
+	const char *p[1] = { dgcg_table_name(t) };
+	long long v;
+
+	if (p[0] == NULL || !dgcg_db_in_tx(db))
+		return DGCG_ERR_INVAL;
+	return dgcg_db_int(db, exclusive ? SQL_LOCK_WRITE : SQL_LOCK_READ, p, 1, &v);
 }
