@@ -35,18 +35,12 @@ Suite *make_signer_suite(void);
 #define DELETE_MISSING	"revokeVerificationInformation triggered EXIST_CHECK_FAILED"
 #define CALLER		"a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
 
-struct party {
-	EVP_PKEY	*key;
-	X509		*cert;
-	char		 thumb[DGCG_THUMB_HEX_LEN + 1];
-};
-
 /* The PKI, made once by the unchecked fixture (the tests run forked). */
 static struct testpki_ta ta;
-static struct party other;	/* a CA that is no trust anchor */
-static struct party up, up_fr, up_weak, up_expired, up_badta, up_stray;
-static struct party csca, csca_fr;
-static struct party dsc, dsc2, dsc_fr, dsc_noc, dsc_twoc, dsc_v1, dsc_weak, dsc_sha1,
+static struct testpki_party other;	/* a CA that is no trust anchor */
+static struct testpki_party up, up_fr, up_weak, up_expired, up_badta, up_stray;
+static struct testpki_party csca, csca_fr;
+static struct testpki_party dsc, dsc2, dsc_fr, dsc_noc, dsc_twoc, dsc_v1, dsc_weak, dsc_sha1,
     dsc_expired, dsc_self, dsc_by_fr;
 
 /* Per test. */
@@ -54,85 +48,61 @@ static struct dgcg_gw gw;
 static struct dgcg_identity id;
 static struct dgcg_reply r;
 
-static void
-party(struct party *p, EVP_PKEY *key, const struct testpki_spec *s)
-{
-	p->key = key;
-	EVP_PKEY_up_ref(key);
-	p->cert = testpki_cert(key, s);
-	testpki_thumb(p->cert, p->thumb);
-}
-
-static void
-party_free(struct party *p)
-{
-	X509_free(p->cert);
-	EVP_PKEY_free(p->key);
-}
+/* p: a certificate for key made by the spec's fields */
+#define MAKE(p, key, ...) testpki_party(&(p), (key), &(struct testpki_spec){ __VA_ARGS__ })
+#define BY_CSCA .issuer = csca.cert, .issuer_key = csca.key
 
 static void
 pki_setup(void)
 {
-	EVP_PKEY *k = testpki_ec("P-256"), *k224 = testpki_ec("P-224");
-	EVP_PKEY *kd = testpki_ec("P-256");
+	EVP_PKEY *k = testpki_ec("P-256"), *ku = testpki_ec("P-256"), *kd = testpki_ec("P-256");
+	EVP_PKEY *k224 = testpki_ec("P-224");
 
 	testpki_ta_new(&ta);
-	party(&other, k, &(struct testpki_spec){ .c = "EU", .cn = "not the TA", .serial = 2 });
-	party(&up, testpki_ec("P-256"), &(struct testpki_spec){ .c = "DE", .cn = "Upload DE",
-	    .serial = 10 });
-	EVP_PKEY_free(up.key);	/* party() took a reference of its own */
-	party(&up_fr, k, &(struct testpki_spec){ .c = "FR", .cn = "Upload FR", .serial = 11 });
-	party(&up_weak, k224, &(struct testpki_spec){ .c = "DE", .cn = "Upload DE P-224",
-	    .serial = 12 });
-	party(&up_expired, k, &(struct testpki_spec){ .c = "DE", .cn = "Upload DE expired",
-	    .serial = 13, .nb_days = -400, .na_days = -1 });
-	party(&up_badta, k, &(struct testpki_spec){ .c = "DE", .cn = "Upload DE bad TA sig",
-	    .serial = 14 });
-	party(&up_stray, k, &(struct testpki_spec){ .c = "DE", .cn = "Upload DE not onboarded",
-	    .serial = 15 });
-	party(&csca, k, &(struct testpki_spec){ .c = "DE", .cn = "CSCA DE", .serial = 20 });
-	party(&csca_fr, k, &(struct testpki_spec){ .c = "FR", .cn = "CSCA FR", .serial = 21 });
-#define BY_CSCA .issuer = csca.cert, .issuer_key = csca.key
-	party(&dsc, kd, &(struct testpki_spec){ .c = "DE", .cn = "DSC 1", .serial = 30, BY_CSCA });
-	party(&dsc2, kd, &(struct testpki_spec){ .c = "DE", .cn = "DSC 2", .serial = 31, BY_CSCA });
-	party(&dsc_fr, kd, &(struct testpki_spec){ .c = "FR", .cn = "DSC FR", .serial = 32,
-	    BY_CSCA });
-	party(&dsc_noc, kd, &(struct testpki_spec){ .cn = "DSC no C", .serial = 33, BY_CSCA });
-	party(&dsc_twoc, kd, &(struct testpki_spec){ .c = "DE", .c2 = "DE", .cn = "DSC two C",
-	    .serial = 34, BY_CSCA });
-	party(&dsc_v1, kd, &(struct testpki_spec){ .c = "DE", .cn = "DSC v1", .serial = 35,
-	    .v1 = 1, BY_CSCA });
-	party(&dsc_weak, k224, &(struct testpki_spec){ .c = "DE", .cn = "DSC P-224",
-	    .serial = 36, BY_CSCA });
-	party(&dsc_sha1, kd, &(struct testpki_spec){ .c = "DE", .cn = "DSC SHA-1", .serial = 37,
-	    .md = EVP_sha1(), BY_CSCA });
-	party(&dsc_expired, kd, &(struct testpki_spec){ .c = "DE", .cn = "DSC expired",
-	    .serial = 38, .nb_days = -400, .na_days = -1, BY_CSCA });
-	party(&dsc_self, kd, &(struct testpki_spec){ .c = "DE", .cn = "DSC self-signed",
-	    .serial = 39 });
-	party(&dsc_by_fr, kd, &(struct testpki_spec){ .c = "DE", .cn = "DSC by CSCA FR",
-	    .serial = 40, .issuer = csca_fr.cert, .issuer_key = csca_fr.key });
-#undef BY_CSCA
+	MAKE(other, k, .c = "EU", .cn = "not the TA", .serial = 2);
+	MAKE(up, ku, .c = "DE", .cn = "Upload DE", .serial = 10);
+	MAKE(up_fr, k, .c = "FR", .cn = "Upload FR", .serial = 11);
+	MAKE(up_weak, k224, .c = "DE", .cn = "Upload DE P-224", .serial = 12);
+	MAKE(up_expired, k, .c = "DE", .cn = "Upload DE expired", .serial = 13,
+	    .nb_days = -400, .na_days = -1);
+	MAKE(up_badta, k, .c = "DE", .cn = "Upload DE bad TA sig", .serial = 14);
+	MAKE(up_stray, k, .c = "DE", .cn = "Upload DE not onboarded", .serial = 15);
+	MAKE(csca, k, .c = "DE", .cn = "CSCA DE", .serial = 20);
+	MAKE(csca_fr, k, .c = "FR", .cn = "CSCA FR", .serial = 21);
+	MAKE(dsc, kd, .c = "DE", .cn = "DSC 1", .serial = 30, BY_CSCA);
+	MAKE(dsc2, kd, .c = "DE", .cn = "DSC 2", .serial = 31, BY_CSCA);
+	MAKE(dsc_fr, kd, .c = "FR", .cn = "DSC FR", .serial = 32, BY_CSCA);
+	MAKE(dsc_noc, kd, .cn = "DSC no C", .serial = 33, BY_CSCA);
+	MAKE(dsc_twoc, kd, .c = "DE", .c2 = "DE", .cn = "DSC two C", .serial = 34, BY_CSCA);
+	MAKE(dsc_v1, kd, .c = "DE", .cn = "DSC v1", .serial = 35, .v1 = 1, BY_CSCA);
+	MAKE(dsc_weak, k224, .c = "DE", .cn = "DSC P-224", .serial = 36, BY_CSCA);
+	MAKE(dsc_sha1, kd, .c = "DE", .cn = "DSC SHA-1", .serial = 37, .md = EVP_sha1(), BY_CSCA);
+	MAKE(dsc_expired, kd, .c = "DE", .cn = "DSC expired", .serial = 38, .nb_days = -400,
+	    .na_days = -1, BY_CSCA);
+	MAKE(dsc_self, kd, .c = "DE", .cn = "DSC self-signed", .serial = 39);
+	MAKE(dsc_by_fr, kd, .c = "DE", .cn = "DSC by CSCA FR", .serial = 40,
+	    .issuer = csca_fr.cert, .issuer_key = csca_fr.key);
 	EVP_PKEY_free(k);
-	EVP_PKEY_free(k224);
+	EVP_PKEY_free(ku);
 	EVP_PKEY_free(kd);
+	EVP_PKEY_free(k224);
 }
 
 static void
 pki_teardown(void)
 {
-	struct party *all[] = { &other, &up, &up_fr, &up_weak, &up_expired, &up_badta,
+	struct testpki_party *all[] = { &other, &up, &up_fr, &up_weak, &up_expired, &up_badta,
 	    &up_stray, &csca, &csca_fr, &dsc, &dsc2, &dsc_fr, &dsc_noc, &dsc_twoc, &dsc_v1,
 	    &dsc_weak, &dsc_sha1, &dsc_expired, &dsc_self, &dsc_by_fr };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		party_free(all[i]);
+		testpki_party_free(all[i]);
 	testpki_ta_free(&ta);
 }
 
 static void
-onboard(const struct party *p, const char *country, enum dgcg_cert_type type)
+onboard(const struct testpki_party *p, const char *country, enum dgcg_cert_type type)
 {
 	testpki_onboard(p->cert, country, type, ta.cert, ta.key, time(NULL) - 3600);
 }
@@ -176,7 +146,7 @@ teardown(void)
 
 /* The body of an upload or delete: an attached CMS over the DSC's DER. */
 static char *
-body(const struct party *signer, const struct party *payload)
+body(const struct testpki_party *signer, const struct testpki_party *payload)
 {
 	return testpki_sign_cert(signer->cert, signer->key, payload->cert, 1, NULL);
 }
@@ -199,7 +169,7 @@ delete_raw(const char *b)
 }
 
 static void
-upload(const struct party *signer, const struct party *payload)
+upload(const struct testpki_party *signer, const struct testpki_party *payload)
 {
 	char *b = body(signer, payload);
 
@@ -208,7 +178,7 @@ upload(const struct party *signer, const struct party *payload)
 }
 
 static void
-delete(const struct party *signer, const struct party *payload)
+delete(const struct testpki_party *signer, const struct testpki_party *payload)
 {
 	char *b = body(signer, payload);
 
@@ -233,7 +203,7 @@ expect_details(const char *want)
 
 /* The newest audit event is n-th, with this event, description and signer. */
 static void
-expect_audit(size_t n, const char *event, const char *desc, const struct party *signer)
+expect_audit(size_t n, const char *event, const char *desc, const struct testpki_party *signer)
 {
 	const struct fake_audit *a = fake_store_audit_last();
 
@@ -447,7 +417,7 @@ END_TEST
 /* The design document's DSC rules: v3, key size, signature hash, validity. */
 START_TEST(upload_dsc_strict)
 {
-	const struct party *bad[] = { &dsc_v1, &dsc_weak, &dsc_sha1, &dsc_expired };
+	const struct testpki_party *bad[] = { &dsc_v1, &dsc_weak, &dsc_sha1, &dsc_expired };
 	size_t i;
 
 	for (i = 0; i < 4; i++) {

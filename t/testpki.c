@@ -48,7 +48,7 @@ add_ext(X509 *x, X509 *issuer, int nid, const char *value)
 X509 *
 testpki_cert(EVP_PKEY *key, const struct testpki_spec *s)
 {
-	X509 *x = X509_new(), *iss = s->issuer != NULL ? s->issuer : NULL;
+	X509 *x = X509_new(), *iss = s->issuer;
 	EVP_PKEY *ikey = s->issuer_key != NULL ? s->issuer_key : key;
 	X509_NAME *n = X509_NAME_new();
 
@@ -78,6 +78,23 @@ testpki_cert(EVP_PKEY *key, const struct testpki_spec *s)
 	ck_assert(X509_sign(x, ikey, s->md != NULL ? s->md : EVP_sha256()) > 0);
 	X509_NAME_free(n);
 	return x;
+}
+
+void
+testpki_party(struct testpki_party *p, EVP_PKEY *key, const struct testpki_spec *s)
+{
+	ck_assert(EVP_PKEY_up_ref(key));
+	p->key = key;
+	p->cert = testpki_cert(key, s);
+	testpki_thumb(p->cert, p->thumb);
+}
+
+void
+testpki_party_free(struct testpki_party *p)
+{
+	X509_free(p->cert);
+	EVP_PKEY_free(p->key);
+	memset(p, 0, sizeof(*p));
 }
 
 unsigned char *

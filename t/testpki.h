@@ -33,6 +33,17 @@ struct testpki_spec {
 EVP_PKEY *testpki_ec(const char *curve);
 X509 *testpki_cert(EVP_PKEY *key, const struct testpki_spec *s);
 
+/* A key with its certificate and thumbprint. */
+struct testpki_party {
+	EVP_PKEY	*key;
+	X509		*cert;
+	char		 thumb[DGCG_THUMB_HEX_LEN + 1];
+};
+
+/* Makes p's certificate for key (p takes a reference of its own). */
+void testpki_party(struct testpki_party *p, EVP_PKEY *key, const struct testpki_spec *s);
+void testpki_party_free(struct testpki_party *p);
+
 /* DER of x (malloc'd), base64 of it (malloc'd), its thumbprint. */
 unsigned char *testpki_der(X509 *x, size_t *len);
 char *testpki_b64(X509 *x);
