@@ -157,6 +157,8 @@ dsc_request(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *body
 
 	memset(q, 0, sizeof(*q));
 	ok = dgcg_signed_request(gw, id, body, len, p, NULL, &q->s, r);
+	/* Past the signature: passed (step DGCG_SIGNED_OK, 0) or refused at
+	 * the uploader or the policy. */
 	if (q->s.cms != NULL && (ok || q->s.step >= DGCG_SIGNED_UPLOADER)) {
 		q->dsc = dgcg_x509_from_der(q->s.payload, q->s.plen);
 		dgcg_x509_thumbprint(q->s.payload, q->s.plen, q->thumb);
