@@ -9,7 +9,7 @@ fail=0
 check() {
 	local dir=$1 allowed=$2 hits
 	hits=$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]+"' "$dir"/*.[ch] |
-		grep -vE "\"(config\\.h|($allowed)/[a-z_]+\\.h)\"")
+		grep -vE "\"(config\\.h|($allowed)/[a-z0-9_]+\\.h)\"")
 	if [[ -n "$hits" ]]; then
 		printf 'not ok: %s includes beyond %s:\n%s\n' "$dir" "$allowed" "$hits"
 		fail=1
