@@ -397,6 +397,13 @@ dgcg_db_unreachable(const struct dgcg_db *db)
 	return S.down || S.lost;
 }
 
+void
+dgcg_db_stats(const struct dgcg_db *db, struct dgcg_db_stats *st)
+{
+	(void)db;
+	memset(st, 0, sizeof(*st));
+}
+
 int
 dgcg_db_in_tx(const struct dgcg_db *db)
 {
