@@ -57,7 +57,9 @@
 # pid files), secrets/ (passwords, 0600), keys/ (the data-at-rest key file,
 # 0600; STACK_DB_ENCRYPT), log/ (dgcg.log, mariadb.err,
 # spawn-N.log), nginx/ (prefix: nginx.conf, logs/, tmp/, js/, errors/),
-# dgcg.conf, port, health_port, env (sourceable: DGCG_URL, DGCG_CACERT, DGCG_PKI, ...).
+# cache/ (cache_dir), state/ (the workers': metrics, their metrics_file),
+# dgcg.conf, port, health_port, env (sourceable: DGCG_URL, DGCG_CACERT, DGCG_PKI,
+# DGCG_HEALTH_URL, DGCG_METRICS_URL, ...).
 #
 # The PKI holds, besides the onboarded countries, client certificates for
 # tests in pki/extra/ (all for the first country): good (trusted by nginx,
@@ -374,8 +376,9 @@ _stack_db_up() {
 		ADMIN_USER "$_stack_admin_user" ADMIN_PASSWORD_FILE "$_stack_secrets/admin.password" \
 		TRUST_ANCHOR "$_stack_pki/ta.pem" LOG_FILE "$_stack_log/dgcg.log" \
 		LOG_LEVEL "${STACK_LOG_LEVEL:-DEBUG}" BODY_MAX "$_stack_body_max" \
-		SQL_DIR "$_stack_src/sql" CACHE_DIR "$STACK_DIR/cache" || return 1
-	mkdir -p "$STACK_DIR/cache" || return 1
+		SQL_DIR "$_stack_src/sql" CACHE_DIR "$STACK_DIR/cache" \
+		METRICS_FILE "$STACK_DIR/state/metrics" || return 1
+	mkdir -p "$STACK_DIR/cache" "$STACK_DIR/state" || return 1
 	if [[ -n "${STACK_EXTRA_CONF:-}" ]]; then
 		printf '%s\n' "$STACK_EXTRA_CONF" >>"$_stack_conf" || return 1
 	fi
@@ -419,7 +422,7 @@ REVOKE ALL PRIVILEGES, GRANT OPTION FROM '$u'@'127.0.0.1';"
 # _stack_perms: when root starts the stack, the workers run as
 # $_stack_wuser:$_stack_wgroup. That group may enter $STACK_DIR and read
 # dgcg.conf, the app password and the certificates (keys stay 0600 root);
-# the worker user owns its log and cache. Everything else stays root's.
+# the worker user owns its log, cache and state. Everything else stays root's.
 _stack_perms() {
 	[[ $EUID -eq 0 ]] || return 0
 	chgrp "$_stack_wgroup" "$STACK_DIR" "$_stack_secrets" "$_stack_secrets/app.password" \
@@ -430,7 +433,7 @@ _stack_perms() {
 	touch "$_stack_log/dgcg.log" &&
 		chown "$_stack_wuser:$_stack_wgroup" "$_stack_log/dgcg.log" &&
 		chmod 0640 "$_stack_log/dgcg.log" &&
-		chown -R "$_stack_wuser:$_stack_wgroup" "$STACK_DIR/cache"
+		chown -R "$_stack_wuser:$_stack_wgroup" "$STACK_DIR/cache" "$STACK_DIR/state"
 }
 
 # _stack_onboard: AUTHENTICATION, UPLOAD and CSCA of each country, signed by the TA.
@@ -610,6 +613,7 @@ _stack_write_env() {
 		printf 'export DGCG_URL=%q\n' "https://127.0.0.1:$port"
 		printf 'export DGCG_CACERT=%q\n' "$_stack_pki/server-ca.pem"
 		printf 'export DGCG_HEALTH_URL=%q\n' "http://127.0.0.1:$_stack_hport/health"
+		printf 'export DGCG_METRICS_URL=%q\n' "http://127.0.0.1:$_stack_hport/metrics"
 		printf 'export DGCG_PKI=%q\n' "$_stack_pki"
 		printf 'export DGCG_DB_SOCKET=%q\n' "$_stack_dbsock"
 		printf 'export DGCG_DB_NAME=%q\n' "$_stack_db"
