@@ -85,6 +85,7 @@ static const struct conf_key keys[] = {
 	{ "cache_dir", CT_STRING, OFF(cache_dir), 0, 0, NULL, NULL },
 	{ "trustlist_cache", CT_BOOL, OFF(trustlist_cache), 0, 1, "yes", NULL },
 	{ "cache_uri", CT_STRING, OFF(cache_uri), 0, 0, "/_dgcg_cache/", NULL },
+	{ "metrics_file", CT_STRING, OFF(metrics_file), 0, 0, NULL, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

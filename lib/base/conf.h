@@ -56,6 +56,9 @@ struct dgcg_conf {
 	char		*cache_dir;
 	char		*cache_uri;		/* the proxy's internal location for cache_dir */
 	int		 trustlist_cache;	/* 0: rebuild and re-verify every request (benchmarks) */
+	/* the counters every worker of the host shares (worker/metrics.h); NULL =
+	 * each worker counts alone */
+	char		*metrics_file;
 };
 
 /* Sets every field to its default. */

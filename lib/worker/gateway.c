@@ -10,6 +10,26 @@
 #include "base/xmalloc.h"
 #include "worker/cache.h"
 #include "worker/gateway.h"
+#include "worker/metrics.h"
+
+/* The host's counters, else this worker's own (logged: the scrape then
+ * says dgcg_metrics_shared 0). */
+static void
+metrics_attach(struct dgcg_gw *gw)
+{
+	char why[512];
+
+	why[0] = '\0';
+	if (gw->conf.metrics_file != NULL &&
+	    dgcg_metrics_open(gw->conf.metrics_file, &gw->metrics, why, sizeof(why)) == DGCG_OK)
+		return;
+	if (gw->conf.metrics_file != NULL)
+		dgcg_log(DGCG_LOG_ERROR, "metrics", "Could not attach the shared metrics, "
+		    "counting in this worker only", NULL, "file", gw->conf.metrics_file,
+		    "reason", why, NULL);
+	if (dgcg_metrics_open(NULL, &gw->metrics, why, sizeof(why)) != DGCG_OK)
+		dgcg_log(DGCG_LOG_ERROR, "metrics", "No metrics", NULL, "reason", why, NULL);
+}
 
 enum dgcg_err
 dgcg_gw_init(struct dgcg_gw *gw, const char *conf_path, int admin, char *err, size_t errsz)
@@ -42,12 +62,15 @@ dgcg_gw_init(struct dgcg_gw *gw, const char *conf_path, int admin, char *err, si
 		snprintf(err, errsz, "cannot read the database password file");
 		return rc;
 	}
+	if (!admin)
+		metrics_attach(gw);
 	return DGCG_OK;
 }
 
 void
 dgcg_gw_free(struct dgcg_gw *gw)
 {
+	dgcg_metrics_close(gw->metrics);
 	dgcg_db_free(gw->db);
 	dgcg_cache_free(gw->cache);
 	dgcg_ta_free(gw->ta);
@@ -61,9 +84,11 @@ struct verdict {
 	enum dgcg_cms_state	 st;
 };
 
-enum dgcg_integrity
-dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64,
-    const char *sig_b64)
+/* The verdict on a row, remembered by content; *exc gets a static detail
+ * when it was computed now. */
+static enum dgcg_integrity
+verdict(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64, const char *sig_b64,
+    enum dgcg_cms_state *stp, const char **excp)
 {
 	unsigned char key[32];
 	struct verdict *v;
@@ -71,8 +96,6 @@ dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b6
 	enum dgcg_cms_state st = DGCG_CMS_OK;
 	enum dgcg_integrity r;
 
-	if (thumbprint == NULL)
-		thumbprint = "";
 	dgcg_integrity_key(gw->ta, thumbprint, raw_b64 != NULL ? raw_b64 : "",
 	    sig_b64 != NULL ? sig_b64 : "", key);
 	if ((v = dgcg_cache_get(gw, DGCG_CACHE_INTEGRITY, key, sizeof(key))) != NULL) {
@@ -86,8 +109,34 @@ dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b6
 		(void)dgcg_cache_put(gw, DGCG_CACHE_INTEGRITY, key, sizeof(key), (time_t)-1, v,
 		    free);
 	}
+	*stp = st;
+	*excp = exc;
+	return r;
+}
+
+enum dgcg_integrity
+dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64,
+    const char *sig_b64)
+{
+	enum dgcg_cms_state st;
+	enum dgcg_integrity r;
+	const char *exc;
+
+	if (thumbprint == NULL)
+		thumbprint = "";
+	r = verdict(gw, thumbprint, raw_b64, sig_b64, &st, &exc);
 	dgcg_integrity_log(r, st, exc, thumbprint);
 	return r;
+}
+
+enum dgcg_integrity
+dgcg_gw_verdict(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64,
+    const char *sig_b64)
+{
+	enum dgcg_cms_state st;
+	const char *exc;
+
+	return verdict(gw, thumbprint != NULL ? thumbprint : "", raw_b64, sig_b64, &st, &exc);
 }
 
 enum dgcg_err
@@ -152,4 +201,35 @@ void
 dgcg_gw_request_end(struct dgcg_gw *gw)
 {
 	gw->versions_fresh = 0;
+	dgcg_gw_metrics_sync(gw);
+}
+
+void
+dgcg_gw_metrics_sync(struct dgcg_gw *gw)
+{
+	struct dgcg_cache_stats cs;
+	struct dgcg_db_stats ds;
+	const char *v[1];
+	int k;
+
+	if (gw->metrics == NULL)
+		return;
+	for (k = 0; k < DGCG_CACHE__MAX; k++) {
+		dgcg_cache_stats(gw, (enum dgcg_cache_kind)k, &cs);
+		v[0] = dgcg_cache_kind_name((enum dgcg_cache_kind)k);
+		dgcg_metrics_total(gw->metrics, DGCG_M_CACHE_HITS, v, cs.hits);
+		dgcg_metrics_total(gw->metrics, DGCG_M_CACHE_MISSES, v, cs.misses);
+	}
+	if (gw->db == NULL)
+		return;
+	dgcg_db_stats(gw->db, &ds);
+	/* the kind label of dgcg_db_errors_total, one per field */
+	v[0] = "connect";
+	dgcg_metrics_total(gw->metrics, DGCG_M_DB_ERRORS, v, ds.connect_failures);
+	v[0] = "statement";
+	dgcg_metrics_total(gw->metrics, DGCG_M_DB_ERRORS, v, ds.statement_failures);
+	v[0] = "transaction";
+	dgcg_metrics_total(gw->metrics, DGCG_M_DB_ERRORS, v, ds.tx_failures);
+	dgcg_metrics_total(gw->metrics, DGCG_M_DB_RECONNECTS, NULL, ds.reconnects);
+	dgcg_metrics_total(gw->metrics, DGCG_M_DB_TX_RERUNS, NULL, ds.reruns);
 }
