@@ -626,10 +626,10 @@ _stack_nginx_up() {
 		fi
 		id=(CLIENT_SHA256 '$http_x_ssl_client_sha256' CLIENT_DN '$http_x_ssl_client_dn'
 			REQUEST_ID '$dgcg_lb_request_id')
-		peer="        # Only the load balancer: its certificate's subject (STACK_PROXY_DN)."$'\n'
-		peer+="        if (\$ssl_client_s_dn != \"$_stack_proxy_dn\") {"$'\n'
-		peer+="            return 403 '{\"code\":\"0x403\",\"problem\":\"Only the load balancer may connect\",\"sendValue\":\"\",\"details\":\"\"}';"$'\n'
-		peer+="        }"
+		peer="            # Only the load balancer: its certificate's subject (STACK_PROXY_DN)."$'\n'
+		peer+="            if (\$ssl_client_s_dn != \"$_stack_proxy_dn\") {"$'\n'
+		peer+="                return 403 '{\"code\":\"0x403\",\"problem\":\"Only the load balancer may connect\",\"sendValue\":\"\",\"details\":\"\"}';"$'\n'
+		peer+="            }"
 	fi
 	_stack_subst "$_stack_src/nginx/dgcg.conf.in" "$_stack_ngx/nginx.conf" \
 		PREFIX "$_stack_ngx" NGINX_USER "$_stack_wuser $_stack_wgroup" PORT "$port" \
