@@ -40,7 +40,8 @@
 # Cluster tests (t/cluster/*.sh, make check-cluster) use deploy/cluster instead
 # of a stack, with a CLUSTER_DIR, namespace prefix and 198.18.X.0/24 of their
 # own; every packet a test sends starts in the cluster's client namespace:
-#   cl_start                       ./deploy/cluster up; sets CL_DIR, PKI, IT_BODY, IT_HEADERS
+#   cl_start [CMD...]              ./deploy/cluster up (and CMD beside it, with W=$CL_DIR/it and
+#                                  PKI=$CL_DIR/pki made already); sets CL_DIR, PKI, IT_BODY, IT_HEADERS
 #                                  and everything in $CL_DIR/env (DGCG_URL of the balancer,
 #                                  DGCG_GWn_URL, DGCG_DBn_HOST, DGCG_CONFIG, ...); down and
 #                                  removed on every exit path (DGCG_KEEP=1 keeps the dir)
@@ -405,15 +406,27 @@ cl_start() {
 	net=$(_cl_net) || { printf 'cl_start: no free 198.18.X.0/24\n'; exit 99; }
 	export CLUSTER_NAME=dt$$ CLUSTER_NET=$net
 	CL_T0=$EPOCHREALTIME
+	mkdir -p "$CL_DIR/it"
+	if (( $# )); then
+		# the demo PKI first (deploy/cluster keeps it), then CMD beside up
+		# shellcheck disable=SC2086
+		( PKI=$CL_DIR/pki && pki_all ${STACK_COUNTRIES:-DE FR IE} ) || exit 99
+		PKI=$CL_DIR/pki W=$CL_DIR/it "$@" >"$CL_DIR/it/beside-up.log" 2>&1 &
+		_cl_beside=$!
+	fi
 	if ! cl up; then
 		printf 'cl_start: deploy/cluster up failed\n'
+		exit 99
+	fi
+	if [[ -n "${_cl_beside:-}" ]] && ! wait "$_cl_beside"; then
+		printf 'cl_start: %s failed:\n' "$*"
+		cat "$CL_DIR/it/beside-up.log"
 		exit 99
 	fi
 	CL_UP_SECONDS=$(awk -v a="$CL_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 	# shellcheck source=/dev/null
 	. "$CL_DIR/env"
 	PKI=$DGCG_PKI
-	mkdir -p "$CL_DIR/it"
 	IT_BODY=$CL_DIR/it/body
 	IT_HEADERS=$CL_DIR/it/headers
 	IT_DIR=""
@@ -436,11 +449,11 @@ cl_host_curl() {
 cl_sql() { cl sql "$1" "$2"; }
 
 cl_checksum() {
-	local t out=""
+	local t list=""
 	for t in $(cl_sql "$1" "SELECT table_name FROM information_schema.tables WHERE table_schema = 'dgcg' ORDER BY table_name"); do
-		out+="$t=$(cl_sql "$1" "CHECKSUM TABLE \`$t\`" | cut -f2) "
+		list+="${list:+, }\`$t\`"
 	done
-	printf '%s\n' "${out% }"
+	cl_sql "$1" "CHECKSUM TABLE $list" | sed 's/^dgcg\.//' | awk -F '\t' '{ printf "%s%s=%s", NR > 1 ? " " : "", $1, $2 } END { print "" }'
 }
 
 cl_synced() {
