@@ -453,7 +453,7 @@ cl_checksum() {
 	for t in $(cl_sql "$1" "SELECT table_name FROM information_schema.tables WHERE table_schema = 'dgcg' ORDER BY table_name"); do
 		list+="${list:+, }\`$t\`"
 	done
-	cl_sql "$1" "CHECKSUM TABLE $list" | sed 's/^dgcg\.//' | awk -F '\t' '{ printf "%s%s=%s", NR > 1 ? " " : "", $1, $2 } END { print "" }'
+	cl_sql "$1" "CHECKSUM TABLE $list" | sed 's/^dgcg\.//' | awk -F '\t' '{ printf "%s%s=%s", (NR > 1 ? " " : ""), $1, $2 } END { print "" }'
 }
 
 cl_synced() {

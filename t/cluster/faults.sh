@@ -261,6 +261,7 @@ it_is "db: every upload answered 201 or 503 0x503" "$(bad_uploads db)" ""
 stored_everywhere db
 it_is "db: every acknowledged upload is on every DB node" "$MISSING" ""
 c1=$(cl_checksum db1)
+it_like "db: db1 has a checksum of every table" "$c1" '(^| )audit_event=[0-9]+ .*signer_information=[0-9]+ .*validation_rule=[0-9]+'
 it_is "db: db2 holds exactly db1's rows" "$(cl_checksum db2)" "$c1"
 it_is "db: db3 holds exactly db1's rows" "$(cl_checksum db3)" "$c1"
 printf '# db: %d acknowledged uploads; checksums equal on the three nodes: %s\n' \
@@ -318,6 +319,7 @@ it_is "partition: every upload answered 201 or 503 0x503" "$(bad_uploads part)" 
 stored_everywhere part
 it_is "partition: every acknowledged upload is on every DB node" "$MISSING" ""
 c1=$(cl_checksum db1)
+it_like "partition: db1 has a checksum of every table" "$c1" '(^| )audit_event=[0-9]+ .*signer_information=[0-9]+ .*validation_rule=[0-9]+'
 it_is "partition: db2 holds exactly db1's rows" "$(cl_checksum db2)" "$c1"
 it_is "partition: db3 holds exactly db1's rows" "$(cl_checksum db3)" "$c1"
 it_like "partition: gw3 back in rotation" "$(cl status | grep '^gw3 ')" 'health UP'
@@ -385,6 +387,7 @@ missing=$(awk '$1 == 201 { print $3 }' "$W/burst.txt" | while read -r what; do
 done | head -n 3)
 it_is "burst: every acknowledged upload is on every DB node" "$missing" ""
 c1=$(cl_checksum db1)
+it_like "burst: db1 has a checksum of every table" "$c1" '(^| )audit_event=[0-9]+ .*signer_information=[0-9]+ .*validation_rule=[0-9]+'
 it_is "burst: db2 holds exactly db1's rows" "$(cl_checksum db2)" "$c1"
 it_is "burst: db3 holds exactly db1's rows" "$(cl_checksum db3)" "$c1"
 

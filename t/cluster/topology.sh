@@ -119,6 +119,27 @@ st=$(cl_in curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$NET.21:8
 it_is "a host's health listener is not reachable from the network" "$st" 000
 it_ok "a host's health listener is bound to its loopback" grep -q 'listen 127.0.0.1:8081;' "$CL_DIR/gw1/nginx/nginx.conf"
 
+# --- drain (rolling upgrades): the health check takes a host out of rotation -----
+cl drain gw1
+for _ in $(seq 1 100); do
+	grep -q 'gw1=DRAIN' "$CL_DIR/lb/health.state" && grep -q 'out of rotation: gw1 ' "$CL_DIR/lb/health.log" && break
+	sleep 0.1
+done
+it_like "drain gw1: the balancer took it out of rotation" "$(tail -n 1 "$CL_DIR/lb/health.log")" 'out of rotation: gw1 \('
+sleep 1
+a0=$(wc -l <"$DGCG_LB_ACCESS_LOG")
+for _ in 1 2 3 4 5 6; do cl_curl IE GET /countrylist >/dev/null; done
+it_is "drained: no request reaches gw1" \
+	"$(tail -n +"$((a0 + 1))" "$DGCG_LB_ACCESS_LOG" | grep -c "upstream=$NET.21:")" 0
+it_is "drained: every request answered" \
+	"$(tail -n +"$((a0 + 1))" "$DGCG_LB_ACCESS_LOG" | grep -c '" 200 ')" 6
+cl undrain gw1
+for _ in $(seq 1 100); do
+	grep -q 'gw1=UP' "$CL_DIR/lb/health.state" && grep -q 'out of rotation: none' "$CL_DIR/lb/health.log" && break
+	sleep 0.1
+done
+it_like "undrain gw1: back in rotation" "$(tail -n 1 "$CL_DIR/lb/health.log")" 'out of rotation: none'
+
 # --- TLS on the database hops -------------------------------------------------------
 it_not "the client namespace cannot connect to the database without TLS" \
 	cl_in mariadb --defaults-extra-file="$DGCG_DB_ADMIN_CNF" -h "$DGCG_DB1_HOST" -P "$DGCG_DB1_PORT" \
