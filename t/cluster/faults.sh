@@ -280,7 +280,8 @@ t_cut=$(now)
 cl partition db3 repl
 np="" down=""
 for _ in $(seq 1 150); do
-	if [[ -z "$np" ]] && [[ "$(cl sql db3 "SHOW STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_cluster_status')" | cut -f2 | tr '\n' ' ')" == "OFF non-Primary " ]]; then
+	# (SHOW STATUS sorts by name: wsrep_cluster_status, wsrep_ready)
+	if [[ -z "$np" ]] && [[ "$(cl sql db3 "SHOW STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_cluster_status')" | cut -f2 | tr '\n' ' ')" == "non-Primary OFF " ]]; then
 		np=$(now)
 	fi
 	if [[ -z "$down" ]] && grep -q 'gw3=DOWN' "$CL_DIR/lb/health.state"; then
