@@ -36,6 +36,28 @@
 # STACK_BODY_MAX. The PKI has extra clients for the first country:
 # $PKI/extra/{good,expired,untrusted,revoked} (see deploy/stack.sh).
 # Exit statuses: 0 all passed, 1 an assertion failed, 99 the stack did not start.
+#
+# Cluster tests (t/cluster/*.sh, make check-cluster) use deploy/cluster instead
+# of a stack, with a CLUSTER_DIR, namespace prefix and 198.18.X.0/24 of their
+# own; every packet a test sends starts in the cluster's client namespace:
+#   cl_start [CMD...]              ./deploy/cluster up (and CMD beside it, with W=$CL_DIR/it and
+#                                  PKI=$CL_DIR/pki made already); sets CL_DIR, PKI, IT_BODY, IT_HEADERS
+#                                  and everything in $CL_DIR/env (DGCG_URL of the balancer,
+#                                  DGCG_GWn_URL, DGCG_DBn_HOST, DGCG_CONFIG, ...); down and
+#                                  removed on every exit path (DGCG_KEEP=1 keeps the dir)
+#   cl ARGS...                     ./deploy/cluster ARGS on the test's cluster
+#   cl_in CMD...                   CMD in the client namespace
+#   cl_curl WHO METHOD PATH [args] it_curl through the balancer, from the client namespace
+#   cl_host_curl HOST CC METHOD PATH [args]
+#                                  straight to gateway host HOST (gw1..) as the balancer
+#                                  sends it: the balancer's certificate, CC's identity headers
+#   cl_sql NODE SQL                deploy/cluster sql (admin user, tab-separated)
+#   cl_checksum NODE               one line: "table=checksum ..." for every table of the
+#                                  database on DB node NODE
+#   cl_synced [TENTHS]             waits until every DB node is Synced, ready, size 3
+#   cl_done                        ./deploy/cluster down, asserting it left no namespace,
+#                                  process or route; then it_done's sanitizer and secret
+#                                  checks over every host's logs; counts; exit status
 
 set -u
 
@@ -116,8 +138,14 @@ it_start() {
 }
 
 it_curl() {
-	local who=$1 method=$2 path=$3 id=() m=()
-	shift 3
+	_it_curl "" "$DGCG_URL" "$@"
+}
+
+# _it_curl RUNNER BASE WHO METHOD PATH [curl args]: it_curl against BASE,
+# curl run by RUNNER (a command prefix such as cl_in; "" for none).
+_it_curl() {
+	local run=$1 base=$2 who=$3 method=$4 path=$5 id=() m=()
+	shift 5
 	case $who in
 	-) ;;
 	*/*) id=(--cert "$who.pem" --key "$who.key") ;;
@@ -130,8 +158,8 @@ it_curl() {
 	fi
 	: >"$IT_BODY"
 	: >"$IT_HEADERS"
-	curl -s -g --path-as-is --max-time 60 --cacert "$DGCG_CACERT" "${id[@]}" "${m[@]}" \
-		-o "$IT_BODY" -D "$IT_HEADERS" -w '%{http_code}' "$@" "$DGCG_URL$path"
+	$run curl -s -g --path-as-is --max-time 60 --cacert "$DGCG_CACERT" "${id[@]}" "${m[@]}" \
+		-o "$IT_BODY" -D "$IT_HEADERS" -w '%{http_code}' "$@" "$base$path"
 	return 0
 }
 
@@ -311,6 +339,173 @@ it_done() {
 		# Every test's logs, whatever it did: a secret must never be logged.
 		f=$(STACK_DIR=$IT_DIR stack_scan_secrets)
 		it_is "no secret in the logs" "$f" ""
+	fi
+	printf '%d passed, %d failed\n' "$_it_pass" "$_it_fail"
+	(( _it_fail == 0 )) || exit 1
+	exit 0
+}
+
+# --- cluster tests -------------------------------------------------------------
+
+CL_DIR=""
+CL_CMD=$DGCG_SRCDIR/deploy/cluster
+
+cl() { CLUSTER_DIR=$CL_DIR "$CL_CMD" "$@"; }
+cl_in() { ip netns exec "$DGCG_CLUSTER_CLIENT_NS" "$@"; }
+
+# _cl_net: a 198.18.X (X 100..249) no cluster uses and nothing in the
+# machine's namespace routes to.
+_cl_net() {
+	local x k
+	for k in $(seq 1 40); do
+		x=$((100 + (SRANDOM % 150)))
+		ip route show | grep -qF "198.18.$x." && continue
+		ip -o addr show | grep -qF " 198.18.$x." && continue
+		printf '198.18.%s\n' "$x"
+		return 0
+	done
+	return 1
+}
+
+_cl_dump() {
+	local f
+	printf 'cl: FAILED; cluster state in %s (DGCG_KEEP=1 keeps it)\n' "$CL_DIR"
+	cl status 2>&1
+	_it_tail "$CL_DIR/lb/logs/error.log" 20
+	_it_tail "$CL_DIR/lb/health.log" 20
+	for f in "$CL_DIR"/gw[0-9]/log/dgcg.log "$CL_DIR"/gw[0-9]/nginx/logs/error.log; do
+		_it_tail "$f" 15
+	done
+	for f in "$CL_DIR"/db[0-9]/log/mariadb.err; do
+		_it_tail "$f" 15
+	done
+}
+
+_cl_exit() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [[ -n "$CL_DIR" && -d "$CL_DIR" ]]; then
+		(( rc != 0 )) && _cl_dump
+		cl down
+		if [[ "${DGCG_KEEP:-0}" == 1 ]]; then
+			printf 'cl: kept %s\n' "$CL_DIR"
+		else
+			rm -rf "$CL_DIR"
+		fi
+	fi
+	exit "$rc"
+}
+
+cl_start() {
+	local net
+	[[ $EUID -eq 0 ]] || { printf 'cl_start: cluster tests need root (network namespaces)\n'; exit 99; }
+	CL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dgcg-cl.XXXXXX") || exit 99
+	trap _cl_exit EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	net=$(_cl_net) || { printf 'cl_start: no free 198.18.X.0/24\n'; exit 99; }
+	export CLUSTER_NAME=dt$$ CLUSTER_NET=$net
+	CL_T0=$EPOCHREALTIME
+	mkdir -p "$CL_DIR/it"
+	if (( $# )); then
+		# the demo PKI first (deploy/cluster keeps it), then CMD beside up
+		# shellcheck disable=SC2086
+		( PKI=$CL_DIR/pki && pki_all ${STACK_COUNTRIES:-DE FR IE} ) || exit 99
+		PKI=$CL_DIR/pki W=$CL_DIR/it "$@" >"$CL_DIR/it/beside-up.log" 2>&1 &
+		_cl_beside=$!
+	fi
+	if ! cl up; then
+		printf 'cl_start: deploy/cluster up failed\n'
+		exit 99
+	fi
+	if [[ -n "${_cl_beside:-}" ]] && ! wait "$_cl_beside"; then
+		printf 'cl_start: %s failed:\n' "$*"
+		cat "$CL_DIR/it/beside-up.log"
+		exit 99
+	fi
+	CL_UP_SECONDS=$(awk -v a="$CL_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	# shellcheck source=/dev/null
+	. "$CL_DIR/env"
+	PKI=$DGCG_PKI
+	IT_BODY=$CL_DIR/it/body
+	IT_HEADERS=$CL_DIR/it/headers
+	IT_DIR=""
+	export PKI IT_BODY IT_HEADERS
+}
+
+cl_curl() { _it_curl cl_in "$DGCG_URL" "$@"; }
+
+cl_host_curl() {
+	local host=$1 cc=$2 method=$3 path=$4 url tp dn
+	shift 4
+	url=DGCG_${host^^}_URL
+	tp=$(it_thumb_pem "$PKI/$cc/auth.pem")
+	dn=$(openssl x509 -in "$PKI/$cc/auth.pem" -noout -subject -nameopt RFC2253)
+	dn=${dn#subject=}
+	_it_curl cl_in "${!url}" "${DGCG_LB_PROXY_CERT%.pem}" "$method" "$path" \
+		-H "X-SSL-Client-SHA256: $tp" -H "X-SSL-Client-DN: $dn" "$@"
+}
+
+cl_sql() { cl sql "$1" "$2"; }
+
+cl_checksum() {
+	local t list=""
+	for t in $(cl_sql "$1" "SELECT table_name FROM information_schema.tables WHERE table_schema = 'dgcg' ORDER BY table_name"); do
+		list+="${list:+, }\`$t\`"
+	done
+	cl_sql "$1" "CHECKSUM TABLE $list" | sed 's/^dgcg\.//' | awk -F '\t' '{ printf "%s%s=%s", (NR > 1 ? " " : ""), $1, $2 } END { print "" }'
+}
+
+cl_synced() {
+	local tenths=${1:-600} n
+	while (( tenths-- > 0 )); do
+		n=$(cl status 2>/dev/null | grep -cE '^db[0-9] +running .* Synced +ready=ON +size=3 ')
+		(( n == 3 )) && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+cl_done() {
+	local f hits=() n t0
+	if [[ -n "$CL_DIR" && -d "$CL_DIR" ]]; then
+		t0=$EPOCHREALTIME
+		cl down
+		it_is "down: exit status" "$?" 0
+		printf '# down took %ss\n' "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')"
+		it_is "down: no namespace left" "$(ip netns list | grep -c "^$CLUSTER_NAME-")" 0
+		it_is "down: no blackhole route left" "$(ip route show | grep -cF "$DGCG_CLUSTER_RANGE")" 0
+		n=$(for f in "$CL_DIR"/db[0-9]/run/mysqld.pid "$CL_DIR"/gw[0-9]/nginx/nginx.pid \
+			"$CL_DIR"/gw[0-9]/run/spawn-*.pid "$CL_DIR"/lb/nginx.pid "$CL_DIR"/lb/checker.pid; do
+			[[ -s "$f" ]] && kill -0 "$(<"$f")" 2>/dev/null && echo "$f"
+		done | wc -l)
+		it_is "down: no process of the cluster left" "$n" 0
+		for f in "$CL_DIR"/gw[0-9]/log/spawn-*.log "$CL_DIR"/admin/log/admin.log; do
+			[[ -s "$f" ]] || continue
+			if grep -Eq 'ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:' "$f"; then
+				hits+=("$f")
+			fi
+		done
+		if (( ${#hits[@]} )); then
+			_it_result fail "no sanitizer reports" "see ${hits[*]}"
+			for f in "${hits[@]}"; do
+				grep -E -A12 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$f" | head -n 60
+			done
+		else
+			_it_result ok "no sanitizer reports"
+		fi
+		for f in "$CL_DIR"/gw[0-9] "$CL_DIR"/admin; do
+			it_is "no secret in the logs of $(basename "$f")" "$(STACK_DIR=$f STACK_PKI=$CL_DIR/pki stack_scan_secrets "$CL_DIR/admin/secrets/admin.password")" ""
+		done
+		if (( _it_fail )); then
+			_cl_dump
+		fi
+		if [[ "${DGCG_KEEP:-0}" == 1 ]]; then
+			printf 'cl: kept %s\n' "$CL_DIR"
+		else
+			rm -rf "$CL_DIR"
+		fi
+		CL_DIR=""
 	fi
 	printf '%d passed, %d failed\n' "$_it_pass" "$_it_fail"
 	(( _it_fail == 0 )) || exit 1
