@@ -938,7 +938,13 @@ stack_status() {
 # _stack_deb_version PKG: the installed version of PKG, or nothing.
 _stack_deb_version() {
 	dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null |
-		sed -n 's/^install ok installed //p'
+		sed -n 's/^[a-z]* ok installed //p'
+}
+
+# _stack_deb_held PKG: true when PKG is on hold (apt-mark hold): its version
+# is the administrator's choice, and stack_install_packages keeps it.
+_stack_deb_held() {
+	[[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == hold\ * ]]
 }
 
 # _stack_deb_candidate PKG: the version apt would install, or nothing.
@@ -954,7 +960,9 @@ _stack_deb_candidate() {
 # upgrade it. apt-get update runs first when anything is to be done (sudo
 # when not root). STACK_UPGRADE=0 keeps what is installed (to test with the
 # oldest versions); it still installs what is missing and warns below
-# VERSION. Fails when a NAME>=VERSION package stays below VERSION.
+# VERSION. A package on hold (apt-mark hold) is installed already and kept
+# as it is, with a warning below VERSION. Fails when a NAME>=VERSION package
+# that is not held stays below VERSION.
 stack_install_packages() {
 	local list tokens=() missing=() upgrade=() mins=() t p min have cand sudo=() rc=0
 	list=${DGCG_SRCDIR:-$(cd "$_stack_here/.." && pwd)}/deploy/packages
@@ -966,7 +974,7 @@ stack_install_packages() {
 		have=$(_stack_deb_version "$p")
 		if [[ -z "$have" ]]; then
 			missing+=("$p")
-		elif [[ -n "$min" && "${STACK_UPGRADE:-1}" != 0 ]]; then
+		elif [[ -n "$min" && "${STACK_UPGRADE:-1}" != 0 ]] && ! _stack_deb_held "$p"; then
 			cand=$(_stack_deb_candidate "$p")
 			if dpkg --compare-versions "$have" lt "$min" ||
 			    { [[ -n "$cand" ]] && dpkg --compare-versions "$have" lt "$cand"; }; then
@@ -991,7 +999,9 @@ stack_install_packages() {
 		p=${t%%>=*} min=${t#*>=}
 		have=$(_stack_deb_version "$p")
 		[[ -n "$have" ]] && dpkg --compare-versions "$have" ge "$min" && continue
-		if [[ "${STACK_UPGRADE:-1}" == 0 ]]; then
+		if _stack_deb_held "$p"; then
+			_stack_say "warning: $p $have is older than $min and on hold (apt-mark hold): kept"
+		elif [[ "${STACK_UPGRADE:-1}" == 0 ]]; then
 			_stack_say "warning: $p ${have:-missing} is older than $min (STACK_UPGRADE=0 keeps it)"
 		else
 			_stack_say "$p ${have:-missing} is older than $min, and apt offers ${cand:-nothing newer}"
