@@ -292,9 +292,11 @@ for _ in $(seq 1 150); do
 done
 it_ok "partition: db3 non-primary (wsrep_ready OFF)" test -n "$np"
 [[ -n "$np" ]] && printf '# partition: db3 non-primary %ss after the cut\n' "$(secs "$t_cut" "$np")"
-# NOTE: passes today only because /health reads a table (1047 on a
-# non-primary node); see the README for the explicit wsrep check it should make.
 it_ok "partition: gw3's /health DOWN while db3 is non-primary" test -n "$down"
+hb=$(cl health gw3)
+printf '# partition: gw3 /health: %s\n' "$hb"
+it_like "partition: gw3's /health names the node's state" "$hb" \
+	'^\{"status":"DOWN","database":"DOWN","reason":"(wsrep_ready is not ON|not in the primary component)"\} 503$'
 [[ -n "$down" ]] && printf '# partition: gw3 /health DOWN %ss after the cut\n' "$(secs "$t_cut" "$down")"
 it_is "partition: db1 and db2 still primary, size 2" \
 	"$(cl sql db1 "SHOW STATUS WHERE Variable_name IN ('wsrep_cluster_size','wsrep_cluster_status')" | cut -f2 | tr '\n' ' ')" "2 Primary "

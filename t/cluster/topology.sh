@@ -63,6 +63,14 @@ it_is "the host logs the balancer's request id" \
 	"$(cat "$CL_DIR"/gw[1-3]/log/dgcg.log | grep -c "traceId=\"$rid\".*Successful Authentication")" 1
 
 # --- a write through the balancer, read back from every host ------------------------
+# causal reads come from the hosts (db_causal_reads: the one counter read per
+# request waits), not from a server-wide wsrep_sync_wait that every read pays
+for n in db1 db2 db3; do
+	it_is "$n: wsrep_sync_wait is 0 server-wide" "$(cl_sql "$n" "SELECT @@GLOBAL.wsrep_sync_wait")" 0
+done
+for h in gw1 gw2 gw3; do
+	it_is "$h: dgcg.conf asks for causal reads" "$(sed -n 's/^db_causal_reads *= *//p' "$CL_DIR/$h/dgcg.conf")" yes
+done
 printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' >"$W/dsc.ext"
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/C=DE/O=dgcg demo/CN=DE cluster DSC" \
 	-keyout "$W/dsc.key" -out "$W/dsc.csr" 2>/dev/null
