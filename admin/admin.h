@@ -47,6 +47,11 @@ int admin_thumb_arg(const char *targ, const char *certfile,
  * whitespace removed. Malloc'd, or NULL when the file cannot be read. */
 char *admin_signature_arg(const char *arg);
 
+/* Reads a whole file, but at most max + 1 bytes (enough to tell that it
+ * is larger than max); malloc'd and NUL-terminated, its length in *len, or
+ * NULL (errno; EIO for a read error). */
+char *admin_read_file(const char *path, size_t max, size_t *len);
+
 /* Reads a whole text file of at most ADMIN_TEXT_MAX bytes; malloc'd, or
  * NULL (errno; EFBIG for a larger file, EIO for a read error). */
 #define ADMIN_TEXT_MAX	(16 * 1024 * 1024)

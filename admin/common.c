@@ -102,31 +102,24 @@ admin_signature_arg(const char *arg)
 }
 
 char *
-admin_read_text(const char *path)
+admin_read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
 	size_t cap = 0, n = 0, r;
 
 	if (f == NULL)
 		return NULL;
-	for (;;) {
+	do {
 		if (n + 4096 + 1 > cap) {
 			cap = cap ? cap * 2 : 8192;
+			if (cap > max + 2)
+				cap = max + 2;
 			buf = xrealloc(buf, cap);
 		}
 		r = fread(buf + n, 1, cap - n - 1, f);
-		if (r == 0)
-			break;
 		n += r;
-		/* Refused, not cut: a cut migration would apply half. */
-		if (n > ADMIN_TEXT_MAX) {
-			fclose(f);
-			free(buf);
-			errno = EFBIG;
-			return NULL;
-		}
-	}
+	} while (r > 0 && n <= max);
 	if (ferror(f)) {
 		fclose(f);
 		free(buf);
@@ -134,9 +127,24 @@ admin_read_text(const char *path)
 		return NULL;
 	}
 	fclose(f);
-	if (buf == NULL)
-		buf = xstrdup("");
-	else
-		buf[n] = '\0';
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+char *
+admin_read_text(const char *path)
+{
+	size_t n;
+	char *buf;
+
+	if ((buf = admin_read_file(path, ADMIN_TEXT_MAX, &n)) == NULL)
+		return NULL;
+	/* Refused, not cut: a cut migration would apply half. */
+	if (n > ADMIN_TEXT_MAX) {
+		free(buf);
+		errno = EFBIG;
+		return NULL;
+	}
 	return buf;
 }
