@@ -233,6 +233,7 @@ it_json() {
 	python3 "$IT_TOOL" json "${sep[@]}" "$IT_BODY" "$@"
 }
 
+# shellcheck disable=SC2120 # PATH is optional
 it_jlen() { python3 "$IT_TOOL" jlen "$IT_BODY" "$@"; }
 
 it_keys() {
