@@ -64,7 +64,7 @@ time_t fake_store_now(void);
 
 /* Lets the next `skip` calls of fn (its C name, e.g. "dgcg_db_audit"; NULL:
  * any call) pass and makes the `n` after them fail with DGCG_ERR_DB. With
- * lost != 0 each such failure is a lost connection: dgcg_db_unreachable
+ * lost != 0 each such failure is a lost connection: dgcg_db_unavailable
  * answers 1 until a call succeeds again, and a transaction it happens in is
  * rolled back even when its work goes on and returns DGCG_OK (as the
  * server does); else the server refused one statement (reachable). One

@@ -434,7 +434,7 @@ dgcg_rev_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *
 			dgcg_reply_fail(r, DGCG_P_BATCH_UNEXPECTED, NULL, "%s",
 			    "No random batch id could be made.");
 		else
-			dgcg_reply_db(r);
+			dgcg_reply_db(r, NULL);
 		log_failed(what, r, &s, id);
 		goto out;
 	}
@@ -522,7 +522,7 @@ dgcg_rev_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *
 		goto out;
 	}
 	if (rc != DGCG_OK) {
-		dgcg_reply_db(r);
+		dgcg_reply_db(r, NULL);
 		log_failed(what, r, &s, id);
 		goto out;
 	}
@@ -668,7 +668,7 @@ dgcg_rev_get(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *bat
 		return;
 	}
 	if (dgcg_db_rb_find(gw->db, batch_id, 0, &rows) != DGCG_OK) {
-		dgcg_reply_db(r);
+		dgcg_reply_db_read(r);
 		return;
 	}
 	if (rows.n == 0)

@@ -309,8 +309,7 @@ dgcg_signer_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 	dgcg_reply_ok(r, 201);
 	goto out;
 db:
-	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, q.thumb, "%s",
-	    "The database is not reachable; nothing was stored.");
+	dgcg_reply_db(r, q.thumb);
 out:
 	free(det);
 	free(det64);
@@ -396,8 +395,7 @@ dgcg_signer_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 	dgcg_reply_ok(r, 204);
 	goto out;
 db:
-	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, q.thumb, "%s",
-	    "The database is not reachable; nothing was stored.");
+	dgcg_reply_db(r, q.thumb);
 out:
 	dgcg_si_list_free(&old);
 	dsc_req_free(&q);
