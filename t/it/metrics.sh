@@ -76,6 +76,17 @@ it_is "scrape: POST refused" "$st:$(it_json code)" "405:0x405"
 st=$(curl -s --max-time 10 --interface 127.0.0.2 -o "$IT_BODY" -w '%{http_code}' "$DGCG_METRICS_URL")
 it_is "scrape: refused from an address not allowed" "$st:$(it_json code)" "404:0x404"
 
+# A drained host (the file drain in nginx's prefix) is out of rotation, but
+# still scraped.
+touch "$STACK_DIR/nginx/drain"
+st=$(curl -s --max-time 30 -o "$IT_BODY" -w '%{http_code}' "$DGCG_HEALTH_URL")
+it_is "drained: /health says DOWN" "$st:$(it_json drain)" "503:true"
+st=$(curl -s --max-time 30 -o "$W/drained" -w '%{http_code}' "$DGCG_METRICS_URL")
+it_is "drained: /metrics still answers" "$st:$(grep -c '^# TYPE dgcg_requests_total counter$' "$W/drained")" "200:1"
+rm -f "$STACK_DIR/nginx/drain"
+st=$(curl -s --max-time 30 -o "$IT_BODY" -w '%{http_code}' "$DGCG_HEALTH_URL")
+it_is "undrained: /health UP" "$st:$(it_json status)" "200:UP"
+
 # --- never on the mTLS listener -----------------------------------------------
 scrape
 u0=$(val "$(req GET unmatched 404)")
@@ -288,6 +299,16 @@ scrape
 it_is "database back: database_up 1" "$(val dgcg_database_up)" 1
 it_ok "database back: reconnects counted" test "$(val dgcg_db_reconnects_total)" -gt "$r0"
 
+# --- the examples in deploy/monitoring -------------------------------------------
+MON=$DGCG_SRCDIR/deploy/monitoring
+it_ok "example alert rules pass promtool check rules" promtool check rules "$MON/dgcg-alerts.yml"
+it_ok "example dashboard is JSON" python3 -m json.tool "$MON/dgcg-dashboard.json"
+# every dgcg_ name the examples use is a metric of the scrape
+names=$(cat "$MON/dgcg-alerts.yml" "$MON/dgcg-dashboard.json" | grep -o 'dgcg_[a-z_]*' | sort -u)
+for n in $names; do
+	it_ok "the examples' $n is in the scrape" grep -q "^# TYPE $n " "$S"
+done
+
 cp "$S" "$W/last-scrape.txt"
-grep -E '^dgcg_(requests|writes)_total|^dgcg_trusted_party|^dgcg_(certificate|dsc)_|^dgcg_worker|^dgcg_db_' "$S" | head -n 40 | sed 's/^/# /'
+grep -E '^dgcg_(requests|writes|problems)_total|^dgcg_trusted_party|^dgcg_(certificate|dsc)_|^dgcg_worker|^dgcg_db_|^dgcg_cache|^dgcg_data|^dgcg_metrics|^dgcg_database' "$S" | sed 's/^/# /'
 it_done
