@@ -168,13 +168,14 @@ pkg_ok "MariaDB answers" wait_for 300 mariadb-admin ping
 pkg_step "schema, grants, onboarding"
 ( umask 077 && openssl rand -hex 24 >/etc/dgcg/admin.password && openssl rand -hex 24 >/etc/dgcg/app.password )
 chgrp dgcg /etc/dgcg/app.password && chmod 0640 /etc/dgcg/app.password
-sed -e 's/@DB_NAME@/dgcg/g' -e 's/@ADMIN_USER@/dgcg_admin/g' \
-	-e "s/@ADMIN_PASSWORD@/$(cat /etc/dgcg/admin.password)/g" /usr/share/dgcg/sql/admin.sql.in >/root/admin.sql
+# as README "Installing the package" says
+printf 's/@DB_NAME@/dgcg/g; s/@ADMIN_USER@/dgcg_admin/g; s/@ADMIN_PASSWORD@/%s/g\n' \
+	"$(cat /etc/dgcg/admin.password)" | sed -f /dev/stdin /usr/share/dgcg/sql/admin.sql.in >/root/admin.sql
 pkg_ok "admin.sql.in (database, admin user)" sh -c 'mariadb </root/admin.sql'
 install -m 0644 "$P/ta.pem" /etc/dgcg/trust-anchor.pem
 pkg_ok "dgcg-admin migrate (sql_dir's default)" dgcg-admin migrate
-sed -e 's/@DB_NAME@/dgcg/g' -e 's/@APP_USER@/dgcg_app/g' \
-	-e "s/@APP_PASSWORD@/$(cat /etc/dgcg/app.password)/g" /usr/share/dgcg/sql/grants.sql.in >/root/grants.sql
+printf 's/@DB_NAME@/dgcg/g; s/@APP_USER@/dgcg_app/g; s/@APP_PASSWORD@/%s/g\n' \
+	"$(cat /etc/dgcg/app.password)" | sed -f /dev/stdin /usr/share/dgcg/sql/grants.sql.in >/root/grants.sql
 pkg_ok "grants.sql.in (the workers' user)" sh -c 'mariadb </root/grants.sql'
 rm -f /root/admin.sql /root/grants.sql
 for kind in auth upload csca; do
