@@ -18,6 +18,17 @@
 #                       vanish with the namespace, and every process started
 #                       inside (MariaDB, nginx, workers) dies when CMD exits.
 #                       No mount is ever made in the machine's own namespace.
+#   pkgroot_boot DIR PIDFILE   boot systemd as PID 1 of new mount, PID, network
+#                       (loopback only), UTS, IPC and cgroup namespaces, its root
+#                       pivoted to DIR (systemd's sandboxing needs a real mount
+#                       point as /), in a cgroup of its own below the machine's
+#                       cgroup2 hierarchy; getty and cron masked. Writes the
+#                       (machine's) pid of that systemd to PIDFILE and waits
+#                       until its boot is done (running or degraded).
+#   pkgroot_exec PIDFILE CMD...  run CMD inside it (nsenter: all its namespaces,
+#                       its root), with a clean environment
+#   pkgroot_halt PIDFILE  kill it (SIGKILL to the namespace's PID 1 ends every
+#                       process in it) and remove its cgroups
 #
 # Environment: DGCG_PKGROOT_CACHE (default /var/cache/dgcg-test): where the
 # tarballs live; DGCG_MIRROR (default http://deb.debian.org/debian) and
@@ -135,4 +146,89 @@ pkgroot_run() {
 		mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/tmp"
 		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 			LC_ALL=C.UTF-8 HOME=/root TERM=dumb "$@"' pkgroot "$root" "$@"
+}
+
+# _pkgroot_cgroup2: the machine's cgroup2 mount (pure or hybrid hierarchy).
+_pkgroot_cgroup2() {
+	local d
+	for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+		if [[ "$(stat -f -c %T "$d" 2>/dev/null)" == cgroup2fs ]]; then
+			printf '%s\n' "$d"
+			return 0
+		fi
+	done
+	_pkgroot_err "no cgroup2 hierarchy (needed for systemd as PID 1)"
+	return 1
+}
+
+pkgroot_boot() {
+	local root=$1 pidfile=$2 cg u n pid state
+	cg=$(_pkgroot_cgroup2) || return 1
+	cg=$cg/dgcg-pkgtest.$$
+	mkdir -p "$cg" || return 1
+	printf '%s\n' "$cg" >"$pidfile.cgroup"
+	for u in getty.target getty@.service serial-getty@.service console-getty.service \
+		cron.service e2scrub_reap.service; do
+		ln -sf /dev/null "$root/etc/systemd/system/$u"
+	done
+	setsid bash "$_pkgroot_here/boot.sh" "$cg" "$root" </dev/null >"$pidfile.log" 2>&1 &
+	pid=$!
+	# the namespace's PID 1 is unshare's child
+	for (( n = 100; n > 0; n-- )); do
+		u=$(ps -o pid= --ppid "$pid" 2>/dev/null | tr -d ' ')
+		[[ -n "$u" ]] && [[ "$(ps -o comm= -p "$u")" == systemd ]] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [[ -z "$u" || "$(ps -o comm= -p "$u" 2>/dev/null)" != systemd ]]; then
+		_pkgroot_err "systemd did not start, see $pidfile.log"
+		tail -n 20 "$pidfile.log" >&2
+		kill -KILL "$pid" 2>/dev/null
+		return 1
+	fi
+	printf '%s\n' "$u" >"$pidfile"
+	# until systemd answers (its socket comes a moment after its start),
+	# then until its boot is done
+	for (( n = 1200; n > 0; n-- )); do
+		state=$(timeout 120 nsenter -t "$u" -a -r -w /usr/bin/env -i \
+			PATH=/usr/sbin:/usr/bin:/sbin:/bin systemctl is-system-running --wait 2>&1)
+		case $state in
+		running | degraded) return 0 ;;
+		*"Failed to connect"* | *"Host is down"*) sleep 0.1 ;;
+		*) break ;;
+		esac
+	done
+	_pkgroot_err "systemd's boot ended: $state"
+	return 1
+}
+
+pkgroot_exec() {
+	local pid
+	read -r pid <"$1" || return 1
+	shift
+	nsenter -t "$pid" -a -r -w /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		LC_ALL=C.UTF-8 HOME=/root TERM=dumb "$@"
+}
+
+pkgroot_halt() {
+	local pid cg n
+	if [[ -s "$1" ]] && read -r pid <"$1" && [[ "$(ps -o comm= -p "$pid" 2>/dev/null)" == systemd ]]; then
+		kill -KILL "$pid"
+		for (( n = 100; n > 0; n-- )); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+	fi
+	rm -f "$1"
+	if [[ -s "$1.cgroup" ]] && read -r cg <"$1.cgroup" && [[ "$cg" == */dgcg-pkgtest.* ]]; then
+		# every process is gone with the namespace: the cgroups are empty
+		for (( n = 50; n > 0; n-- )); do
+			find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
+			[[ -d "$cg" ]] || break
+			sleep 0.1
+		done
+		[[ -d "$cg" ]] && _pkgroot_err "could not remove $cg"
+	fi
+	rm -f "$1.cgroup"
+	return 0
 }

@@ -8,7 +8,10 @@
 # added), makes a demo PKI (deploy/pki.sh). Then in a throwaway Debian 12
 # root (t/pkg/root.sh: the cached base unpacked into a temp dir, used in
 # private namespaces, loopback only, never the machine's own /etc):
-# t/pkg/inside.sh installs the .deb with dpkg -i and runs it for real.
+# t/pkg/inside.sh installs the .deb with dpkg -i and runs it for real, the
+# units' command lines started by hand as systemd would; then in a second
+# such root booted with systemd as its PID 1 (pkgroot_boot), t/pkg/systemd.sh
+# does it again with the units themselves and their whole sandbox.
 #
 # Needs the cached base root that t/run prepares (pkgroot_prepare, the only
 # step that uses the network); fails (never skips) without it.
@@ -40,6 +43,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/dgcg-pkg.XXXXXX") || exit 1
 cleanup() {
 	local rc=$?
 	trap - EXIT
+	pkgroot_halt "$T/systemd.pid"
 	if [[ "${DGCG_KEEP:-0}" == 1 ]]; then
 		echo "# kept $T"
 	else
@@ -133,4 +137,28 @@ if [[ -s "$T/root/root/dgcg-test/counts" ]]; then
 else
 	pkg_is "t/pkg/inside.sh ran to its end" "$rc" 0
 fi
+
+# --- the same under systemd --------------------------------------------------------
+pkg_step "a fresh root, systemd as PID 1 (pkgroot_boot)"
+_pkgroot_rm "$T/root"
+pkg_ok "pkgroot_unpack" pkgroot_unpack "$T/sroot"
+mkdir -p "$T/sroot/root/dgcg-test" &&
+	cp "$deb" "$here/assert.sh" "$here/systemd.sh" "$T/sroot/root/dgcg-test/" &&
+	cp -r "$PKI" "$T/sroot/root/dgcg-test/pki" || exit 1
+if pkg_ok "systemd boots in the root" pkgroot_boot "$T/sroot" "$T/systemd.pid"; then
+	pkg_step "under systemd (t/pkg/systemd.sh)"
+	read -r p0 f0 < <(pkg_counts)
+	timeout 600 bash -c '. "$1"; shift; pkgroot_exec "$@"' pkgroot "$here/root.sh" "$T/systemd.pid" \
+		/bin/bash /root/dgcg-test/systemd.sh "$p0" "$f0"
+	rc=$?
+	if [[ -s "$T/sroot/root/dgcg-test/counts" ]]; then
+		read -r p f <"$T/sroot/root/dgcg-test/counts"
+		pkg_add $((p - p0)) $((f - f0))
+	else
+		pkg_is "t/pkg/systemd.sh ran to its end" "$rc" 0
+	fi
+else
+	tailof "$T/systemd.pid.log" 30
+fi
+pkgroot_halt "$T/systemd.pid"
 pkg_done
