@@ -21,8 +21,9 @@
 #include <unistd.h>
 
 #include "admin.h"
-#include "db_revocation.h"
-#include "db_trust.h"
+#include "store/revocation_batch.h"
+#include "store/shedlock.h"
+#include "store/signer_information.h"
 
 #define BATCH_LOCK	"revocation_batch_cleanup"
 #define BATCH_LOCK_SECS	600	/* lock_until: a crashed run blocks others this long */

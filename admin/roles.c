@@ -18,14 +18,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/x509.h>
-
 #include "admin.h"
-#include "codec.h"
-#include "db.h"
-#include "roles.h"
-#include "x509.h"
-#include "xmalloc.h"
+#include "store/db.h"
+#include "store/trusted_party_roles.h"
+#include "base/xmalloc.h"
 
 /* ROLE arguments into a mask; 0 (after a message) when one is unknown. */
 static unsigned
@@ -59,39 +55,35 @@ parse_roles(int argc, char *argv[])
 	return mask;
 }
 
-/* The thumbprint of --thumbprint or --cert; 0 or an exit status. */
-static int
-target_thumb(const char *targ, const char *certfile, char thumb[DGCG_THUMB_HEX_LEN + 1])
-{
-	unsigned char *der;
-	size_t derlen, i;
-	X509 *x;
+struct roles_work {
+	long long	 tp_id;
+	unsigned	 mask;
+	int		 grant;
+	int		*changed;	/* [DGCG_ROLE__MAX] */
+};
 
-	if (certfile != NULL) {
-		if ((x = dgcg_x509_load_pem(certfile)) == NULL) {
-			fprintf(stderr, "dgcg-admin: %s: not a PEM certificate\n", certfile);
-			return EX_ERROR;
-		}
-		der = dgcg_x509_to_der(x, &derlen);
-		X509_free(x);
-		if (der == NULL)
-			return EX_ERROR;
-		dgcg_x509_thumbprint(der, derlen, thumb);
-		free(der);
-		return 0;
+/* Every role of the mask granted or revoked, in one transaction. */
+static enum dgcg_err
+roles_work(struct dgcg_db *db, void *arg)
+{
+	const struct roles_work *w = arg;
+	enum dgcg_role r;
+	enum dgcg_err rc = DGCG_OK;
+
+	for (r = 0; r < DGCG_ROLE__MAX && rc == DGCG_OK; r++) {
+		w->changed[r] = 0;
+		if (!(w->mask & DGCG_ROLE_BIT(r)))
+			continue;
+		rc = w->grant ? dgcg_db_role_grant(db, w->tp_id, r, &w->changed[r]) :
+		    dgcg_db_role_revoke(db, w->tp_id, r, &w->changed[r]);
 	}
-	if (strlen(targ) != DGCG_THUMB_HEX_LEN || !dgcg_is_hex(targ, DGCG_THUMB_HEX_LEN)) {
-		fprintf(stderr, "dgcg-admin: --thumbprint must be 64 hex characters\n");
-		return EX_USAGE;
-	}
-	for (i = 0; i <= DGCG_THUMB_HEX_LEN; i++)
-		thumb[i] = (char)(targ[i] >= 'A' && targ[i] <= 'F' ? targ[i] + 32 : targ[i]);
-	return 0;
+	return rc;
 }
 
 static int
 change(int grant, int argc, char *argv[])
 {
+	struct roles_work w;
 	static const struct option opts[] = {
 		{ "thumbprint", required_argument, NULL, 't' },
 		{ "cert", required_argument, NULL, 'f' },
@@ -117,7 +109,7 @@ change(int grant, int argc, char *argv[])
 		admin_usage();
 	if ((mask = parse_roles(argc - optind, argv + optind)) == 0)
 		return EX_USAGE;
-	if ((res = target_thumb(targ, certfile, thumb)) != 0)
+	if ((res = admin_thumb_arg(targ, certfile, thumb)) != 0)
 		return res;
 	if ((res = admin_open_gw(&gw)) != 0)
 		return res;
@@ -137,15 +129,11 @@ change(int grant, int argc, char *argv[])
 		res = EX_REFUSED;
 		goto out;
 	}
-	if ((rc = dgcg_db_begin(gw.db)) == DGCG_OK) {
-		for (r = 0; r < DGCG_ROLE__MAX && rc == DGCG_OK; r++) {
-			if (!(mask & DGCG_ROLE_BIT(r)))
-				continue;
-			rc = grant ? dgcg_db_role_grant(gw.db, rows.v[0].id, r, &changed[r]) :
-			    dgcg_db_role_revoke(gw.db, rows.v[0].id, r, &changed[r]);
-		}
-		rc = dgcg_db_end(gw.db, rc);
-	}
+	w.tp_id = rows.v[0].id;
+	w.mask = mask;
+	w.grant = grant;
+	w.changed = changed;
+	rc = dgcg_db_tx(gw.db, roles_work, &w);
 	if (rc != DGCG_OK) {
 		fprintf(stderr, "dgcg-admin: database: %s\n", dgcg_db_error(gw.db));
 		goto out;

@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 
 #include "admin.h"
-#include "db.h"
-#include "valuesets.h"
-#include "xmalloc.h"
+#include "store/db.h"
+#include "domain/valuesets.h"
+#include "base/xmalloc.h"
 
 struct vsfile {
 	char				*path;
@@ -107,31 +107,23 @@ vslist_free(struct vslist *l)
 	free(l->v);
 }
 
-/* Reads a whole file (at most DGCG_VALUESET_MAX + 1 bytes are kept, enough
- * to tell it is too large); malloc'd and NUL-terminated, or NULL (errno). */
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n = 0, r;
 
-	if (f == NULL)
-		return NULL;
-	buf = xmalloc(DGCG_VALUESET_MAX + 2);
-	while (n < DGCG_VALUESET_MAX + 1 &&
-	    (r = fread(buf + n, 1, DGCG_VALUESET_MAX + 1 - n, f)) > 0)
-		n += r;
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+struct import_work {
+	const struct vslist	*l;
+	int			*was;	/* per file: 0 new, 1 replaced, 2 unchanged */
+};
+
+/* Every value set of the import, in one transaction. */
+static enum dgcg_err
+import_work(struct dgcg_db *db, void *arg)
+{
+	const struct import_work *w = arg;
+	enum dgcg_err rc = DGCG_OK;
+	size_t i;
+
+	for (i = 0; i < w->l->n && rc == DGCG_OK; i++)
+		rc = dgcg_valueset_store(db, w->l->v[i].info.id, w->l->v[i].json, &w->was[i]);
+	return rc;
 }
 
 static int
@@ -142,7 +134,8 @@ vs_import(int argc, char *argv[])
 	enum dgcg_err rc = DGCG_OK;
 	char why[2048];
 	size_t i, j, flen = 0;
-	int ret = 0, was, refused = 0, opened = 0;
+	struct import_work w;
+	int ret = 0, refused = 0, opened = 0;
 
 	if (argc < 1)
 		admin_usage();
@@ -156,7 +149,7 @@ vs_import(int argc, char *argv[])
 		struct vsfile *f = &l.v[i];
 
 		errno = 0;
-		if ((f->json = read_file(f->path, &flen)) == NULL) {
+		if ((f->json = admin_read_file(f->path, DGCG_VALUESET_MAX, &flen)) == NULL) {
 			fprintf(stderr, "dgcg-admin: %s: %s\n", f->path, strerror(errno));
 			ret = EX_ERROR;
 			goto out;
@@ -189,19 +182,21 @@ vs_import(int argc, char *argv[])
 	if ((ret = admin_open_gw(&gw)) != 0)
 		goto out;
 	opened = 1;
-	if ((rc = dgcg_db_begin(gw.db)) != DGCG_OK)
+	w.l = &l;
+	w.was = xcalloc(l.n + 1, sizeof(*w.was));
+	rc = dgcg_db_tx(gw.db, import_work, &w);
+	if (rc != DGCG_OK) {
+		free(w.was);
 		goto dberr;
-	for (i = 0; i < l.n && rc == DGCG_OK; i++) {
+	}
+	for (i = 0; i < l.n; i++) {
 		struct vsfile *f = &l.v[i];
 
-		if ((rc = dgcg_valueset_store(gw.db, f->info.id, f->json, &was)) != DGCG_OK)
-			break;
 		printf("%s %s (valueSetDate %s, %zu values) from %s\n",
-		    was == 0 ? "imported" : was == 1 ? "replaced" : "unchanged", f->info.id,
-		    f->info.date, f->info.nvalues, f->path);
+		    w.was[i] == 0 ? "imported" : w.was[i] == 1 ? "replaced" : "unchanged",
+		    f->info.id, f->info.date, f->info.nvalues, f->path);
 	}
-	if ((rc = dgcg_db_end(gw.db, rc)) != DGCG_OK)
-		goto dberr;
+	free(w.was);
 	printf("%zu value sets stored\n", l.n);
 	goto out;
 dberr:

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
-#include "issuers.h"
-#include "log.h"
+#include "base/codec.h"
+#include "domain/issuers.h"
+#include "base/log.h"
 #include "route.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 #define MAX_COUNTRIES 64
 
@@ -19,7 +19,7 @@
  * or 0 with resp = 400 0x001 (a value that is not 2 characters, too many,
  * or a malformed escape). */
 static int
-countries(const struct dgcg_req *req, char **cc, size_t *nc, struct dgcg_resp *resp)
+countries(const struct dgcg_req *req, char **cc, size_t *nc, struct dgcg_reply *resp)
 {
 	const char *p = req->query, *amp, *eq;
 	char *val, *tok, *save = NULL;
@@ -36,14 +36,12 @@ countries(const struct dgcg_req *req, char **cc, size_t *nc, struct dgcg_resp *r
 		if (eq == NULL)
 			eq = amp - 1;
 		if (dgcg_url_decode(eq + 1, (size_t)(amp - eq - 1), 1, &val, &vlen) != DGCG_OK) {
-			dgcg_resp_prob(resp, DGCG_P_VALIDATION, NULL,
-			    "country: malformed percent-encoding");
+			dgcg_reply_fail(resp, DGCG_P_VALIDATION, NULL, "%s", "country: malformed percent-encoding");
 			return 0;
 		}
 		/* "DE,,FR", "DE," and "" hold empty values: refused like "XXX". */
 		if (vlen == 0 || val[0] == ',' || val[vlen - 1] == ',' || strstr(val, ",,")) {
-			dgcg_resp_prob(resp, DGCG_P_VALIDATION, val,
-			    "getTrustedIssuersByCountry.country: size must be between 2 and 2");
+			dgcg_reply_fail(resp, DGCG_P_VALIDATION, val, "%s", "getTrustedIssuersByCountry.country: size must be between 2 and 2");
 			free(val);
 			return 0;
 		}
@@ -55,7 +53,7 @@ countries(const struct dgcg_req *req, char **cc, size_t *nc, struct dgcg_resp *r
 				break;
 			tl = strlen(t);
 			if (tl != 2 || *nc >= MAX_COUNTRIES) {
-				dgcg_resp_prob(resp, DGCG_P_VALIDATION, val, tl != 2 ?
+				dgcg_reply_fail(resp, DGCG_P_VALIDATION, val, "%s", tl != 2 ?
 				    "getTrustedIssuersByCountry.country: size must be between 2 and 2" :
 				    "country: at most 64 values");
 				free(val);
@@ -70,7 +68,7 @@ countries(const struct dgcg_req *req, char **cc, size_t *nc, struct dgcg_resp *r
 
 void
 api_issuers(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
-    struct dgcg_resp *resp)
+    struct dgcg_reply *resp)
 {
 	char *cc[MAX_COUNTRIES], *json = NULL, count[24];
 	size_t nc = 0, i, len = 0, n = 0;
@@ -78,13 +76,13 @@ api_issuers(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity
 	if (!countries(req, cc, &nc, resp))
 		goto out;
 	if (dgcg_issuers_json(gw, cc, nc, &json, &len, &n) != DGCG_OK) {
-		dgcg_resp_prob(resp, DGCG_P_UNAVAILABLE, NULL, "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		goto out;
 	}
 	snprintf(count, sizeof(count), "%zu", n);
 	dgcg_log(DGCG_LOG_INFO, "issuers", "Downloaded trusted issuers", NULL,
 	    "downloadIssuersCount", count, "downloadIssuersCountry", id->country, NULL);
-	dgcg_resp_json(resp, 200, json, len);
+	dgcg_reply_json(resp, 200, json, len);
 out:
 	for (i = 0; i < nc; i++)
 		free(cc[i]);

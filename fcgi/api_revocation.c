@@ -8,41 +8,23 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "log.h"
-#include "revocation.h"
+#include "base/log.h"
+#include "domain/revocation.h"
 #include "route.h"
-#include "timefmt.h"
-
-static void
-answer(struct dgcg_resp *resp, const struct dgcg_reply *r)
-{
-	if (r->code != NULL) {
-		dgcg_resp_problem(resp, r->status, r->code, r->problem, r->send_value, r->details);
-		return;
-	}
-	resp->status = r->status;
-	if (r->etag[0] != '\0')
-		dgcg_resp_header(resp, "ETag", r->etag);
-}
+#include "base/timefmt.h"
 
 void
 api_rev_upload(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
-    struct dgcg_resp *resp)
+    struct dgcg_reply *resp)
 {
-	struct dgcg_reply r;
-
-	dgcg_rev_upload(gw, id, req->body, req->body_len, &r);
-	answer(resp, &r);
+	dgcg_rev_upload(gw, id, req->body, req->body_len, resp);
 }
 
 void
 api_rev_delete(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
-    struct dgcg_resp *resp)
+    struct dgcg_reply *resp)
 {
-	struct dgcg_reply r;
-
-	dgcg_rev_delete(gw, id, req->body, req->body_len, &r);
-	answer(resp, &r);
+	dgcg_rev_delete(gw, id, req->body, req->body_len, resp);
 }
 
 /* NOTE: If-Modified-Since is required here (the reference's Spring answers
@@ -50,7 +32,7 @@ api_rev_delete(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_ident
  * (dgcg_time_parse_header) are read. */
 void
 api_rev_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
-    struct dgcg_resp *resp)
+    struct dgcg_reply *resp)
 {
 	const char *ims = req->if_modified_since;
 	char *json = NULL, count[24];
@@ -58,25 +40,23 @@ api_rev_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identit
 	time_t since;
 
 	if (ims == NULL || *ims == '\0') {
-		dgcg_resp_prob(resp, DGCG_P_VALIDATION, NULL,
-		    "Required request header 'If-Modified-Since' is not present (first call: "
+		dgcg_reply_fail(resp, DGCG_P_VALIDATION, NULL, "%s", "Required request header 'If-Modified-Since' is not present (first call: "
 		    "2021-06-01T00:00:00Z).");
 		return;
 	}
 	if (dgcg_time_parse_header(ims, &since) != DGCG_OK) {
-		dgcg_resp_prob(resp, DGCG_P_VALIDATION, ims,
-		    "If-Modified-Since must be an ISO-8601 date-time with offset "
+		dgcg_reply_fail(resp, DGCG_P_VALIDATION, ims, "%s", "If-Modified-Since must be an ISO-8601 date-time with offset "
 		    "(2021-06-01T00:00:00Z) or an HTTP date in one of the forms of RFC 9110 "
 		    "(Tue, 01 Jun 2021 00:00:00 GMT; Tuesday, 01-Jun-21 00:00:00 GMT; "
 		    "Tue Jun  1 00:00:00 2021).");
 		return;
 	}
 	if (since > time(NULL)) {
-		dgcg_resp_problem(resp, 400, "", "IfModifiedSince must be in past", "", "");
+		dgcg_reply_fail(resp, DGCG_P_IMS_FUTURE, "", "%s", "");
 		return;
 	}
 	if (dgcg_rev_list(gw, since, &json, &len, &n) != DGCG_OK) {
-		dgcg_resp_prob(resp, DGCG_P_UNAVAILABLE, NULL, "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		return;
 	}
 	snprintf(count, sizeof(count), "%zu", n);
@@ -84,26 +64,16 @@ api_rev_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identit
 	    "downloadedBatches", count, "downloaderCountry", id->country, NULL);
 	if (n == 0) {
 		free(json);
-		resp->status = 204;
+		dgcg_reply_ok(resp, 204);
 		return;
 	}
-	dgcg_resp_json(resp, 200, json, len);
+	dgcg_reply_json(resp, 200, json, len);
 }
 
 void
 api_rev_get(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
-    struct dgcg_resp *resp)
+    struct dgcg_reply *resp)
 {
-	struct dgcg_reply r;
-	char *cms = NULL;
-	size_t len = 0;
-
-	dgcg_rev_get(gw, id, req->nparams > 0 ? req->params[0] : "", &cms, &len, &r);
-	if (r.code != NULL) {
-		answer(resp, &r);
-		return;
-	}
-	dgcg_resp_json(resp, r.status, cms, len);
-	resp->content_type = dgcg_accept_cms(req->accept);
-	dgcg_resp_header(resp, "ETag", r.etag);
+	dgcg_rev_get(gw, id, req->nparams > 0 ? req->params[0] : "", dgcg_accept_cms(req->accept),
+	    resp);
 }

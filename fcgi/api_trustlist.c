@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "base/log.h"
 #include "route.h"
-#include "timefmt.h"
-#include "trustlist.h"
+#include "base/timefmt.h"
+#include "domain/trustlist.h"
 
 #define DEFAULT_PAGESIZE 100
 
@@ -62,7 +62,7 @@ etag_matches(const char *inm, const char *etag)
 
 void
 api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
-    struct dgcg_resp *resp)
+    struct dgcg_reply *resp)
 {
 	enum dgcg_cert_type type = DGCG_CT__MAX;
 	struct dgcg_tl_cached cached;
@@ -78,15 +78,13 @@ api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identi
 	if (req->nparams >= 1) {
 		type = dgcg_cert_type_parse(req->params[0]);
 		if (type == DGCG_CT__MAX) {
-			dgcg_resp_prob(resp, DGCG_P_VALIDATION, req->params[0],
-			    "Unknown certificate type; use AUTHENTICATION, UPLOAD, CSCA or DSC.");
+			dgcg_reply_fail(resp, DGCG_P_VALIDATION, req->params[0], "%s", "Unknown certificate type; use AUTHENTICATION, UPLOAD, CSCA or DSC.");
 			return;
 		}
 	}
 	if (req->nparams >= 2) {
 		if (strlen(req->params[1]) != 2) {
-			dgcg_resp_prob(resp, DGCG_P_VALIDATION, req->params[1],
-			    "downloadTrustListFilteredByCountryAndType.country: "
+			dgcg_reply_fail(resp, DGCG_P_VALIDATION, req->params[1], "%s", "downloadTrustListFilteredByCountryAndType.country: "
 			    "size must be between 2 and 2");
 			return;
 		}
@@ -97,8 +95,7 @@ api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identi
 	}
 	if (req->if_modified_since != NULL && *req->if_modified_since != '\0' &&
 	    dgcg_time_parse_header(req->if_modified_since, &since) != DGCG_OK) {
-		dgcg_resp_prob(resp, DGCG_P_VALIDATION, req->if_modified_since,
-		    "If-Modified-Since must be an ISO-8601 date-time with offset "
+		dgcg_reply_fail(resp, DGCG_P_VALIDATION, req->if_modified_since, "%s", "If-Modified-Since must be an ISO-8601 date-time with offset "
 		    "(2021-06-01T00:00:00Z) or an HTTP date in one of the forms of RFC 9110 "
 		    "(Tue, 01 Jun 2021 00:00:00 GMT; Tuesday, 01-Jun-21 00:00:00 GMT; "
 		    "Tue Jun  1 00:00:00 2021).");
@@ -107,8 +104,7 @@ api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identi
 	has_page = query_int(req, "page", &page);
 	has_size = query_int(req, "pagesize", &size);
 	if (has_page < 0 || has_size < 0) {
-		dgcg_resp_prob(resp, DGCG_P_VALIDATION, req->query,
-		    "page and pagesize must be whole numbers.");
+		dgcg_reply_fail(resp, DGCG_P_VALIDATION, req->query, "%s", "page and pagesize must be whole numbers.");
 		return;
 	}
 	paging = (has_page && page >= 0) || (has_size && size >= 0);
@@ -117,7 +113,7 @@ api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identi
 	if (size < 0)
 		size = DEFAULT_PAGESIZE;
 	if (paging && size == 0) {
-		dgcg_resp_prob(resp, DGCG_P_VALIDATION, req->query, "pagesize must be greater than 0.");
+		dgcg_reply_fail(resp, DGCG_P_VALIDATION, req->query, "%s", "pagesize must be greater than 0.");
 		return;
 	}
 
@@ -129,7 +125,7 @@ api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identi
 		list = &delta;
 	}
 	if (rc != DGCG_OK) {
-		dgcg_resp_prob(resp, DGCG_P_UNAVAILABLE, NULL, "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		goto out;
 	}
 	off = paging ? (size_t)page * (size_t)size : 0;
@@ -140,7 +136,7 @@ api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identi
 	    "downloadedKeysCountry", id->country, "downloadedKeysType",
 	    type == DGCG_CT__MAX ? "" : dgcg_cert_type_name(type), NULL);
 	if (since < 0 && !paging) {
-		dgcg_resp_header(resp, "ETag", cached.etag);
+		dgcg_reply_header(resp, "ETag", cached.etag);
 		if (req->if_none_match != NULL && etag_matches(req->if_none_match, cached.etag)) {
 			resp->status = 304;
 			goto out;
@@ -151,18 +147,18 @@ api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identi
 			char uri[256];
 
 			snprintf(uri, sizeof(uri), "%s%s", gw->conf.cache_uri, cached.file);
-			dgcg_resp_header(resp, "X-Accel-Redirect", uri);
+			dgcg_reply_header(resp, "X-Accel-Redirect", uri);
 			resp->status = 200;
 			resp->content_type = "application/json";
 			goto out;
 		}
-		dgcg_resp_json_borrowed(resp, 200, cached.body, cached.len);
+		dgcg_reply_body_borrowed(resp, 200, "application/json", cached.body, cached.len);
 		goto out;
 	}
 	{
 		char *body = dgcg_tl_json(list, off, n, &len);
 
-		dgcg_resp_json(resp, 200, body, len);
+		dgcg_reply_json(resp, 200, body, len);
 	}
 out:
 	dgcg_tl_free(&delta);

@@ -8,12 +8,12 @@
 #include <json-c/json.h>
 
 #include "route.h"
-#include "valuesets.h"
-#include "xmalloc.h"
+#include "domain/valuesets.h"
+#include "base/xmalloc.h"
 
 void
 api_valuesets_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
-    struct dgcg_resp *resp)
+    struct dgcg_reply *resp)
 {
 	struct json_object *arr;
 	const char *text;
@@ -23,7 +23,7 @@ api_valuesets_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_i
 	(void)req;
 	(void)id;
 	if (dgcg_valuesets_ids(gw->db, &ids, &n) != DGCG_OK) {
-		dgcg_resp_prob(resp, DGCG_P_UNAVAILABLE, NULL, "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		return;
 	}
 	arr = json_object_new_array_ext((int)n);
@@ -34,13 +34,13 @@ api_valuesets_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_i
 	free(ids);
 	text = json_object_to_json_string_length(arr, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	dgcg_resp_json(resp, 200, xstrndup(text, len), len);
+	dgcg_reply_json(resp, 200, xstrndup(text, len), len);
 	json_object_put(arr);
 }
 
 void
 api_valuesets_get(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
-    struct dgcg_resp *resp)
+    struct dgcg_reply *resp)
 {
 	const char *vs = req->nparams > 0 ? req->params[0] : "";
 	char *json = NULL, *sv;
@@ -51,14 +51,14 @@ api_valuesets_get(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_id
 	rc = dgcg_valueset_get(gw->db, vs, &json, &len);
 	if (rc == DGCG_ERR_NOTFOUND) {
 		sv = xasprintf("Requested valueset id %s", vs);
-		dgcg_resp_problem(resp, 404, "0x100", "Valueset not found", sv,
+		dgcg_reply_fail(resp, DGCG_P_VALUESET_NOT_FOUND, sv, "%s",
 		    "Use the GET /valuesets endpoint to get a list of available valueset ids.");
 		free(sv);
 		return;
 	}
 	if (rc != DGCG_OK) {
-		dgcg_resp_prob(resp, DGCG_P_UNAVAILABLE, NULL, "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		return;
 	}
-	dgcg_resp_json(resp, 200, json, len);
+	dgcg_reply_json(resp, 200, json, len);
 }

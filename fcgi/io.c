@@ -10,7 +10,7 @@
 #include <fcgiapp.h>
 
 #include "io.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 static void
 cgi_name(const char *header, char *out, size_t outsz)
@@ -127,26 +127,38 @@ reason(int status)
 	}
 }
 
+/*
+ * The one place a reply becomes bytes on the wire: a problem is rendered
+ * here as its ProblemReport JSON.
+ */
 void
-dgcg_io_send(FCGX_Request *fr, const struct dgcg_req *req, const struct dgcg_resp *resp)
+dgcg_io_send(FCGX_Request *fr, const struct dgcg_req *req, const struct dgcg_reply *r)
 {
-	char head[256];
-	int n, status = resp->status ? resp->status : 500;
+	char head[256], *problem = NULL;
+	const char *body = r->body, *ct = r->content_type;
+	size_t len = r->len;
+	int n, status = r->status ? r->status : 500;
 	int head_only = req->method != NULL && strcmp(req->method, "HEAD") == 0;
 
+	if (dgcg_reply_failed(r)) {
+		problem = dgcg_reply_problem_json(r, &len);
+		body = problem;
+		ct = "application/json";
+	}
 	/* libfcgi's own printf garbles %zu: format here, send with PutStr. */
 	n = snprintf(head, sizeof(head), "Status: %d %s\r\n", status, reason(status));
 	FCGX_PutStr(head, n, fr->out);
-	if (resp->content_type != NULL) {
+	if (ct != NULL) {
 		n = snprintf(head, sizeof(head), "Content-Type: %s\r\nContent-Length: %zu\r\n",
-		    resp->content_type, resp->len);
+		    ct, len);
 		FCGX_PutStr(head, n, fr->out);
 	} else if (status != 204 && status != 304) {
 		FCGX_PutStr("Content-Length: 0\r\n", 19, fr->out);
 	}
-	if (resp->hlen > 0)
-		FCGX_PutStr(resp->headers, (int)resp->hlen, fr->out);
+	if (r->hlen > 0)
+		FCGX_PutStr(r->headers, (int)r->hlen, fr->out);
 	FCGX_PutStr("\r\n", 2, fr->out);
-	if (!head_only && resp->body != NULL && resp->len > 0)
-		FCGX_PutStr(resp->body, (int)resp->len, fr->out);
+	if (!head_only && body != NULL && len > 0)
+		FCGX_PutStr(body, (int)len, fr->out);
+	free(problem);
 }

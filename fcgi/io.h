@@ -5,7 +5,7 @@
 
 #include <fcgiapp.h>
 
-#include "conf.h"
+#include "base/conf.h"
 #include "req.h"
 
 /* CGI param names of the configured identity headers ("HTTP_X_SSL_...").
@@ -21,7 +21,8 @@ void dgcg_io_names(const struct dgcg_conf *conf, struct dgcg_io_names *n);
  * and stay valid until FCGX_Finish_r). */
 void dgcg_io_capture(FCGX_Request *fr, const struct dgcg_io_names *n, struct dgcg_req *req);
 
-/* Writes resp (head only for HEAD requests). */
-void dgcg_io_send(FCGX_Request *fr, const struct dgcg_req *req, const struct dgcg_resp *resp);
+/* Writes the reply (head only for HEAD requests); a problem as its
+ * ProblemReport JSON. */
+void dgcg_io_send(FCGX_Request *fr, const struct dgcg_req *req, const struct dgcg_reply *resp);
 
 #endif

@@ -11,13 +11,13 @@
 
 #include <fcgiapp.h>
 
-#include "conf.h"
-#include "db.h"
-#include "gateway.h"
+#include "base/conf.h"
+#include "store/db.h"
+#include "worker/gateway.h"
 #include "io.h"
-#include "log.h"
+#include "base/log.h"
 #include "route.h"
-#include "trustlist.h"
+#include "domain/trustlist.h"
 
 static volatile sig_atomic_t stop;
 
@@ -44,7 +44,7 @@ main(int argc, char *argv[])
 	struct sigaction sa;
 	FCGX_Request fr;
 	struct dgcg_req req;
-	struct dgcg_resp resp;
+	struct dgcg_reply resp;
 	const char *conf = getenv("DGCG_CONFIG");
 	char err[512];
 	int ch;
@@ -98,14 +98,13 @@ main(int argc, char *argv[])
 		dgcg_log_set_trace(req.request_id);
 		dgcg_dispatch(&gw, &req, &resp);
 		dgcg_io_send(&fr, &req, &resp);
-		dgcg_resp_clear(&resp);
+		dgcg_reply_clear(&resp);
 		dgcg_req_clear(&req);
 		dgcg_log_set_trace(NULL);
 		FCGX_Finish_r(&fr);
 	}
 	dgcg_log(DGCG_LOG_INFO, "main", "Worker stopped", NULL, NULL);
 	FCGX_Free(&fr, 1);
-	dgcg_tl_cache_free();
 	dgcg_gw_free(&gw);
 	dgcg_log_close();
 	return 0;

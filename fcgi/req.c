@@ -1,4 +1,4 @@
-/* req.c: response building shared by every handler. */
+/* req.c: the request as handlers see it: query parameters, cleanup. */
 #include "config.h"
 
 #include <stdint.h>
@@ -6,10 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
-#include "problem.h"
+#include "base/codec.h"
 #include "req.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 void
 dgcg_req_clear(struct dgcg_req *r)
@@ -22,71 +21,6 @@ dgcg_req_clear(struct dgcg_req *r)
 	free(r->body);
 	r->body = NULL;
 	r->body_len = 0;
-}
-
-void
-dgcg_resp_clear(struct dgcg_resp *r)
-{
-	if (!r->borrowed)
-		free(r->body);
-	memset(r, 0, sizeof(*r));
-}
-
-void
-dgcg_resp_json(struct dgcg_resp *r, int status, char *body, size_t len)
-{
-	if (!r->borrowed)
-		free(r->body);
-	r->status = status;
-	r->content_type = "application/json";
-	r->body = body;
-	r->len = len;
-	r->borrowed = 0;
-}
-
-void
-dgcg_resp_json_borrowed(struct dgcg_resp *r, int status, const char *body, size_t len)
-{
-	dgcg_resp_json(r, status, NULL, 0);
-	r->body = (char *)(uintptr_t)body;
-	r->len = len;
-	r->borrowed = 1;
-}
-
-void
-dgcg_resp_problem(struct dgcg_resp *r, int status, const char *code, const char *problem,
-    const char *send_value, const char *details)
-{
-	size_t len;
-	char *body;
-
-	body = dgcg_problem_json(code, problem, send_value, details, &len);
-	dgcg_resp_json(r, status, body, len);
-}
-
-void
-dgcg_resp_prob(struct dgcg_resp *r, enum dgcg_prob p, const char *send_value,
-    const char *details)
-{
-	const struct dgcg_prob_info *pi = dgcg_prob_info(p);
-
-	dgcg_resp_problem(r, pi->status, pi->code, pi->problem, send_value, details);
-}
-
-void
-dgcg_resp_header(struct dgcg_resp *r, const char *name, const char *value)
-{
-	int n;
-
-	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL)
-		return;
-	n = snprintf(r->headers + r->hlen, sizeof(r->headers) - r->hlen, "%s: %s\r\n", name,
-	    value);
-	if (n < 0 || (size_t)n >= sizeof(r->headers) - r->hlen) {
-		r->headers[r->hlen] = '\0';
-		return;
-	}
-	r->hlen += (size_t)n;
 }
 
 enum dgcg_err

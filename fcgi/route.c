@@ -6,11 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "auth.h"
-#include "log.h"
-#include "roles.h"
+#include "domain/auth.h"
+#include "base/log.h"
+#include "store/trusted_party_roles.h"
 #include "route.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 #define CMS_BODY	(DGCG_R_BODY | DGCG_R_CMS)
 #define CMS_TEXT_BODY	(DGCG_R_BODY | DGCG_R_CMS | DGCG_R_CMS_TEXT)
@@ -222,7 +222,7 @@ dgcg_accept_cms(const char *accept)
  * filled (403 0x403, or 503 when the database cannot say). */
 static int
 roles_ok(struct dgcg_gw *gw, unsigned flags, const struct dgcg_identity *id,
-    struct dgcg_resp *resp)
+    struct dgcg_reply *resp)
 {
 	unsigned need = 0, have = 0;
 	enum dgcg_role r;
@@ -235,7 +235,7 @@ roles_ok(struct dgcg_gw *gw, unsigned flags, const struct dgcg_identity *id,
 	if (flags & DGCG_R_ROLE_DELETER)
 		need |= DGCG_ROLE_BIT(DGCG_ROLE_DELETER);
 	if (dgcg_db_roles_get(gw->db, id->tp_id, &have) != DGCG_OK) {
-		dgcg_resp_prob(resp, DGCG_P_UNAVAILABLE, NULL, "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		return 0;
 	}
 	if ((have & need) == need)
@@ -248,12 +248,12 @@ roles_ok(struct dgcg_gw *gw, unsigned flags, const struct dgcg_identity *id,
 	dgcg_log(DGCG_LOG_ERROR, "route", "Client is not authorized to access the endpoint",
 	    NULL, "missingRole", dgcg_role_name(r), "country", id->country,
 	    "certVerifyThumbprint", id->thumbprint, NULL);
-	dgcg_resp_prob(resp, DGCG_P_FORBIDDEN, NULL, details);
+	dgcg_reply_fail(resp, DGCG_P_FORBIDDEN, NULL, "%s", details);
 	return 0;
 }
 
 void
-dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
+dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp)
 {
 	const struct dgcg_route *rt = NULL;
 	struct dgcg_identity id;
@@ -267,7 +267,7 @@ dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
 	memset(&id, 0, sizeof(id));
 	allow[0] = '\0';
 	if (req->path == NULL || req->path[0] != '/' || strlen(req->path) > DGCG_PATH_MAX) {
-		dgcg_resp_prob(resp, DGCG_P_NOT_FOUND, NULL, "The requested path does not exist.");
+		dgcg_reply_fail(resp, DGCG_P_NOT_FOUND, NULL, "%s", "The requested path does not exist.");
 		return;
 	}
 	/* /health exists only for nginx's health-check listener, which sets
@@ -277,8 +277,8 @@ dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
 		if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
 			api_health(gw, req, resp);
 		else {
-			dgcg_resp_prob(resp, DGCG_P_METHOD, NULL, "Allowed methods are listed in Allow.");
-			dgcg_resp_header(resp, "Allow", "GET");
+			dgcg_reply_fail(resp, DGCG_P_METHOD, NULL, "%s", "Allowed methods are listed in Allow.");
+			dgcg_reply_header(resp, "Allow", "GET");
 		}
 		dgcg_gw_request_end(gw);
 		return;
@@ -300,40 +300,38 @@ dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
 		}
 	}
 	if (!path_known) {
-		dgcg_resp_prob(resp, DGCG_P_NOT_FOUND, NULL, "The requested path does not exist.");
+		dgcg_reply_fail(resp, DGCG_P_NOT_FOUND, NULL, "%s", "The requested path does not exist.");
 		return;
 	}
 	if (rt == NULL) {
-		dgcg_resp_prob(resp, DGCG_P_METHOD, NULL, "Allowed methods are listed in Allow.");
-		dgcg_resp_header(resp, "Allow", allow);
+		dgcg_reply_fail(resp, DGCG_P_METHOD, NULL, "%s", "Allowed methods are listed in Allow.");
+		dgcg_reply_header(resp, "Allow", allow);
 		return;
 	}
 	(void)match(rt->pattern, req->path, req);
 
 	prob = dgcg_auth(gw, req->thumb, req->dn, &id, &send);
 	if (prob != DGCG_P_NONE) {
-		dgcg_resp_prob(resp, prob, send, NULL);
+		dgcg_reply_fail(resp, prob, send, "%s",  "");
 		free(send);
 		goto out;
 	}
 	if ((rt->flags & ROLES) != 0 && !roles_ok(gw, rt->flags, &id, resp))
 		goto out;
 	if ((rt->flags & DGCG_R_ACCEPT_CMS) != 0 && dgcg_accept_cms(req->accept) == NULL) {
-		dgcg_resp_prob(resp, DGCG_P_NOT_ACCEPTABLE, req->accept,
-		    "Accept must admit application/cms-text or application/cms.");
+		dgcg_reply_fail(resp, DGCG_P_NOT_ACCEPTABLE, req->accept, "%s", "Accept must admit application/cms-text or application/cms.");
 		goto out;
 	}
 	if (rt->flags & DGCG_R_BODY) {
 		if (!media_ok(rt->flags, req->content_type)) {
-			dgcg_resp_prob(resp, DGCG_P_MEDIA_TYPE, req->content_type,
-			    (rt->flags & DGCG_R_CMS_TEXT) ?
+			dgcg_reply_fail(resp, DGCG_P_MEDIA_TYPE, req->content_type, "%s", (rt->flags & DGCG_R_CMS_TEXT) ?
 			    "Content-Type must be application/cms or application/cms-text" :
 			    (rt->flags & DGCG_R_CMS) ? "Content-Type must be application/cms" :
 			    "Content-Type must be application/json");
 			goto out;
 		}
 		if (req->content_length > (long long)gw->conf.body_max) {
-			dgcg_resp_prob(resp, DGCG_P_TOO_LARGE, NULL, "The request body is too large.");
+			dgcg_reply_fail(resp, DGCG_P_TOO_LARGE, NULL, "%s", "The request body is too large.");
 			goto out;
 		}
 		if (req->read_body == NULL)
@@ -342,11 +340,11 @@ dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp)
 			rc = req->read_body(req->body_arg, gw->conf.body_max, &req->body,
 			    &req->body_len);
 		if (rc == DGCG_ERR_LIMIT) {
-			dgcg_resp_prob(resp, DGCG_P_TOO_LARGE, NULL, "The request body is too large.");
+			dgcg_reply_fail(resp, DGCG_P_TOO_LARGE, NULL, "%s", "The request body is too large.");
 			goto out;
 		}
 		if (rc != DGCG_OK) {
-			dgcg_resp_prob(resp, DGCG_P_VALIDATION, NULL, "The request body could not be read.");
+			dgcg_reply_fail(resp, DGCG_P_VALIDATION, NULL, "%s", "The request body could not be read.");
 			goto out;
 		}
 	}

@@ -10,12 +10,12 @@
 #ifndef DGCG_ROUTE_H
 #define DGCG_ROUTE_H
 
-#include "auth.h"
-#include "gateway.h"
+#include "domain/auth.h"
+#include "worker/gateway.h"
 #include "req.h"
 
 typedef void (*dgcg_handler)(struct dgcg_gw *gw, struct dgcg_req *req,
-	const struct dgcg_identity *id, struct dgcg_resp *resp);
+	const struct dgcg_identity *id, struct dgcg_reply *resp);
 
 /* Route flags. */
 #define DGCG_R_BODY	0x01	/* reads a body */
@@ -40,7 +40,7 @@ struct dgcg_route {
 };
 
 /* Handles one request completely: resp always holds an answer after it. */
-void dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp);
+void dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp);
 
 /* The content type to answer a CMS download with, from an Accept header
  * (NULL or empty = anything): "application/cms-text" or "application/cms"
@@ -50,7 +50,7 @@ const char *dgcg_accept_cms(const char *accept);
 
 /* Handlers, one api_<resource>.c each. */
 #define DGCG_HANDLER(name) void name(struct dgcg_gw *, struct dgcg_req *, \
-	const struct dgcg_identity *, struct dgcg_resp *)
+	const struct dgcg_identity *, struct dgcg_reply *)
 DGCG_HANDLER(api_countrylist);		/* api_countrylist.c */
 DGCG_HANDLER(api_signer_upload);	/* api_signer.c */
 DGCG_HANDLER(api_signer_delete);
@@ -68,6 +68,6 @@ DGCG_HANDLER(api_rev_delete);
 DGCG_HANDLER(api_mig_list);		/* api_migration.c */
 DGCG_HANDLER(api_mig_update);
 /* GET /health (api_health.c), only for requests with health_check set. */
-void api_health(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_resp *resp);
+void api_health(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp);
 
 #endif

@@ -8,10 +8,10 @@
 
 #include <check.h>
 
-#include "auth.h"
-#include "codec.h"
-#include "gateway.h"
-#include "log.h"
+#include "domain/auth.h"
+#include "base/codec.h"
+#include "worker/gateway.h"
+#include "base/log.h"
 
 #define HASH "397da9eb17467a2b3b83704ab6490a540bef43e84f06a12f8d2a51c0a0a9a401"
 

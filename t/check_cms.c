@@ -19,10 +19,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "cms.h"
-#include "codec.h"
+#include "domain/problem.h"
+#include "domain/signed.h"
+#include "pki/cms.h"
+#include "base/codec.h"
 #include "testutil.h"
-#include "x509.h"
+#include "pki/x509.h"
 
 Suite *make_cms_suite(void);
 
@@ -401,22 +403,35 @@ START_TEST(state_signer_count)
 }
 END_TEST
 
+/* The reference's texts of the parser states (the 0x402 rows). */
+static const char *
+state_text(enum dgcg_cms_state st, enum dgcg_cms_payload pl)
+{
+	return dgcg_prob_info(dgcg_signed_parse_prob(st, pl))->problem;
+}
+
 START_TEST(state_texts)
 {
-	ck_assert_str_eq(dgcg_cms_state_text(DGCG_CMS_BAD_BASE64, 0), "Invalid Base64 CMS Message");
-	ck_assert_str_eq(dgcg_cms_state_text(DGCG_CMS_BAD_CMS, 1), "Could not parse CMS Message");
-	ck_assert_str_eq(dgcg_cms_state_text(DGCG_CMS_NOT_DATA, 0),
+	ck_assert_str_eq(state_text(DGCG_CMS_BAD_BASE64, DGCG_CMS_PAYLOAD_CERT),
+	    "Invalid Base64 CMS Message");
+	ck_assert_str_eq(state_text(DGCG_CMS_BAD_CMS, DGCG_CMS_PAYLOAD_STRING),
+	    "Could not parse CMS Message");
+	ck_assert_str_eq(state_text(DGCG_CMS_NOT_DATA, DGCG_CMS_PAYLOAD_CERT),
 	    "CMS Message needs to have binary data as body.");
-	ck_assert_str_eq(dgcg_cms_state_text(DGCG_CMS_BAD_PAYLOAD, 0),
+	ck_assert_str_eq(state_text(DGCG_CMS_BAD_PAYLOAD, DGCG_CMS_PAYLOAD_CERT),
 	    "CMS Message payload needs to be a DER encoded X509 certificate");
-	ck_assert_str_eq(dgcg_cms_state_text(DGCG_CMS_BAD_PAYLOAD, 1),
+	ck_assert_str_eq(state_text(DGCG_CMS_BAD_PAYLOAD, DGCG_CMS_PAYLOAD_STRING),
 	    "CMS Message payload needs to be a String");
-	ck_assert_str_eq(dgcg_cms_state_text(DGCG_CMS_CERT_COUNT, 1),
+	ck_assert_str_eq(state_text(DGCG_CMS_CERT_COUNT, DGCG_CMS_PAYLOAD_STRING),
 	    "CMS Message needs to contain exactly one X509 certificate");
-	ck_assert_str_eq(dgcg_cms_state_text(DGCG_CMS_SIGNER_COUNT, 0),
+	ck_assert_str_eq(state_text(DGCG_CMS_SIGNER_COUNT, DGCG_CMS_PAYLOAD_CERT),
 	    "CMS Message needs to have exactly 1 signer information.");
-	ck_assert_ptr_nonnull(strstr(dgcg_cms_state_text(DGCG_CMS_DETACHED, 0), "-nodetach"));
-	ck_assert_ptr_nonnull(dgcg_cms_state_text(DGCG_CMS__MAX, 0));
+	ck_assert_ptr_nonnull(strstr(state_text(DGCG_CMS_DETACHED, DGCG_CMS_PAYLOAD_CERT),
+	    "-nodetach"));
+	ck_assert_int_eq(dgcg_signed_parse_prob(DGCG_CMS__MAX, DGCG_CMS_PAYLOAD_CERT),
+	    DGCG_P_CMS_PARSE);
+	ck_assert_int_eq(dgcg_prob_info(DGCG_P_CMS_BASE64)->status, 400);
+	ck_assert_str_eq(dgcg_prob_info(DGCG_P_CMS_BASE64)->code, "0x402");
 }
 END_TEST
 

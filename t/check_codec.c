@@ -6,7 +6,7 @@
 
 #include <check.h>
 
-#include "codec.h"
+#include "base/codec.h"
 
 Suite *make_codec_suite(void);
 

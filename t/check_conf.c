@@ -9,8 +9,8 @@
 
 #include <check.h>
 
-#include "conf.h"
-#include "dgcg.h"
+#include "base/conf.h"
+#include "base/dgcg.h"
 #include "testutil.h"
 
 #ifndef DGCG_SQLDIR

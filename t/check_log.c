@@ -9,8 +9,8 @@
 
 #include <check.h>
 
-#include "dgcg.h"
-#include "log.h"
+#include "base/dgcg.h"
+#include "base/log.h"
 #include "testutil.h"
 
 #define NFIELDS	32

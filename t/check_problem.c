@@ -7,7 +7,7 @@
 #include <check.h>
 #include <json-c/json.h>
 
-#include "problem.h"
+#include "domain/problem.h"
 #include "testutil.h"
 
 /* Parses s strictly, rejecting invalid UTF-8; NULL when not valid JSON. */
@@ -186,21 +186,32 @@ START_TEST(test_table)
 	ck_assert_str_eq(p->code, "0x503");
 	ck_assert_str_eq(p->problem, "Service Unavailable");
 
+	/* Every row: a name, a 4xx/5xx status, a code "0x" + 3 hex digits (or
+	 * the reference's empty code of IMS_FUTURE), a text; no two rows alike
+	 * in (status, code, text), no two names alike. */
 	for (i = 1; i < DGCG_P__MAX; i++) {
 		p = dgcg_prob_info((enum dgcg_prob)i);
 		ck_assert_ptr_nonnull(p);
+		ck_assert_ptr_nonnull(p->name);
 		ck_assert_ptr_nonnull(p->code);
 		ck_assert_ptr_nonnull(p->problem);
-		ck_assert_msg(strlen(p->code) == 5 && strncmp(p->code, "0x", 2) == 0,
-		    "entry %d: code \"%s\"", i, p->code);
+		ck_assert_msg((strlen(p->code) == 5 && strncmp(p->code, "0x", 2) == 0 &&
+		    strspn(p->code + 2, "0123456789abcdef") == 3) ||
+		    (i == DGCG_P_IMS_FUTURE && p->code[0] == '\0'),
+		    "row %s: code \"%s\"", p->name, p->code);
 		ck_assert_uint_gt(strlen(p->problem), 0);
 		ck_assert_int_ge(p->status, 400);
 		ck_assert_int_le(p->status, 599);
 		for (j = 1; j < i; j++) {
 			q = dgcg_prob_info((enum dgcg_prob)j);
-			ck_assert_str_ne(p->code, q->code);
+			ck_assert_msg(p->status != q->status || strcmp(p->code, q->code) != 0 ||
+			    strcmp(p->problem, q->problem) != 0, "rows %s and %s are alike",
+			    q->name, p->name);
+			ck_assert_str_ne(p->name, q->name);
 		}
 	}
+	ck_assert_str_eq(dgcg_prob_info(DGCG_P_NONE)->name, "NONE");
+	ck_assert_str_eq(dgcg_prob_info(DGCG_P_DSC_EXISTS)->name, "DSC_EXISTS");
 	/* out of range never answers NULL */
 	ck_assert_ptr_nonnull(dgcg_prob_info(DGCG_P__MAX));
 	ck_assert_int_ge(dgcg_prob_info(DGCG_P__MAX)->status, 500);

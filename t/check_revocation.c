@@ -15,14 +15,16 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "cms.h"
-#include "codec.h"
-#include "issuers.h"
-#include "log.h"
-#include "revocation.h"
-#include "roles.h"
+#include "pki/cms.h"
+#include "base/codec.h"
+#include "domain/issuers.h"
+#include "base/log.h"
+#include "base/timefmt.h"
+#include "base/uuid.h"
+#include "domain/revocation.h"
+#include "store/trusted_party_roles.h"
 #include "route.h"
-#include "trusted.h"
+#include "pki/trust.h"
 
 Suite *make_revocation_suite(void);
 
@@ -98,7 +100,7 @@ START_TEST(batch_valid)
 	ck_assert_int_eq((long long)b.expires, 1893456000LL);
 	ck_assert_str_eq(b.kid, "9cWXDDA52FQ=");
 	ck_assert_int_eq(b.has_kid, 1);
-	ck_assert_int_eq(b.hash_type, DGCG_HASH_SIGNATURE);
+	ck_assert_int_eq(b.hash_type, DGCG_BATCH_HASH_SIGNATURE);
 	ck_assert_uint_eq(b.entries, 2);
 	free(t);
 	/* kid optional, null, or UNKNOWN_KID; other members ignored; each type */
@@ -310,18 +312,18 @@ START_TEST(sql_datetime)
 {
 	char out[20];
 
-	ck_assert(dgcg_sql_datetime(NOW, out));
+	ck_assert(dgcg_time_format_sql(NOW, out));
 	ck_assert_str_eq(out, "2023-11-14 22:13:20");
-	ck_assert(dgcg_sql_datetime(0, out));
+	ck_assert(dgcg_time_format_sql(0, out));
 	ck_assert_str_eq(out, "1970-01-01 00:00:00");
-	ck_assert(dgcg_sql_datetime((time_t)253402300799LL, out));
+	ck_assert(dgcg_time_format_sql((time_t)253402300799LL, out));
 	ck_assert_str_eq(out, "9999-12-31 23:59:59");
-	ck_assert(!dgcg_sql_datetime((time_t)253402300800LL, out));
-	ck_assert(!dgcg_sql_datetime((time_t)-62135596801LL, out));
-	ck_assert(dgcg_sql_datetime((time_t)-62135596800LL, out));
+	ck_assert(!dgcg_time_format_sql((time_t)253402300800LL, out));
+	ck_assert(!dgcg_time_format_sql((time_t)-62135596801LL, out));
+	ck_assert(dgcg_time_format_sql((time_t)-62135596800LL, out));
 	ck_assert_str_eq(out, "0001-01-01 00:00:00");
-	ck_assert_str_eq(dgcg_hash_type_name(DGCG_HASH_COUNTRYCODEUCI), "COUNTRYCODEUCI");
-	ck_assert_ptr_null(dgcg_hash_type_name(DGCG_HASH__MAX));
+	ck_assert_str_eq(dgcg_batch_hash_name(DGCG_BATCH_HASH_COUNTRYCODEUCI), "COUNTRYCODEUCI");
+	ck_assert_ptr_null(dgcg_batch_hash_name(DGCG_BATCH_HASH__MAX));
 }
 END_TEST
 
@@ -476,43 +478,43 @@ START_TEST(issuer_signatures)
 
 	/* detached and attached signatures over the string pass */
 	ck_assert_int_eq(dgcg_ta_verify_content(ta, (const unsigned char *)str, strlen(str), det,
-	    &exc), DGCG_TP_OK);
+	    &exc), DGCG_INTEGRITY_OK);
 	ck_assert_int_eq(dgcg_ta_verify_content(ta, (const unsigned char *)str, strlen(str), att,
-	    NULL), DGCG_TP_OK);
+	    NULL), DGCG_INTEGRITY_OK);
 	ck_assert_int_eq(verify_issuer("DE", "Example", "https://issuer.example", "HTTP", det),
-	    DGCG_TP_OK);
+	    DGCG_INTEGRITY_OK);
 	/* TrustedIssuerServiceTest: empty, "WRONG", a TA signature over other
 	 * data; and a signature by another key */
 	ck_assert_int_eq(verify_issuer("DE", "Example", "https://issuer.example", "HTTP", ""),
-	    DGCG_TP_EMPTY);
+	    DGCG_INTEGRITY_EMPTY);
 	ck_assert_int_eq(verify_issuer("DE", "Example", "https://issuer.example", "HTTP", NULL),
-	    DGCG_TP_EMPTY);
+	    DGCG_INTEGRITY_EMPTY);
 	ck_assert_int_eq(verify_issuer("DE", "Example", "https://issuer.example", "HTTP",
-	    "WRONG"), DGCG_TP_BAD_SIG);
+	    "WRONG"), DGCG_INTEGRITY_BAD_SIG);
 	ck_assert_int_eq(verify_issuer("DE", "Example", "https://issuer.example", "HTTP", other),
-	    DGCG_TP_SIG_INVALID);
+	    DGCG_INTEGRITY_SIG_INVALID);
 	ck_assert_int_eq(verify_issuer("DE", "Example", "https://issuer.example", "HTTP", rogue),
-	    DGCG_TP_NOT_TA);
+	    DGCG_INTEGRITY_NOT_TA);
 	/* every field is covered: country, name, url, type */
 	ck_assert_int_ne(verify_issuer("FR", "Example", "https://issuer.example", "HTTP", det),
-	    DGCG_TP_OK);
+	    DGCG_INTEGRITY_OK);
 	ck_assert_int_ne(verify_issuer("DE", "Exampl3", "https://issuer.example", "HTTP", det),
-	    DGCG_TP_OK);
+	    DGCG_INTEGRITY_OK);
 	ck_assert_int_ne(verify_issuer("DE", "Example", "https://issuer.example/", "HTTP", det),
-	    DGCG_TP_OK);
+	    DGCG_INTEGRITY_OK);
 	ck_assert_int_ne(verify_issuer("DE", "Example", "https://issuer.example", "DID", det),
-	    DGCG_TP_OK);
+	    DGCG_INTEGRITY_OK);
 	/* an attached signature over other bytes does not parse against the string */
 	ck_assert_int_ne(verify_issuer("DE", "Example", "https://issuer.example", "DID", att),
-	    DGCG_TP_OK);
+	    DGCG_INTEGRITY_OK);
 	/* url_type outside the enum */
 	ck_assert_int_eq(verify_issuer("DE", "Example", "https://issuer.example", "http", det),
-	    DGCG_TP_BAD_CERT);
+	    DGCG_INTEGRITY_BAD_CERT);
 	ck_assert_int_eq(verify_issuer("DE", "Example", "https://issuer.example", NULL, det),
-	    DGCG_TP_BAD_CERT);
+	    DGCG_INTEGRITY_BAD_CERT);
 	/* no trust anchor */
 	ck_assert_int_eq(dgcg_ta_verify_content(NULL, (const unsigned char *)str, strlen(str),
-	    det, NULL), DGCG_TP_NO_TA);
+	    det, NULL), DGCG_INTEGRITY_NO_TA);
 	free(det);
 	free(att);
 	free(other);

@@ -8,8 +8,8 @@
 #include <check.h>
 #include <json-c/json.h>
 
-#include "gateway.h"
-#include "log.h"
+#include "worker/gateway.h"
+#include "base/log.h"
 #include "route.h"
 
 static struct dgcg_gw gw;
@@ -30,11 +30,12 @@ teardown(void)
 /* Dispatches and checks status and problem code. */
 static void
 expect(const char *method, const char *path, const char *thumb, const char *dn, int status,
-    const char *code, struct dgcg_resp *out)
+    const char *code, struct dgcg_reply *out)
 {
 	struct dgcg_req req;
-	struct dgcg_resp resp;
+	struct dgcg_reply resp;
 	struct json_object *j, *c;
+	char *body;
 
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
@@ -47,8 +48,10 @@ expect(const char *method, const char *path, const char *thumb, const char *dn, 
 	dgcg_dispatch(&gw, &req, &resp);
 	ck_assert_msg(resp.status == status, "%s %s: status %d, want %d", method, path,
 	    resp.status, status);
-	ck_assert_str_eq(resp.content_type, "application/json");
-	j = json_tokener_parse(resp.body);
+	ck_assert(dgcg_reply_failed(&resp));
+	body = dgcg_reply_problem_json(&resp, NULL);
+	j = json_tokener_parse(body);
+	free(body);
 	ck_assert_ptr_nonnull(j);
 	ck_assert(json_object_object_get_ex(j, "code", &c));
 	ck_assert_str_eq(json_object_get_string(c), code);
@@ -57,7 +60,7 @@ expect(const char *method, const char *path, const char *thumb, const char *dn, 
 	if (out != NULL)
 		*out = resp;
 	else
-		dgcg_resp_clear(&resp);
+		dgcg_reply_clear(&resp);
 }
 
 START_TEST(unknown_paths_404)
@@ -74,11 +77,11 @@ END_TEST
 
 START_TEST(wrong_method_405)
 {
-	struct dgcg_resp r;
+	struct dgcg_reply r;
 
 	expect("POST", "/countrylist", NULL, NULL, 405, "0x405", &r);
 	ck_assert_ptr_nonnull(strstr(r.headers, "Allow: GET\r\n"));
-	dgcg_resp_clear(&r);
+	dgcg_reply_clear(&r);
 	expect("DELETE", "/countrylist", NULL, NULL, 405, "0x405", NULL);
 	expect(NULL, "/countrylist", NULL, NULL, 405, "0x405", NULL);
 }
@@ -111,7 +114,7 @@ count_read(void *arg, size_t max, char **buf, size_t *len)
 START_TEST(no_body_before_auth)
 {
 	struct dgcg_req req;
-	struct dgcg_resp resp;
+	struct dgcg_reply resp;
 
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
@@ -125,13 +128,13 @@ START_TEST(no_body_before_auth)
 	dgcg_dispatch(&gw, &req, &resp);
 	ck_assert_int_eq(resp.status, 401);
 	ck_assert_int_eq(body_reads, 0);
-	dgcg_resp_clear(&resp);
+	dgcg_reply_clear(&resp);
 	req.dn = "CN=no country";
 	req.thumb = "397da9eb17467a2b3b83704ab6490a540bef43e84f06a12f8d2a51c0a0a9a401";
 	dgcg_dispatch(&gw, &req, &resp);
 	ck_assert_int_eq(resp.status, 400);
 	ck_assert_int_eq(body_reads, 0);
-	dgcg_resp_clear(&resp);
+	dgcg_reply_clear(&resp);
 	dgcg_req_clear(&req);
 }
 END_TEST

@@ -10,8 +10,8 @@
 
 #include <check.h>
 
-#include "rules.h"
-#include "timefmt.h"
+#include "domain/rules.h"
+#include "base/timefmt.h"
 
 Suite *make_rules_suite(void);
 

@@ -1,5 +1,5 @@
 /* check_timefmt.c: ISO-8601 and HTTP-date (RFC 9110 section 5.6.7) parsing,
- * the RFC 850 two-digit year, and formatting. */
+ * the RFC 850 two-digit year, formatting, and the RFC 3339 checks. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,7 +9,7 @@
 
 #include <check.h>
 
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 Suite *make_timefmt_suite(void);
 
@@ -645,6 +645,86 @@ START_TEST(round_trip_sweep)
 }
 END_TEST
 
+/* RFC 3339 as JSON Schema's format checks it. */
+START_TEST(rfc3339_dates)
+{
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00Z", 20), 1);
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01t00:00:00.5z", 22), 1);
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00+23:59", 25), 1);
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00+24:00", 25), 0);
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:60Z", 20), 0);
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00.Z", 21), 0);
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00Z\n", 21), 0);
+	ck_assert_int_eq(dgcg_rfc3339_date("2000-02-29", 10), 1);
+	ck_assert_int_eq(dgcg_rfc3339_date("1900-02-29", 10), 0);
+	ck_assert_int_eq(dgcg_rfc3339_date("2021-04-31", 10), 0);
+	ck_assert_int_eq(dgcg_rfc3339_date("2021-4-30", 9), 0);
+}
+END_TEST
+
+/* Every field's range, the separators, and the length bound. */
+START_TEST(rfc3339_edges)
+{
+	static const struct {
+		const char	*s;
+		int		 ok;
+	} dt[] = {
+		{ "2021-06-01T00:00:00Z", 1 },
+		{ "0001-01-01T00:00:00Z", 1 },
+		{ "9999-12-31T23:59:59Z", 1 },
+		{ "2024-02-29T12:00:00Z", 1 },
+		{ "2021-06-01T00:00:00.123456789012Z", 1 },	/* any fraction length */
+		{ "2021-06-01T00:00:00-23:59", 1 },
+		{ "2021-06-01T00:00:00+19:00", 1 },	/* wider than java.time's 18:00 */
+		{ "2021-06-01T00:00:00.5+01:00", 1 },
+		{ "0000-06-01T00:00:00Z", 0 },
+		{ "2021-00-01T00:00:00Z", 0 },
+		{ "2021-13-01T00:00:00Z", 0 },
+		{ "2021-06-00T00:00:00Z", 0 },
+		{ "2021-06-31T00:00:00Z", 0 },
+		{ "2023-02-29T00:00:00Z", 0 },
+		{ "2021-06-01T24:00:00Z", 0 },
+		{ "2021-06-01T00:60:00Z", 0 },
+		{ "2021-06-01T23:59:60Z", 0 },		/* no leap second */
+		{ "2021-06-01 00:00:00Z", 0 },
+		{ "2021-06-01T00:00:00,5Z", 0 },
+		{ "2021-06-01T00:00:00", 0 },
+		{ "2021-06-01T00:00Z", 0 },
+		{ "2021-06-01T00:00:00+0100", 0 },
+		{ "2021-06-01T00:00:00+01", 0 },
+		{ "2021-06-01T00:00:00+01:60", 0 },
+		{ "2021-06-01T00:00:00+01:00:00", 0 },
+		{ "2021-06-01T00:00:00ZZ", 0 },
+		{ "2021-06-01T00:00:00 Z", 0 },
+		{ "21-06-01T00:00:00Z", 0 },
+		{ "2021-6-01T00:00:00Z", 0 },
+		{ "2021-06-01T0:00:00Z", 0 },
+		{ "+2021-06-01T00:00:00Z", 0 },
+		{ "2021-06-01T00:00:0aZ", 0 },
+		{ "", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(dt) / sizeof(dt[0]); i++)
+		ck_assert_msg(dgcg_rfc3339_datetime(dt[i].s, strlen(dt[i].s)) == dt[i].ok, "%s",
+		    dt[i].s);
+	/* len bounds the text: a valid prefix is not a valid date-time, and
+	 * bytes after len (NUL included) are not looked at */
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00Z", 19), 0);
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00Zjunk", 20), 1);
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00.Z", 20), 0);
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00\0Z", 21), 0);
+	ck_assert_int_eq(dgcg_rfc3339_datetime("2021-06-01T00:00:00+01:00", 24), 0);
+	ck_assert_int_eq(dgcg_rfc3339_date("2021-06-01x", 10), 1);
+	ck_assert_int_eq(dgcg_rfc3339_date("2021-06-01", 11), 0);
+	ck_assert_int_eq(dgcg_rfc3339_date("2021-06-0", 9), 0);
+	ck_assert_int_eq(dgcg_rfc3339_date("0000-01-01", 10), 0);
+	ck_assert_int_eq(dgcg_rfc3339_date("2021-02-28", 10), 1);
+	ck_assert_int_eq(dgcg_rfc3339_date("2021-06-01T00:00:00Z", 20), 0);
+	ck_assert_int_eq(dgcg_rfc3339_date("", 0), 0);
+}
+END_TEST
+
 Suite *
 make_timefmt_suite(void)
 {
@@ -679,6 +759,11 @@ make_timefmt_suite(void)
 	tcase_add_test(tc, extra_characters_everywhere);
 	tcase_add_test(tc, case_and_zone);
 	tcase_add_test(tc, bounded_read);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rfc3339");
+	tcase_add_test(tc, rfc3339_dates);
+	tcase_add_test(tc, rfc3339_edges);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("round_trip");

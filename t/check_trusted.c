@@ -15,12 +15,14 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "cms.h"
-#include "codec.h"
-#include "log.h"
+#include "pki/cms.h"
+#include "base/codec.h"
+#include "base/log.h"
 #include "testutil.h"
-#include "trusted.h"
-#include "x509.h"
+#include "pki/trust.h"
+#include "worker/cache.h"
+#include "worker/gateway.h"
+#include "pki/x509.h"
 
 Suite *make_trusted_suite(void);
 
@@ -176,14 +178,27 @@ flip_b64(const char *b64, size_t i, unsigned char x, unsigned char **der, size_t
 	return s;
 }
 
+/* The check of one row, logged as the gateway logs it. */
+static enum dgcg_integrity
+verify(const struct dgcg_ta *ta, const char *thumb, const char *raw, const char *sig)
+{
+	enum dgcg_cms_state st = DGCG_CMS_OK;
+	const char *exc = NULL;
+	enum dgcg_integrity r;
+
+	r = dgcg_integrity_check(ta, thumb, raw, sig, &st, &exc);
+	dgcg_integrity_log(r, st, exc, thumb != NULL ? thumb : "");
+	return r;
+}
+
 START_TEST(reference_rows_pass)
 {
 	struct dgcg_ta *ta = load(ta_path, 1);
 	size_t i;
 
 	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[i].thumb, rows[i].raw,
-		    rows[i].sig), DGCG_TP_OK);
+		ck_assert_int_eq(verify(ta, rows[i].thumb, rows[i].raw,
+		    rows[i].sig), DGCG_INTEGRITY_OK);
 	dgcg_ta_free(ta);
 }
 END_TEST
@@ -192,12 +207,12 @@ START_TEST(empty_fields)
 {
 	struct dgcg_ta *ta = load(ta_path, 1);
 
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, "", rows[0].sig), DGCG_TP_EMPTY);
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, rows[0].raw, ""), DGCG_TP_EMPTY);
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, NULL, rows[0].sig), DGCG_TP_EMPTY);
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, rows[0].raw, NULL), DGCG_TP_EMPTY);
+	ck_assert_int_eq(verify(ta, rows[0].thumb, "", rows[0].sig), DGCG_INTEGRITY_EMPTY);
+	ck_assert_int_eq(verify(ta, rows[0].thumb, rows[0].raw, ""), DGCG_INTEGRITY_EMPTY);
+	ck_assert_int_eq(verify(ta, rows[0].thumb, NULL, rows[0].sig), DGCG_INTEGRITY_EMPTY);
+	ck_assert_int_eq(verify(ta, rows[0].thumb, rows[0].raw, NULL), DGCG_INTEGRITY_EMPTY);
 	/* empty comes first, even without a trust anchor */
-	ck_assert_int_eq(dgcg_tp_verify(NULL, NULL, "", "", ""), DGCG_TP_EMPTY);
+	ck_assert_int_eq(verify(NULL, "", "", ""), DGCG_INTEGRITY_EMPTY);
 	dgcg_ta_free(ta);
 }
 END_TEST
@@ -210,19 +225,19 @@ START_TEST(bad_cert)
 	/* not base64 (a line break inside) */
 	s = strdup(rows[0].raw);
 	s[40] = '\n';
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, s, rows[0].sig), DGCG_TP_BAD_CERT);
+	ck_assert_int_eq(verify(ta, rows[0].thumb, s, rows[0].sig), DGCG_INTEGRITY_BAD_CERT);
 	free(s);
 	/* base64 but no certificate */
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, "Zm9vYmFy", rows[0].sig),
-	    DGCG_TP_BAD_CERT);
+	ck_assert_int_eq(verify(ta, rows[0].thumb, "Zm9vYmFy", rows[0].sig),
+	    DGCG_INTEGRITY_BAD_CERT);
 	/* a certificate followed by garbage */
 	s = malloc(strlen(rows[0].raw) + 5);
 	snprintf(s, strlen(rows[0].raw) + 5, "%sAAAA", rows[0].raw);
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, s, rows[0].sig), DGCG_TP_BAD_CERT);
+	ck_assert_int_eq(verify(ta, rows[0].thumb, s, rows[0].sig), DGCG_INTEGRITY_BAD_CERT);
 	free(s);
 	/* bad certificate comes before the missing trust anchor */
-	ck_assert_int_eq(dgcg_tp_verify(NULL, NULL, rows[0].thumb, "Zm9vYmFy", rows[0].sig),
-	    DGCG_TP_BAD_CERT);
+	ck_assert_int_eq(verify(NULL, rows[0].thumb, "Zm9vYmFy", rows[0].sig),
+	    DGCG_INTEGRITY_BAD_CERT);
 	dgcg_ta_free(ta);
 }
 END_TEST
@@ -243,8 +258,8 @@ START_TEST(raw_flip_every_byte)
 	for (i = 0; i < len; i++) {
 		s = flip_b64(rows[1].raw, i, 0x01, &der, &len);
 		x = dgcg_x509_from_der(der, len);
-		r = dgcg_tp_verify(ta, NULL, rows[1].thumb, s, rows[1].sig);
-		ck_assert_int_eq(r, x != NULL ? DGCG_TP_THUMB_MISMATCH : DGCG_TP_BAD_CERT);
+		r = verify(ta, rows[1].thumb, s, rows[1].sig);
+		ck_assert_int_eq(r, x != NULL ? DGCG_INTEGRITY_THUMB_MISMATCH : DGCG_INTEGRITY_BAD_CERT);
 		if (x != NULL)
 			nthumb++;
 		else
@@ -275,10 +290,10 @@ START_TEST(raw_flip_with_matching_thumbprint)
 	ck_assert_ptr_nonnull(x);
 	X509_free(x);
 	dgcg_x509_thumbprint(der, len, tp);
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, tp, s, rows[2].sig), DGCG_TP_SIG_INVALID);
+	ck_assert_int_eq(verify(ta, tp, s, rows[2].sig), DGCG_INTEGRITY_SIG_INVALID);
 	/* another row's raw data with its own thumbprint, under row 2's signature */
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, rows[0].raw, rows[2].sig),
-	    DGCG_TP_SIG_INVALID);
+	ck_assert_int_eq(verify(ta, rows[0].thumb, rows[0].raw, rows[2].sig),
+	    DGCG_INTEGRITY_SIG_INVALID);
 	free(der);
 	free(s);
 	dgcg_ta_free(ta);
@@ -294,31 +309,31 @@ START_TEST(thumbprint_column)
 	for (i = 0; i < DGCG_THUMB_HEX_LEN; i++) {
 		memcpy(t, rows[0].thumb, DGCG_THUMB_HEX_LEN + 1);
 		t[i] = t[i] == '0' ? '1' : '0';
-		ck_assert_int_eq(dgcg_tp_verify(ta, NULL, t, rows[0].raw, rows[0].sig),
-		    DGCG_TP_THUMB_MISMATCH);
+		ck_assert_int_eq(verify(ta, t, rows[0].raw, rows[0].sig),
+		    DGCG_INTEGRITY_THUMB_MISMATCH);
 	}
 	/* the 62-character form of the old bug, a longer one, an empty one */
 	memcpy(t, rows[0].thumb, DGCG_THUMB_HEX_LEN + 1);
 	t[62] = '\0';
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, t, rows[0].raw, rows[0].sig),
-	    DGCG_TP_THUMB_MISMATCH);
+	ck_assert_int_eq(verify(ta, t, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_THUMB_MISMATCH);
 	memcpy(t, rows[0].thumb, DGCG_THUMB_HEX_LEN);
 	t[64] = '0';
 	t[65] = '\0';
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, t, rows[0].raw, rows[0].sig),
-	    DGCG_TP_THUMB_MISMATCH);
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, "", rows[0].raw, rows[0].sig),
-	    DGCG_TP_THUMB_MISMATCH);
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, NULL, rows[0].raw, rows[0].sig),
-	    DGCG_TP_THUMB_MISMATCH);
+	ck_assert_int_eq(verify(ta, t, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_THUMB_MISMATCH);
+	ck_assert_int_eq(verify(ta, "", rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_THUMB_MISMATCH);
+	ck_assert_int_eq(verify(ta, NULL, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_THUMB_MISMATCH);
 	/* upper case matches (MySQL's case-insensitive collation) */
 	for (i = 0; i < DGCG_THUMB_HEX_LEN; i++)
 		t[i] = (char)toupper((unsigned char)rows[0].thumb[i]);
 	t[DGCG_THUMB_HEX_LEN] = '\0';
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, t, rows[0].raw, rows[0].sig), DGCG_TP_OK);
+	ck_assert_int_eq(verify(ta, t, rows[0].raw, rows[0].sig), DGCG_INTEGRITY_OK);
 	/* another row's thumbprint */
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[1].thumb, rows[0].raw, rows[0].sig),
-	    DGCG_TP_THUMB_MISMATCH);
+	ck_assert_int_eq(verify(ta, rows[1].thumb, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_THUMB_MISMATCH);
 	dgcg_ta_free(ta);
 }
 END_TEST
@@ -327,11 +342,11 @@ START_TEST(no_trust_anchor)
 {
 	struct dgcg_ta *ta = NULL;
 
-	ck_assert_int_eq(dgcg_tp_verify(NULL, NULL, rows[0].thumb, rows[0].raw, rows[0].sig),
-	    DGCG_TP_NO_TA);
+	ck_assert_int_eq(verify(NULL, rows[0].thumb, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_NO_TA);
 	/* the thumbprint is checked before the trust anchor */
-	ck_assert_int_eq(dgcg_tp_verify(NULL, NULL, rows[1].thumb, rows[0].raw, rows[0].sig),
-	    DGCG_TP_THUMB_MISMATCH);
+	ck_assert_int_eq(verify(NULL, rows[1].thumb, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_THUMB_MISMATCH);
 	ck_assert_int_eq(dgcg_ta_load("/nonexistent/ta.pem", &ta), DGCG_ERR_IO);
 	ck_assert_ptr_null(ta);
 }
@@ -357,7 +372,7 @@ START_TEST(sig_flip_every_byte)
 {
 	struct dgcg_ta *ta = load(ta_path, 1);
 	unsigned char *der;
-	size_t i, len, n[DGCG_TP__MAX] = { 0 };
+	size_t i, len, n[DGCG_INTEGRITY__MAX] = { 0 };
 	enum dgcg_integrity r;
 	char *s;
 
@@ -366,17 +381,17 @@ START_TEST(sig_flip_every_byte)
 	ck_assert_uint_eq(len, 2260);
 	for (i = 0; i < len; i++) {
 		s = flip_b64(rows[0].sig, i, 0x01, &der, &len);
-		r = dgcg_tp_verify(ta, NULL, rows[0].thumb, rows[0].raw, s);
+		r = verify(ta, rows[0].thumb, rows[0].raw, s);
 		n[r]++;
-		ck_assert_msg(r != DGCG_TP_OK || uncovered(i), "byte %zu flipped still passes", i);
+		ck_assert_msg(r != DGCG_INTEGRITY_OK || uncovered(i), "byte %zu flipped still passes", i);
 		free(der);
 		free(s);
 	}
-	ck_assert_uint_gt(n[DGCG_TP_BAD_SIG], 0);
-	ck_assert_uint_gt(n[DGCG_TP_SIG_INVALID], 0);
-	ck_assert_uint_gt(n[DGCG_TP_NOT_TA], 0);
-	ck_assert_uint_eq(n[DGCG_TP_EMPTY] + n[DGCG_TP_BAD_CERT] + n[DGCG_TP_THUMB_MISMATCH] +
-	    n[DGCG_TP_NO_TA], 0);
+	ck_assert_uint_gt(n[DGCG_INTEGRITY_BAD_SIG], 0);
+	ck_assert_uint_gt(n[DGCG_INTEGRITY_SIG_INVALID], 0);
+	ck_assert_uint_gt(n[DGCG_INTEGRITY_NOT_TA], 0);
+	ck_assert_uint_eq(n[DGCG_INTEGRITY_EMPTY] + n[DGCG_INTEGRITY_BAD_CERT] + n[DGCG_INTEGRITY_THUMB_MISMATCH] +
+	    n[DGCG_INTEGRITY_NO_TA], 0);
 	dgcg_ta_free(ta);
 }
 END_TEST
@@ -405,8 +420,8 @@ START_TEST(sig_digest_algorithms)
 	ck_assert_uint_eq(k, 2);
 	for (k = 0; k < 2; k++) {
 		s = flip_b64(rows[0].sig, at[k] + sizeof(oid) - 1, 0x7e, &p, &len);
-		ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, rows[0].raw, s),
-		    DGCG_TP_SIG_INVALID);
+		ck_assert_int_eq(verify(ta, rows[0].thumb, rows[0].raw, s),
+		    DGCG_INTEGRITY_SIG_INVALID);
 		free(p);
 		free(s);
 	}
@@ -420,16 +435,16 @@ START_TEST(sig_not_cms)
 	struct dgcg_ta *ta = load(ta_path, 1);
 	char *s;
 
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, rows[0].raw, "not base64!"),
-	    DGCG_TP_BAD_SIG);
+	ck_assert_int_eq(verify(ta, rows[0].thumb, rows[0].raw, "not base64!"),
+	    DGCG_INTEGRITY_BAD_SIG);
 	/* the certificate itself is no CMS */
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, rows[0].raw, rows[0].raw),
-	    DGCG_TP_BAD_SIG);
+	ck_assert_int_eq(verify(ta, rows[0].thumb, rows[0].raw, rows[0].raw),
+	    DGCG_INTEGRITY_BAD_SIG);
 	/* truncated */
 	s = strdup(rows[0].sig);
 	s[strlen(s) / 2 / 4 * 4] = '\0';
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[0].thumb, rows[0].raw, s),
-	    DGCG_TP_BAD_SIG);
+	ck_assert_int_eq(verify(ta, rows[0].thumb, rows[0].raw, s),
+	    DGCG_INTEGRITY_BAD_SIG);
 	free(s);
 	dgcg_ta_free(ta);
 }
@@ -446,30 +461,30 @@ START_TEST(signed_by_other_key)
 	ck_assert_int_eq(dgcg_b64_decode(rows[1].raw, strlen(rows[1].raw), &der, &len), DGCG_OK);
 	sig = dgcg_cms_sign(fresh_cert, fresh_key, der, len, 0);
 	ck_assert_ptr_nonnull(sig);
-	ck_assert_int_eq(dgcg_tp_verify(ta, NULL, rows[1].thumb, rows[1].raw, sig),
-	    DGCG_TP_NOT_TA);
+	ck_assert_int_eq(verify(ta, rows[1].thumb, rows[1].raw, sig),
+	    DGCG_INTEGRITY_NOT_TA);
 	/* a bundle with the fresh certificate and the TA accepts both */
 	both = load(both_path, 2);
-	ck_assert_int_eq(dgcg_tp_verify(both, NULL, rows[1].thumb, rows[1].raw, sig),
-	    DGCG_TP_OK);
-	ck_assert_int_eq(dgcg_tp_verify(both, NULL, rows[1].thumb, rows[1].raw, rows[1].sig),
-	    DGCG_TP_OK);
+	ck_assert_int_eq(verify(both, rows[1].thumb, rows[1].raw, sig),
+	    DGCG_INTEGRITY_OK);
+	ck_assert_int_eq(verify(both, rows[1].thumb, rows[1].raw, rows[1].sig),
+	    DGCG_INTEGRITY_OK);
 	/* the fresh certificate alone rejects the reference rows */
 	fresh = load(fresh_path, 1);
-	ck_assert_int_eq(dgcg_tp_verify(fresh, NULL, rows[1].thumb, rows[1].raw, rows[1].sig),
-	    DGCG_TP_NOT_TA);
-	ck_assert_int_eq(dgcg_tp_verify(fresh, NULL, rows[1].thumb, rows[1].raw, sig),
-	    DGCG_TP_OK);
+	ck_assert_int_eq(verify(fresh, rows[1].thumb, rows[1].raw, rows[1].sig),
+	    DGCG_INTEGRITY_NOT_TA);
+	ck_assert_int_eq(verify(fresh, rows[1].thumb, rows[1].raw, sig),
+	    DGCG_INTEGRITY_OK);
 	/* an attached signature over the same bytes passes too (as in BC) */
 	att = dgcg_cms_sign(fresh_cert, fresh_key, der, len, 1);
 	ck_assert_ptr_nonnull(att);
-	ck_assert_int_eq(dgcg_tp_verify(fresh, NULL, rows[1].thumb, rows[1].raw, att),
-	    DGCG_TP_OK);
+	ck_assert_int_eq(verify(fresh, rows[1].thumb, rows[1].raw, att),
+	    DGCG_INTEGRITY_OK);
 	/* a signature over another certificate */
-	ck_assert_int_eq(dgcg_tp_verify(fresh, NULL, rows[0].thumb, rows[0].raw, att),
-	    DGCG_TP_BAD_SIG);
-	ck_assert_int_eq(dgcg_tp_verify(fresh, NULL, rows[0].thumb, rows[0].raw, sig),
-	    DGCG_TP_SIG_INVALID);
+	ck_assert_int_eq(verify(fresh, rows[0].thumb, rows[0].raw, att),
+	    DGCG_INTEGRITY_BAD_SIG);
+	ck_assert_int_eq(verify(fresh, rows[0].thumb, rows[0].raw, sig),
+	    DGCG_INTEGRITY_SIG_INVALID);
 	free(att);
 	free(sig);
 	free(der);
@@ -503,59 +518,74 @@ START_TEST(ta_load_errors)
 }
 END_TEST
 
+/* Verdicts are remembered by content (worker/cache.h, the INTEGRITY kind)
+ * through dgcg_gw_integrity. */
+static void
+gw_with(struct dgcg_gw *gw, struct dgcg_ta *ta)
+{
+	memset(gw, 0, sizeof(*gw));
+	gw->ta = ta;
+	gw->cache = dgcg_cache_new();
+}
+
+static unsigned long long
+hits(struct dgcg_gw *gw)
+{
+	struct dgcg_cache_stats st;
+
+	dgcg_cache_stats(gw, DGCG_CACHE_INTEGRITY, &st);
+	return st.hits;
+}
+
+static unsigned long long
+misses(struct dgcg_gw *gw)
+{
+	struct dgcg_cache_stats st;
+
+	dgcg_cache_stats(gw, DGCG_CACHE_INTEGRITY, &st);
+	return st.misses;
+}
+
 START_TEST(cache_hits)
 {
 	struct dgcg_ta *ta = load(ta_path, 1), *both = load(both_path, 2);
-	struct dgcg_tpcache *c = dgcg_tpcache_new(16);
+	struct dgcg_gw gw;
 	size_t i;
 
-	ck_assert_uint_eq(dgcg_tpcache_hits(c), 0);
-	ck_assert_uint_eq(dgcg_tpcache_misses(c), 0);
+	gw_with(&gw, ta);
+	ck_assert_uint_eq(hits(&gw), 0);
+	ck_assert_uint_eq(misses(&gw), 0);
 	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[i].thumb, rows[i].raw, rows[i].sig),
-		    DGCG_TP_OK);
-	ck_assert_uint_eq(dgcg_tpcache_misses(c), 3);
-	ck_assert_uint_eq(dgcg_tpcache_hits(c), 0);
+		ck_assert_int_eq(dgcg_gw_integrity(&gw, rows[i].thumb, rows[i].raw, rows[i].sig),
+		    DGCG_INTEGRITY_OK);
+	ck_assert_uint_eq(misses(&gw), 3);
+	ck_assert_uint_eq(hits(&gw), 0);
 	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[i].thumb, rows[i].raw, rows[i].sig),
-		    DGCG_TP_OK);
-	ck_assert_uint_eq(dgcg_tpcache_hits(c), 3);
-	ck_assert_uint_eq(dgcg_tpcache_misses(c), 3);
+		ck_assert_int_eq(dgcg_gw_integrity(&gw, rows[i].thumb, rows[i].raw, rows[i].sig),
+		    DGCG_INTEGRITY_OK);
+	ck_assert_uint_eq(hits(&gw), 3);
+	ck_assert_uint_eq(misses(&gw), 3);
 	/* failures are remembered too */
-	ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[1].thumb, rows[0].raw, rows[0].sig),
-	    DGCG_TP_THUMB_MISMATCH);
-	ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[1].thumb, rows[0].raw, rows[0].sig),
-	    DGCG_TP_THUMB_MISMATCH);
-	ck_assert_uint_eq(dgcg_tpcache_hits(c), 4);
+	ck_assert_int_eq(dgcg_gw_integrity(&gw, rows[1].thumb, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_THUMB_MISMATCH);
+	ck_assert_int_eq(dgcg_gw_integrity(&gw, rows[1].thumb, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_THUMB_MISMATCH);
+	ck_assert_uint_eq(hits(&gw), 4);
 	/* fields are separated: moving a character across does not collide */
-	ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[0].thumb, rows[0].raw, "x"),
-	    DGCG_TP_BAD_SIG);
-	ck_assert_uint_eq(dgcg_tpcache_misses(c), 5);
+	ck_assert_int_eq(dgcg_gw_integrity(&gw, rows[0].thumb, rows[0].raw, "x"),
+	    DGCG_INTEGRITY_BAD_SIG);
+	ck_assert_uint_eq(misses(&gw), 5);
 	/* another trust-anchor set does not reuse the results */
-	ck_assert_int_eq(dgcg_tp_verify(both, c, rows[0].thumb, rows[0].raw, rows[0].sig),
-	    DGCG_TP_OK);
-	ck_assert_uint_eq(dgcg_tpcache_misses(c), 6);
-	ck_assert_int_eq(dgcg_tp_verify(NULL, c, rows[0].thumb, rows[0].raw, rows[0].sig),
-	    DGCG_TP_NO_TA);
-	ck_assert_uint_eq(dgcg_tpcache_misses(c), 7);
-	ck_assert_uint_eq(dgcg_tpcache_hits(c), 4);
-	dgcg_tpcache_free(c);
-
-	/* bounded: with room for 2, a third entry empties the cache */
-	c = dgcg_tpcache_new(2);
-	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[i].thumb, rows[i].raw, rows[i].sig),
-		    DGCG_TP_OK);
-	ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[2].thumb, rows[2].raw, rows[2].sig),
-	    DGCG_TP_OK);
-	ck_assert_uint_eq(dgcg_tpcache_hits(c), 1);
-	ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[0].thumb, rows[0].raw, rows[0].sig),
-	    DGCG_TP_OK);
-	ck_assert_uint_eq(dgcg_tpcache_hits(c), 1);
-	ck_assert_uint_eq(dgcg_tpcache_misses(c), 4);
-	dgcg_tpcache_free(c);
-	dgcg_tpcache_free(NULL);
-	ck_assert_uint_eq(dgcg_tpcache_hits(NULL), 0);
+	gw.ta = both;
+	ck_assert_int_eq(dgcg_gw_integrity(&gw, rows[0].thumb, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_OK);
+	ck_assert_uint_eq(misses(&gw), 6);
+	gw.ta = NULL;
+	ck_assert_int_eq(dgcg_gw_integrity(&gw, rows[0].thumb, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_NO_TA);
+	ck_assert_uint_eq(misses(&gw), 7);
+	ck_assert_uint_eq(hits(&gw), 4);
+	dgcg_cache_free(gw.cache);
 	dgcg_ta_free(both);
 	dgcg_ta_free(ta);
 }
@@ -566,21 +596,22 @@ END_TEST
 START_TEST(failures_logged)
 {
 	struct dgcg_ta *ta = load(ta_path, 1);
-	struct dgcg_tpcache *c = dgcg_tpcache_new(4);
+	struct dgcg_gw gw;
 	char p[160], want[200], *text, *q;
 	size_t n = 0;
 
+	gw_with(&gw, ta);
 	snprintf(p, sizeof(p), "%s/log", tmpdir);
 	unlink(p);
 	ck_assert_int_eq(dgcg_log_open(p, DGCG_LOG_INFO), DGCG_OK);
-	ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[1].thumb, rows[0].raw, rows[0].sig),
-	    DGCG_TP_THUMB_MISMATCH);
-	ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[1].thumb, rows[0].raw, rows[0].sig),
-	    DGCG_TP_THUMB_MISMATCH);
-	ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[0].thumb, rows[0].raw, "Zm9v"),
-	    DGCG_TP_BAD_SIG);
-	ck_assert_int_eq(dgcg_tp_verify(ta, c, rows[0].thumb, rows[0].raw, rows[0].sig),
-	    DGCG_TP_OK);
+	ck_assert_int_eq(dgcg_gw_integrity(&gw, rows[1].thumb, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_THUMB_MISMATCH);
+	ck_assert_int_eq(dgcg_gw_integrity(&gw, rows[1].thumb, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_THUMB_MISMATCH);
+	ck_assert_int_eq(dgcg_gw_integrity(&gw, rows[0].thumb, rows[0].raw, "Zm9v"),
+	    DGCG_INTEGRITY_BAD_SIG);
+	ck_assert_int_eq(dgcg_gw_integrity(&gw, rows[0].thumb, rows[0].raw, rows[0].sig),
+	    DGCG_INTEGRITY_OK);
 	dgcg_log_close();
 	ck_assert_int_eq(dgcg_log_open("/dev/null", DGCG_LOG_INFO), DGCG_OK);
 	text = test_slurp(p, NULL);
@@ -599,27 +630,27 @@ START_TEST(failures_logged)
 	ck_assert_ptr_nonnull(strstr(text, "FAILURE_INVALID_CMS"));
 	free(text);
 	unlink(p);
-	dgcg_tpcache_free(c);
+	dgcg_cache_free(gw.cache);
 	dgcg_ta_free(ta);
 }
 END_TEST
 
 START_TEST(texts)
 {
-	ck_assert_str_eq(dgcg_integrity_text(DGCG_TP_EMPTY),
+	ck_assert_str_eq(dgcg_integrity_text(DGCG_INTEGRITY_EMPTY),
 	    "Certificate entity does not contain raw certificate or certificate signature.");
-	ck_assert_str_eq(dgcg_integrity_text(DGCG_TP_BAD_CERT),
+	ck_assert_str_eq(dgcg_integrity_text(DGCG_INTEGRITY_BAD_CERT),
 	    "Raw certificate data does not contain a valid x509Certificate.");
-	ck_assert_str_eq(dgcg_integrity_text(DGCG_TP_THUMB_MISMATCH),
+	ck_assert_str_eq(dgcg_integrity_text(DGCG_INTEGRITY_THUMB_MISMATCH),
 	    "Thumbprint in database does not match thumbprint of stored certificate.");
-	ck_assert_str_eq(dgcg_integrity_text(DGCG_TP_NO_TA),
+	ck_assert_str_eq(dgcg_integrity_text(DGCG_INTEGRITY_NO_TA),
 	    "Could not load DGCG-TrustAnchor from KeyStore.");
-	ck_assert_str_eq(dgcg_integrity_text(DGCG_TP_BAD_SIG), "TrustAnchor Verification failed.");
-	ck_assert_str_eq(dgcg_integrity_text(DGCG_TP_SIG_INVALID),
+	ck_assert_str_eq(dgcg_integrity_text(DGCG_INTEGRITY_BAD_SIG), "TrustAnchor Verification failed.");
+	ck_assert_str_eq(dgcg_integrity_text(DGCG_INTEGRITY_SIG_INVALID),
 	    "TrustAnchor Verification failed: Signature is not matching signed certificate");
-	ck_assert_str_eq(dgcg_integrity_text(DGCG_TP_NOT_TA),
+	ck_assert_str_eq(dgcg_integrity_text(DGCG_INTEGRITY_NOT_TA),
 	    "TrustAnchor Verification failed: Certificate was not signed by known TrustAnchor");
-	ck_assert_ptr_nonnull(dgcg_integrity_text(DGCG_TP__MAX));
+	ck_assert_ptr_nonnull(dgcg_integrity_text(DGCG_INTEGRITY__MAX));
 }
 END_TEST
 

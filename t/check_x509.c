@@ -11,9 +11,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "codec.h"
+#include "base/codec.h"
 #include "testutil.h"
-#include "x509.h"
+#include "pki/x509.h"
 
 Suite *make_x509_suite(void);
 

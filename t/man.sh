@@ -2,7 +2,7 @@
 # man.sh: the manuals list exactly what the programs read from outside.
 # FASTCGI PARAMETERS of dgcg-fcgi(8) names every FCGX_GetParam("NAME") of
 # fcgi/ plus the CGI names of the default header_thumbprint and header_dn
-# (lib/conf.c), and nothing else; ENVIRONMENT of dgcg-fcgi(8) names every
+# (lib/base/conf.c), and nothing else; ENVIRONMENT of dgcg-fcgi(8) names every
 # getenv("NAME") of fcgi/ and lib/, that of dgcg-admin(8) every one of admin/
 # and lib/, and nothing else. The keys of dgcg.conf(5) are t/check_conf's.
 # Reads the manuals as built (DGCG_BUILDDIR) and the sources (DGCG_SRCDIR).
@@ -41,7 +41,7 @@ same() {
 
 fcgi_man=$build/man/dgcg-fcgi.8
 admin_man=$build/man/dgcg-admin.8
-for f in "$fcgi_man" "$admin_man" "$src/fcgi/io.c" "$src/lib/conf.c"; do
+for f in "$fcgi_man" "$admin_man" "$src/fcgi/io.c" "$src/lib/base/conf.c"; do
 	if [[ ! -r "$f" ]]; then
 		echo "man.sh: $f is missing (run through make check)"
 		echo "0 passed, 1 failed"
@@ -51,14 +51,14 @@ done
 
 # The identity headers' CGI names: "HTTP_" and the default header name
 # upper-cased with '-' as '_' (fcgi/io.c cgi_name).
-headers=$(grep -E '"header_(thumbprint|dn)"' -A1 "$src/lib/conf.c" |
+headers=$(grep -E '"header_(thumbprint|dn)"' -A1 "$src/lib/base/conf.c" |
 	grep -o '"X-[A-Za-z0-9-]*"' | tr -d '"' | tr 'a-z-' 'A-Z_' | sed 's/^/HTTP_/')
 want=$({ literals FCGX_GetParam "$src"/fcgi/*.c; printf '%s\n' "$headers"; } | sort -u)
 same "dgcg-fcgi.8 FASTCGI PARAMETERS = the parameters fcgi/ reads" \
 	"$want" "$(names "$fcgi_man" "FASTCGI PARAMETERS")"
 if [[ $(printf '%s\n' "$headers" | wc -l) -ne 2 ]]; then
 	fail=$((fail + 1))
-	echo "FAIL: the two default identity headers not found in lib/conf.c"
+	echo "FAIL: the two default identity headers not found in lib/base/conf.c"
 fi
 
 want=$(literals '\(secure_\)\?getenv' "$src"/fcgi/*.c "$src"/lib/*.c)

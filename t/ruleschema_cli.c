@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ruleschema.h"
+#include "domain/ruleschema.h"
 
 static void
 judge(const char *buf, size_t len)

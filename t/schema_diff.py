@@ -2,9 +2,9 @@
 """schema_diff.py: differential test of dgcg's C rule-schema validator.
 
 Debian's python3-jsonschema (Draft 2020-12, the schema's own $schema) and
-t/ruleschema_cli (lib/ruleschema.c) judge the same byte strings: every real
-rule of testdata/rules/ (all must be accepted) and a few thousand generated
-mutations of them. Any disagreement on accept/reject fails the test.
+t/ruleschema_cli (lib/domain/ruleschema.c, lib/base/json.c, regex.c,
+timefmt.c) judge the same byte strings: every real rule of testdata/rules/
+(all must be accepted) and a few thousand generated mutations of them. Any disagreement on accept/reject fails the test.
 
 The oracle is python3-jsonschema configured for what JSON Schema 2020-12 and
 the reference gateway mean, not for Python's own dialects:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # schema_diff.sh: the differential schema test (see t/schema_diff.py):
-# Debian's python3-jsonschema and lib/ruleschema.c must agree on every real
+# Debian's python3-jsonschema and lib/domain/ruleschema.c (with the reader, patterns and
+# dates of lib/base/json.c, regex.c, timefmt.c) must agree on every real
 # rule of testdata/rules/ and on at least 2,000 generated mutations.
 set -u
 src=${DGCG_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}

@@ -28,10 +28,10 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "cms.h"
-#include "codec.h"
-#include "x509.h"
-#include "xmalloc.h"
+#include "pki/cms.h"
+#include "base/codec.h"
+#include "pki/x509.h"
+#include "base/xmalloc.h"
 
 static X509 *ta;
 static EVP_PKEY *ta_key;

@@ -71,11 +71,11 @@ cflags=(-std=c11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parame
 	-I"$build" -I"$src/lib" -I"$src/fcgi" -I"$src/t/fuzz"
 	-DDGCG_SYSCONFDIR='"/etc"' -DDGCG_SQLDIR='"/usr/share/dgcg/sql"' "${pkg[@]}")
 
-# The library objects, instrumented for coverage (fuzzer-no-link). lib/db.c
+# The library objects, instrumented for coverage (fuzzer-no-link). lib/store/db.c
 # is built as it is; fake_mysql.c stands in for libmariadb.
-srcs=("$src"/lib/*.c "$src"/fcgi/req.c "$src"/fcgi/route.c "$src"/fcgi/api_*.c
+srcs=("$src"/lib/*/*.c "$src"/fcgi/req.c "$src"/fcgi/route.c "$src"/fcgi/api_*.c
 	"$here/fuzz_util.c" "$here/fake_mysql.c")
-newest_h=$(stat -c %Y "$build/config.h" "$src"/lib/*.h "$src"/fcgi/*.h "$here"/*.h | sort -n | tail -n 1)
+newest_h=$(stat -c %Y "$build/config.h" "$src"/lib/*/*.h "$src"/fcgi/*.h "$here"/*.h | sort -n | tail -n 1)
 objs=()
 fail=0
 pids=()

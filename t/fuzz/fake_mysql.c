@@ -12,7 +12,7 @@
 #include <mysql.h>
 
 #include "fake_mysql.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 #define FAKE_MAX_PARAMS 64
 

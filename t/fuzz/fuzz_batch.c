@@ -8,7 +8,8 @@
 #include <time.h>
 
 #include "fuzz.h"
-#include "revocation.h"
+#include "base/timefmt.h"
+#include "domain/revocation.h"
 
 #define T "batch"
 
@@ -32,8 +33,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(T, strnlen(b.country, sizeof(b.country)) >= 2 &&
 		    strnlen(b.country, sizeof(b.country)) < sizeof(b.country));
 		FUZZ_CHECK(T, b.expires > NOW);
-		FUZZ_CHECK(T, dgcg_sql_datetime(b.expires, sqlt) == 1);
-		FUZZ_CHECK(T, b.hash_type < DGCG_HASH__MAX && dgcg_hash_type_name(b.hash_type));
+		FUZZ_CHECK(T, dgcg_time_format_sql(b.expires, sqlt) == 1);
+		FUZZ_CHECK(T, b.hash_type < DGCG_BATCH_HASH__MAX && dgcg_batch_hash_name(b.hash_type));
 		FUZZ_CHECK(T, b.entries >= 1 && b.entries <= DGCG_BATCH_ENTRIES_MAX);
 		if (b.has_kid)
 			FUZZ_CHECK(T, strnlen(b.kid, sizeof(b.kid)) >= 11 &&

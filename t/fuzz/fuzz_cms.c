@@ -1,5 +1,5 @@
 /* fuzz_cms.c: what an upload does with a CMS before it asks the database
- * (lib/signer.c, lib/rules.c, lib/revocation.c): parse, verify, and the
+ * (lib/domain/signed.c): parse, verify, and the
  * certificate facts and policy checks on the signer and the payload.
  *
  * Input: one mode byte, then the message.
@@ -18,12 +18,13 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
-#include "cms.h"
-#include "codec.h"
-#include "conf.h"
+#include "pki/cms.h"
+#include "base/codec.h"
+#include "base/conf.h"
 #include "fuzz.h"
-#include "revocation.h"
-#include "x509.h"
+#include "domain/signed.h"
+#include "pki/x509.h"
+#include "worker/gateway.h"
 
 #define T "cms"
 
@@ -119,7 +120,7 @@ repack(struct dgcg_cms *c, enum dgcg_cms_payload payload, int verified)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct dgcg_conf conf;
+	static struct dgcg_gw gw;
 	static int init;
 	enum dgcg_cms_payload payload;
 	enum dgcg_cms_state st;
@@ -135,7 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_quiet_log();
 	if (!init) {
-		dgcg_conf_defaults(&conf);
+		dgcg_conf_defaults(&gw.conf);
 		init = 1;
 	}
 	if (size < 1)
@@ -167,7 +168,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		st = dgcg_cms_parse_b64((const char *)data, size, detached, dlen, payload, &c);
 	FUZZ_CHECK(T, st < DGCG_CMS__MAX);
 	FUZZ_CHECK(T, (st == DGCG_CMS_OK) == (c != NULL));
-	FUZZ_CHECK(T, dgcg_cms_state_text(st, 0) != NULL && dgcg_cms_state_text(st, 1) != NULL);
+	FUZZ_CHECK(T, st == DGCG_CMS_OK ||
+	    dgcg_prob_info(dgcg_signed_parse_prob(st, payload))->status == 400);
 	if (c == NULL)
 		goto out;
 
@@ -184,8 +186,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cert_checks(dgcg_cms_signer(c), der, len);
 	dig = dgcg_cms_digest_name(c);
 	FUZZ_CHECK(T, dig != NULL);
-	(void)dgcg_hash_allowed(dig, 0);
-	(void)dgcg_upload_policy_ok(&conf, c, reason, sizeof(reason));
+	(void)dgcg_x509_hash_allowed(dig, 0);
+	(void)dgcg_signed_policy_ok(&gw, c, reason, sizeof(reason), &why);
 	content = dgcg_cms_content(c, &clen);
 	FUZZ_CHECK(T, content != NULL);
 	if (detached != NULL)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
+#include "domain/auth.h"
 #include "fuzz.h"
 
 #define T "dn"

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "fuzz.h"
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 #define T "ims"
 #define NOW ((time_t)1778414400)	/* 2026-05-10T12:00:00Z */

@@ -44,19 +44,20 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "auth.h"
-#include "cms.h"
-#include "codec.h"
+#include "domain/auth.h"
+#include "pki/cms.h"
+#include "base/codec.h"
 #include "fake_mysql.h"
 #include "fuzz.h"
-#include "gateway.h"
-#include "log.h"
+#include "worker/cache.h"
+#include "worker/gateway.h"
+#include "base/json.h"
+#include "base/log.h"
 #include "req.h"
 #include "route.h"
-#include "ruleschema.h"
-#include "trusted.h"
-#include "x509.h"
-#include "xmalloc.h"
+#include "pki/trust.h"
+#include "pki/x509.h"
+#include "base/xmalloc.h"
 
 #define T "request"
 #define NLINES 12
@@ -144,7 +145,7 @@ init(void)
 	if (dgcg_ta_load(path, &gw.ta) != DGCG_OK)
 		fuzz_fail(T, "dgcg_ta_load");
 	unlink(path);
-	gw.tpcache = dgcg_tpcache_new(64);
+	gw.cache = dgcg_cache_new();
 	if (dgcg_db_new(&gw.conf, 0, &gw.db) != DGCG_OK)
 		fuzz_fail(T, "dgcg_db_new");
 
@@ -326,25 +327,34 @@ known_status(int s)
 }
 
 static void
-check_response(const struct dgcg_resp *r, int authed, int health, const struct body *b)
+check_response(const struct dgcg_reply *r, int authed, int health, const struct body *b)
 {
 	struct dgcg_jv *doc = NULL;
-	const char *h, *e, *colon;
+	const char *h, *e, *colon, *ct = r->content_type, *body = r->body;
+	char *problem = NULL;
+	size_t len = r->len;
 
 	FUZZ_CHECK(T, known_status(r->status));
-	FUZZ_CHECK(T, r->len == 0 || (r->body != NULL && r->content_type != NULL));
+	/* rendered as fcgi/io.c sends it */
+	if (dgcg_reply_failed(r)) {
+		FUZZ_CHECK(T, r->status >= 400 && r->body == NULL);
+		problem = dgcg_reply_problem_json(r, &len);
+		body = problem;
+		ct = "application/json";
+	}
+	FUZZ_CHECK(T, len == 0 || (body != NULL && ct != NULL));
 	if (!authed) {
 		/* only the health check answers without a client identity */
 		FUZZ_CHECK(T, r->status >= 400 || health);
 		FUZZ_CHECK(T, !b->read);
 	}
-	if (r->content_type != NULL && strcmp(r->content_type, "application/json") == 0 &&
-	    r->len > 0) {
-		FUZZ_CHECK(T, dgcg_json_parse(r->body, r->len, DGCG_JSON_DEPTH_MAX + 64, &doc,
+	if (ct != NULL && strcmp(ct, "application/json") == 0 && len > 0) {
+		FUZZ_CHECK(T, dgcg_json_parse(body, len, DGCG_JSON_DEPTH_MAX + 64, &doc,
 		    NULL, 0) == DGCG_OK);
 		dgcg_jv_free(doc);
 	}
-	FUZZ_CHECK(T, r->hlen < DGCG_RESP_HEADERS_MAX);
+	free(problem);
+	FUZZ_CHECK(T, r->hlen < DGCG_REPLY_HEADERS_MAX);
 	for (h = r->headers; h < r->headers + r->hlen; h = e + 2) {
 		e = memchr(h, '\r', r->hlen - (size_t)(h - r->headers));
 		FUZZ_CHECK(T, e != NULL && e + 1 < r->headers + r->hlen && e[1] == '\n');
@@ -366,7 +376,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready, verbose;
 	struct dgcg_req req;
-	struct dgcg_resp resp;
+	struct dgcg_reply resp;
 	struct body b;
 	char *lines[NLINES], *opts, *signed_b64 = NULL, *thumb_b64 = NULL;
 	const uint8_t *p = data, *end = data + size, *nl;
@@ -456,7 +466,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_response(&resp, authed, req.health_check, &b);
 	dgcg_log_set_trace(NULL);
 
-	dgcg_resp_clear(&resp);
+	dgcg_reply_clear(&resp);
 	dgcg_req_clear(&req);
 	free(thumb_b64);
 	free(signed_b64);

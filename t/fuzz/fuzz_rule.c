@@ -1,5 +1,6 @@
-/* fuzz_rule.c: an uploaded validation rule's JSON (lib/ruleschema.h, the
- * non-database checks of lib/rules.h). Input: the CMS payload text. */
+/* fuzz_rule.c: an uploaded validation rule's JSON (lib/base/json.h,
+ * lib/domain/ruleschema.h, the non-database checks of lib/domain/rules.h).
+ * Input: the CMS payload text. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -7,9 +8,10 @@
 #include <time.h>
 
 #include "fuzz.h"
-#include "rules.h"
-#include "ruleschema.h"
-#include "timefmt.h"
+#include "base/json.h"
+#include "domain/rules.h"
+#include "domain/ruleschema.h"
+#include "base/timefmt.h"
 
 #define T "rule"
 

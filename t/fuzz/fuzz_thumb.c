@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
-#include "codec.h"
+#include "domain/auth.h"
+#include "base/codec.h"
 #include "fuzz.h"
 
 #define T "thumb"

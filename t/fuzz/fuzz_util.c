@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "log.h"
-#include "xmalloc.h"
+#include "base/log.h"
+#include "base/xmalloc.h"
 
 char *
 fuzz_str(const uint8_t *data, size_t size)

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #include "fuzz.h"
-#include "xmalloc.h"
+#include "base/xmalloc.h"
 
 static unsigned long count;
 

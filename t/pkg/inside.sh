@@ -2,8 +2,8 @@
 # inside.sh: the package test's part inside the throwaway root (run by
 # t/pkg/test.sh through pkgroot_run: PID 1 of new PID, mount and network
 # namespaces, loopback only). Installs the .deb, checks what it put where,
-# checks the units with systemd-analyze, sets the gateway up as README
-# "Installing the package" says, starts MariaDB, the worker pools and nginx
+# checks the units with systemd-analyze, sets the gateway up as
+# doc/operator-guide.txt, "Installing the package", says, starts MariaDB, the worker pools and nginx
 # the way their units would, answers mTLS requests, then removes and purges
 # the package. Everything it started dies with the namespace when it exits.
 #
@@ -157,7 +157,7 @@ for u in "${SERVICES[@]}"; do
 	pkg_ok "$u: exposure $level is at most 2.0" awk -v l="$level" 'BEGIN { exit !(l != "" && l <= 2.0) }'
 done
 
-# --- the operator's setup (README, "Installing the package") -------------------
+# --- the operator's setup (doc/operator-guide.txt, "Installing the package") -------------------
 pkg_step "MariaDB (as mariadb.service's User, UMask)"
 # Its ExecStart is a shell line (galera_recovery, which prints nothing
 # without Galera, then exec mariadbd): run mariadbd the same way, directly.
@@ -168,7 +168,7 @@ pkg_ok "MariaDB answers" wait_for 300 mariadb-admin ping
 pkg_step "schema, grants, onboarding"
 ( umask 077 && openssl rand -hex 24 >/etc/dgcg/admin.password && openssl rand -hex 24 >/etc/dgcg/app.password )
 chgrp dgcg /etc/dgcg/app.password && chmod 0640 /etc/dgcg/app.password
-# as README "Installing the package" says
+# as doc/operator-guide.txt, "Installing the package", says
 printf 's/@DB_NAME@/dgcg/g; s/@ADMIN_USER@/dgcg_admin/g; s/@ADMIN_PASSWORD@/%s/g\n' \
 	"$(cat /etc/dgcg/admin.password)" | sed -f /dev/stdin /usr/share/dgcg/sql/admin.sql.in >/root/admin.sql
 pkg_ok "admin.sql.in (database, admin user)" sh -c 'mariadb </root/admin.sql'

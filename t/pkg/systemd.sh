@@ -3,7 +3,7 @@
 # through pkgroot_exec in a fresh throwaway root where pkgroot_boot made
 # systemd PID 1 of private namespaces, loopback only). Where inside.sh runs
 # the units' command lines by hand, here systemd runs the units themselves,
-# with their whole sandbox: dpkg -i, the README's setup, systemctl enable
+# with their whole sandbox: dpkg -i, the operator guide's setup, systemctl enable
 # --now, mTLS requests, proof that the sandbox applies to the workers, the
 # journal, the purge timer's service, an upgrade, a log file, dpkg -r and
 # dpkg --purge.
@@ -54,7 +54,7 @@ pkg_is "no dgcg unit active" "$(systemctl list-units --no-legend --state=active 
 pkg_is "the timer is not enabled" "$(systemctl is-enabled dgcg-purge.timer 2>&1)" disabled
 pkg_is "the socket template is not enabled" "$(systemctl is-enabled dgcg-fcgi@1.socket 2>&1)" disabled
 
-pkg_step "systemd: the README's setup"
+pkg_step "systemd: the operator guide's setup"
 pkg_is "mariadb.service runs (from the root's boot)" "$(systemctl is-active mariadb.service)" active
 cd /etc/dgcg || exit 1
 ( umask 077 && openssl rand -hex 24 >admin.password && openssl rand -hex 24 >app.password )

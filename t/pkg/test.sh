@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test.sh DIST-TARBALL: the Debian package test (make check-package, run by
-# ./t/run after make check; README, "Installing the package").
+# ./t/run after make check; doc/operator-guide.txt, "Installing the package").
 #
 # On the machine: unpacks the dist tarball, builds the package with
 # dpkg-buildpackage -b -uc -us, runs lintian on it, checks that make install

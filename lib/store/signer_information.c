@@ -1,0 +1,175 @@
+/* signer_information.c: the signer_information table's SQL and row layout. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/signer_information.h"
+
+#define SI_COLS "id, UNIX_TIMESTAMP(created_at), COALESCE(UNIX_TIMESTAMP(deleted_at), 0)," \
+	" country, thumbprint, raw_data, signature"
+
+static const char SQL_SI_FIND[] =
+    "SELECT " SI_COLS " FROM signer_information WHERE thumbprint = ?";
+static const char SQL_SI_LOCK[] =
+    "SELECT " SI_COLS " FROM signer_information WHERE id = ? FOR UPDATE";
+static const char SQL_SI_KID[] =
+    "SELECT COUNT(*) FROM signer_information"
+    " WHERE thumbprint LIKE CONCAT(?, '%') AND thumbprint <> ?";
+static const char SQL_SI_INSERT[] =
+    "INSERT INTO signer_information (created_at, deleted_at, country, thumbprint, raw_data,"
+    " signature, certificate_type) VALUES (UTC_TIMESTAMP(), NULL, ?, ?, ?, ?, 'DSC')";
+static const char SQL_SI_REMOVE[] =
+    "DELETE FROM signer_information WHERE id = ?";
+static const char SQL_SI_MARK[] =
+    "UPDATE signer_information SET deleted_at = UTC_TIMESTAMP(), signature = NULL WHERE id = ?";
+static const char SQL_SI_SET[] =
+    "UPDATE signer_information SET signature = ? WHERE id = ? AND deleted_at IS NULL"
+    " AND signature IS NOT NULL";
+static const char SQL_SI_SELECT[] =
+    "SELECT " SI_COLS " FROM signer_information"
+    " WHERE (? IS NULL OR country = ?) AND deleted_at IS NULL ORDER BY id";
+/* Deltas: two disjoint branches, each on its own index (created_at,
+ * deleted_at); no SQL-side ordering (the trust list is sorted by kid,
+ * ties by id, in C). */
+static const char SQL_SI_SINCE[] =
+    "SELECT " SI_COLS " FROM signer_information"
+    " WHERE created_at >= FROM_UNIXTIME(?) AND (? IS NULL OR country = ?)"
+    " UNION ALL "
+    "SELECT " SI_COLS " FROM signer_information"
+    " WHERE deleted_at >= FROM_UNIXTIME(?) AND created_at < FROM_UNIXTIME(?)"
+    " AND (? IS NULL OR country = ?)";
+static const char SQL_SI_PURGE[] =
+    "DELETE FROM signer_information WHERE deleted_at IS NOT NULL"
+    " AND deleted_at < UTC_TIMESTAMP() - INTERVAL ? DAY";
+
+#define F(x) offsetof(struct dgcg_si, x)
+static const struct dgcg_col si_cols[] = {
+	{ DGCG_COL_INT, F(id), 0 },
+	{ DGCG_COL_TIME, F(created_at), 0 },
+	{ DGCG_COL_TIME, F(deleted_at), 0 },
+	{ DGCG_COL_BUF, F(country), sizeof(((struct dgcg_si *)0)->country) },
+	{ DGCG_COL_BUF, F(thumbprint), sizeof(((struct dgcg_si *)0)->thumbprint) },
+	{ DGCG_COL_STRZ, F(raw_data), 0 },
+	{ DGCG_COL_STR, F(signature), 0 },
+};
+#undef F
+static const struct dgcg_rowdef si_def = { si_cols, 7, sizeof(struct dgcg_si) };
+
+void
+dgcg_si_list_free(struct dgcg_si_list *l)
+{
+	if (l == NULL)
+		return;
+	dgcg_db_rows_free(&si_def, l->v, l->n);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static enum dgcg_err
+select_si(struct dgcg_db *db, const char *sql, const char *const *p, unsigned np,
+    struct dgcg_si_list *out)
+{
+	enum dgcg_err rc;
+	void *v = NULL;
+
+	rc = dgcg_db_select(db, sql, p, np, &si_def, &v, &out->n);
+	out->v = v;
+	return rc;
+}
+
+/* A write to one row by id; DGCG_ERR_NOTFOUND when it matched none. */
+static enum dgcg_err
+by_id(struct dgcg_db *db, const char *sql, const char *value, long long id)
+{
+	char ids[32];
+	const char *p[2] = { value, ids };
+	unsigned long long n = 0;
+	enum dgcg_err rc;
+
+	snprintf(ids, sizeof(ids), "%lld", id);
+	rc = value != NULL ? dgcg_db_exec(db, sql, p, 2, &n, NULL) :
+	    dgcg_db_exec(db, sql, p + 1, 1, &n, NULL);
+	return rc == DGCG_OK && n == 0 ? DGCG_ERR_NOTFOUND : rc;
+}
+
+enum dgcg_err
+dgcg_db_si_find(struct dgcg_db *db, const char *thumbprint, struct dgcg_si_list *out)
+{
+	const char *p[1] = { thumbprint };
+
+	return select_si(db, SQL_SI_FIND, p, 1, out);
+}
+
+enum dgcg_err
+dgcg_db_si_locked(struct dgcg_db *db, long long id, struct dgcg_si_list *out)
+{
+	char ids[32];
+	const char *p[1] = { ids };
+
+	snprintf(ids, sizeof(ids), "%lld", id);
+	return select_si(db, SQL_SI_LOCK, p, 1, out);
+}
+
+enum dgcg_err
+dgcg_db_si_kid_conflicts(struct dgcg_db *db, const char *thumbprint, long long *n)
+{
+	char prefix[17];
+	const char *p[2] = { prefix, thumbprint };
+
+	snprintf(prefix, sizeof(prefix), "%.16s", thumbprint);
+	return dgcg_db_int(db, SQL_SI_KID, p, 2, n);
+}
+
+enum dgcg_err
+dgcg_db_si_insert(struct dgcg_db *db, const char *country, const char *thumbprint,
+    const char *raw_data, const char *signature, long long *id)
+{
+	const char *p[4] = { country, thumbprint, raw_data, signature };
+
+	return dgcg_db_exec(db, SQL_SI_INSERT, p, 4, NULL, id);
+}
+
+enum dgcg_err
+dgcg_db_si_remove(struct dgcg_db *db, long long id)
+{
+	return by_id(db, SQL_SI_REMOVE, NULL, id);
+}
+
+enum dgcg_err
+dgcg_db_si_mark_deleted(struct dgcg_db *db, long long id)
+{
+	return by_id(db, SQL_SI_MARK, NULL, id);
+}
+
+enum dgcg_err
+dgcg_db_si_set_signature(struct dgcg_db *db, long long id, const char *sig)
+{
+	return by_id(db, SQL_SI_SET, sig, id);
+}
+
+enum dgcg_err
+dgcg_db_si_select(struct dgcg_db *db, const char *country, time_t since,
+    struct dgcg_si_list *out)
+{
+	char ts[32];
+	const char *live[2] = { country, country };
+	const char *delta[7] = { ts, country, country, ts, ts, country, country };
+
+	snprintf(ts, sizeof(ts), "%lld", (long long)since);
+	if (since < 0)
+		return select_si(db, SQL_SI_SELECT, live, 2, out);
+	return select_si(db, SQL_SI_SINCE, delta, 7, out);
+}
+
+enum dgcg_err
+dgcg_db_si_purge(struct dgcg_db *db, unsigned days, unsigned long long *n)
+{
+	char ds[16];
+	const char *p[1] = { ds };
+
+	snprintf(ds, sizeof(ds), "%u", days);
+	*n = 0;
+	return dgcg_db_exec(db, SQL_SI_PURGE, p, 1, n, NULL);
+}

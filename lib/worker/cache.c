@@ -1,0 +1,196 @@
+/* cache.c: the per-worker caches (cache.h). */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xmalloc.h"
+#include "store/data_version.h"
+#include "worker/cache.h"
+#include "worker/gateway.h"
+
+#define T(x) (1u << (unsigned)(DGCG_T_##x))
+
+/* Each kind: the tables its entries derive from, and its size. */
+static const struct {
+	unsigned	 deps;
+	size_t		 max;
+} kinds[DGCG_CACHE__MAX] = {
+	[DGCG_CACHE_AUTH] = { T(TRUSTED_PARTY), 512 },
+	[DGCG_CACHE_COUNTRYLIST] = { T(TRUSTED_PARTY), 1 },
+	[DGCG_CACHE_RULES] = { T(VALIDATION_RULE), 256 },
+	[DGCG_CACHE_TRUSTLIST] = { T(TRUSTED_PARTY) | T(SIGNER_INFORMATION), 256 },
+	[DGCG_CACHE_INTEGRITY] = { 0, 4096 },
+	[DGCG_CACHE_DSC_VERDICT] = { 0, 12288 },
+};
+
+struct entry {
+	unsigned char	 key[DGCG_CACHE_KEY_MAX];
+	size_t		 klen;
+	int		 used;
+	struct dgcg_versions ver;	/* the counters at build time (deps only) */
+	time_t		 expires;
+	void		*value;
+	void		(*free_fn)(void *);
+};
+
+struct table {
+	struct entry	*tab;
+	size_t		 cap;		/* power of two, >= 2 * max */
+	size_t		 count;
+	unsigned long long hits, misses;
+};
+
+struct dgcg_cache {
+	struct table	 t[DGCG_CACHE__MAX];
+};
+
+struct dgcg_cache *
+dgcg_cache_new(void)
+{
+	struct dgcg_cache *c = xcalloc(1, sizeof(*c));
+	int k;
+
+	for (k = 0; k < DGCG_CACHE__MAX; k++) {
+		c->t[k].cap = 2;
+		while (c->t[k].cap < 2 * kinds[k].max)
+			c->t[k].cap *= 2;
+	}
+	return c;
+}
+
+static void
+table_clear(struct table *t)
+{
+	size_t i;
+
+	if (t->tab != NULL)
+		for (i = 0; i < t->cap; i++)
+			if (t->tab[i].used && t->tab[i].free_fn != NULL)
+				t->tab[i].free_fn(t->tab[i].value);
+	free(t->tab);
+	t->tab = NULL;
+	t->count = 0;
+}
+
+void
+dgcg_cache_free(struct dgcg_cache *c)
+{
+	int k;
+
+	if (c == NULL)
+		return;
+	for (k = 0; k < DGCG_CACHE__MAX; k++)
+		table_clear(&c->t[k]);
+	free(c);
+}
+
+/* The slot holding key, or the empty slot where it belongs (FNV-1a). */
+static struct entry *
+slot(struct table *t, const void *key, size_t klen)
+{
+	const unsigned char *p = key;
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	if (t->tab == NULL)
+		t->tab = xcalloc(t->cap, sizeof(*t->tab));
+	for (i = 0; i < klen; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	for (i = (size_t)h & (t->cap - 1);; i = (i + 1) & (t->cap - 1))
+		if (!t->tab[i].used ||
+		    (t->tab[i].klen == klen && memcmp(t->tab[i].key, key, klen) == 0))
+			return &t->tab[i];
+}
+
+/* The counters this request sees, when kind depends on any. */
+static int
+versions(struct dgcg_gw *gw, enum dgcg_cache_kind kind, const struct dgcg_versions **v)
+{
+	*v = NULL;
+	return kinds[kind].deps == 0 || dgcg_gw_versions(gw, v) == DGCG_OK;
+}
+
+void *
+dgcg_cache_get(struct dgcg_gw *gw, enum dgcg_cache_kind kind, const void *key, size_t klen)
+{
+	struct table *t;
+	const struct dgcg_versions *v;
+	struct entry *e;
+	int tb;
+
+	if (gw->cache == NULL || (unsigned)kind >= DGCG_CACHE__MAX || klen > DGCG_CACHE_KEY_MAX)
+		return NULL;
+	t = &gw->cache->t[kind];
+	e = slot(t, key, klen);
+	if (!e->used || !versions(gw, kind, &v))
+		goto miss;
+	for (tb = 0; tb < DGCG_T__MAX; tb++)
+		if ((kinds[kind].deps & (1u << tb)) && e->ver.v[tb] != v->v[tb])
+			goto miss;
+	if (e->expires != (time_t)-1 && time(NULL) >= e->expires)
+		goto miss;
+	t->hits++;
+	return e->value;
+miss:
+	t->misses++;
+	return NULL;
+}
+
+void *
+dgcg_cache_put(struct dgcg_gw *gw, enum dgcg_cache_kind kind, const void *key, size_t klen,
+    time_t expires, void *value, void (*free_fn)(void *))
+{
+	struct table *t;
+	const struct dgcg_versions *v;
+	struct entry *e;
+
+	if (gw->cache == NULL || (unsigned)kind >= DGCG_CACHE__MAX ||
+	    klen > DGCG_CACHE_KEY_MAX || !versions(gw, kind, &v)) {
+		if (free_fn != NULL)
+			free_fn(value);
+		return NULL;
+	}
+	t = &gw->cache->t[kind];
+	e = slot(t, key, klen);
+	if (!e->used && t->count >= kinds[kind].max) {
+		table_clear(t);
+		e = slot(t, key, klen);
+	}
+	if (e->used) {
+		if (e->free_fn != NULL && e->value != value)
+			e->free_fn(e->value);
+	} else {
+		e->used = 1;
+		memcpy(e->key, key, klen);
+		e->klen = klen;
+		t->count++;
+	}
+	memset(&e->ver, 0, sizeof(e->ver));
+	if (v != NULL)
+		e->ver = *v;
+	e->expires = expires;
+	e->value = value;
+	e->free_fn = free_fn;
+	return value;
+}
+
+void
+dgcg_cache_clear(struct dgcg_gw *gw, enum dgcg_cache_kind kind)
+{
+	if (gw->cache != NULL && (unsigned)kind < DGCG_CACHE__MAX)
+		table_clear(&gw->cache->t[kind]);
+}
+
+void
+dgcg_cache_stats(const struct dgcg_gw *gw, enum dgcg_cache_kind kind,
+    struct dgcg_cache_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (gw->cache == NULL || (unsigned)kind >= DGCG_CACHE__MAX)
+		return;
+	st->hits = gw->cache->t[kind].hits;
+	st->misses = gw->cache->t[kind].misses;
+	st->entries = gw->cache->t[kind].count;
+}

@@ -1,0 +1,66 @@
+/* gateway.h: what one worker (or the admin tool) holds for its whole life:
+ * the configuration, the database handle, the trust anchors and the caches
+ * (cache.h), and the change counters of the request in progress. */
+#ifndef DGCG_GATEWAY_H
+#define DGCG_GATEWAY_H
+
+#include "base/conf.h"
+#include "base/dgcg.h"
+#include "pki/trust.h"
+#include "store/data_version.h"
+#include "store/db.h"
+#include "store/trusted_party.h"
+
+struct dgcg_cache;
+
+struct dgcg_gw {
+	struct dgcg_conf	 conf;
+	struct dgcg_db		*db;
+	struct dgcg_ta		*ta;
+	struct dgcg_cache	*cache;
+	/* The change counters as read for the request in progress: every
+	 * cache is checked against them, so one SELECT per request serves
+	 * authentication and every list. */
+	struct dgcg_versions	 versions;
+	int			 versions_fresh;
+};
+
+/* Loads the configuration, opens the log, loads the trust anchors and
+ * prepares (not connects) the database handle. admin selects the admin
+ * database user. On error writes a reason into err. */
+enum dgcg_err dgcg_gw_init(struct dgcg_gw *gw, const char *conf_path, int admin, char *err,
+	size_t errsz);
+void dgcg_gw_free(struct dgcg_gw *gw);
+
+/* The change counters for this request: read from the database on the
+ * first call after dgcg_gw_request_end, then remembered. */
+enum dgcg_err dgcg_gw_versions(struct dgcg_gw *gw, const struct dgcg_versions **out);
+
+/* GET /health: 1 when this worker can serve, that is it reads the change
+ * counters as every request does (through the same reconnect logic) and
+ * its database node may serve (dgcg_db_node_ready: a Galera node that is
+ * not ready, not Primary or not Synced may not); else 0 and *why (static
+ * text, for the log and the answer). */
+int dgcg_gw_healthy(struct dgcg_gw *gw, const char **why);
+
+/* Forgets the counters at the end of a request. */
+void dgcg_gw_request_end(struct dgcg_gw *gw);
+
+/* The trust-anchor integrity check of one trusted_party row, its verdict
+ * remembered by content (cache.h); a failure is logged every time. */
+enum dgcg_integrity dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint,
+	const char *raw_b64, const char *sig_b64);
+
+/* The trusted_party rows of a country and type that pass the trust-anchor
+ * integrity check (failures are logged and left out); thumbprint may be
+ * NULL for all. Country must match exactly (the column's collation is
+ * case-insensitive). DGCG_ERR_DB when the database cannot be read. */
+enum dgcg_err dgcg_gw_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
+	enum dgcg_cert_type type, struct dgcg_tp_list *out);
+
+/* 1 when a verified row of that thumbprint, country and type exists, 0 when
+ * not, -1 on a database error. */
+int dgcg_gw_is_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
+	enum dgcg_cert_type type);
+
+#endif
