@@ -238,6 +238,15 @@ pkg_ok "a rendered list in /var/cache/dgcg" test -n "$cached"
 	"$(stat -c '%a %U:%G' "$cached")" "640 dgcg:www-data"
 pkg_is "health check: 200" "$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' "$HEALTH")" 200
 pkg_like "health: UP" "$(cat "$T/body")" '"status":"UP"'
+# drain (doc/operator-guide.txt, "Installing the package"): the site's
+# DRAIN_FILE is /run/dgcg/drain
+touch /run/dgcg/drain
+pkg_is "drained (/run/dgcg/drain): health 503" \
+	"$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' "$HEALTH")" 503
+pkg_like "health: DOWN, drain" "$(cat "$T/body")" '"status":"DOWN".*"drain":true'
+pkg_is "a drained host still serves requests: 200" "$(cc_curl /countrylist)" 200
+rm -f /run/dgcg/drain
+pkg_is "undrained: health 200 again" "$(curl -s --max-time 20 -o /dev/null -w '%{http_code}' "$HEALTH")" 200
 
 pkg_step "processes, logs"
 pkg_is "workers run as dgcg" "$(ps -o user= -C dgcg-fcgi | sort -u | tr -d ' \n')" dgcg
