@@ -618,9 +618,9 @@ _stack_nginx_up() {
 		cp "$f" "$_stack_ngx/errors/" || return 1
 	done
 	for (( i = 1; i <= _stack_pools; i++ )); do
-		ups+="        server unix:$_stack_run/fcgi-$i.sock max_fails=0;"$'\n'
+		ups+="    server unix:$_stack_run/fcgi-$i.sock max_fails=0;"$'\n'
 	done
-	# where the client identity comes from (see nginx/dgcg.conf.in)
+	# where the client identity comes from (see nginx/dgcg-site.conf.in)
 	id=(CLIENT_SHA256 '$dgcg_client_sha256' CLIENT_DN '$ssl_client_s_dn' REQUEST_ID '$request_id')
 	if [[ -n "$_stack_proxy_dn" ]]; then
 		if [[ "$_stack_proxy_dn" == *[\"\\\$\'\{\}\;]* ]]; then
@@ -629,21 +629,29 @@ _stack_nginx_up() {
 		fi
 		id=(CLIENT_SHA256 '$http_x_ssl_client_sha256' CLIENT_DN '$http_x_ssl_client_dn'
 			REQUEST_ID '$dgcg_lb_request_id')
-		peer="            # Only the load balancer: its certificate's subject (STACK_PROXY_DN)."$'\n'
-		peer+="            if (\$ssl_client_s_dn != \"$_stack_proxy_dn\") {"$'\n'
-		peer+="                return 403 '{\"code\":\"0x403\",\"problem\":\"Only the load balancer may connect\",\"sendValue\":\"\",\"details\":\"\"}';"$'\n'
-		peer+="            }"
+		peer="        # Only the load balancer: its certificate's subject (STACK_PROXY_DN)."$'\n'
+		peer+="        if (\$ssl_client_s_dn != \"$_stack_proxy_dn\") {"$'\n'
+		peer+="            return 403 '{\"code\":\"0x403\",\"problem\":\"Only the load balancer may connect\",\"sendValue\":\"\",\"details\":\"\"}';"$'\n'
+		peer+="        }"
 	fi
-	_stack_subst "$_stack_src/nginx/dgcg.conf.in" "$_stack_ngx/nginx.conf" \
-		PREFIX "$_stack_ngx" NGINX_USER "$_stack_wuser $_stack_wgroup" PORT "$port" \
-		ADDR "$_stack_addr" "${id[@]}" PEER_CHECK "$peer" \
+	# the gateway's site (the same template the package installs), then
+	# the whole nginx.conf around it
+	_stack_subst "$_stack_src/nginx/dgcg-site.conf.in" "$_stack_ngx/site.conf" \
+		LISTEN "$_stack_addr:$port" SERVER_NAME localhost "${id[@]}" PEER_CHECK "$peer" \
 		SERVER_CERT "${STACK_SERVER_CERT:-$_stack_pki/server.pem}" \
 		SERVER_KEY "${STACK_SERVER_KEY:-$_stack_pki/server.key}" \
 		CLIENT_CA "${STACK_CLIENT_CA:-$_stack_pki/client-bundle.pem}" \
 		CLIENT_CRL "${STACK_CLIENT_CRL:-$_stack_pki/client-ca.crl}" \
+		DRAIN_FILE "$_stack_ngx/drain" \
 		BODY_MAX "$_stack_body_max" UPSTREAMS "${ups%$'\n'}" \
 		HEALTH_LISTEN "127.0.0.1:$_stack_hport" HEALTH_ALLOW 127.0.0.1 \
-		CACHE_DIR "$STACK_DIR/cache" || return 1
+		ACCESS_LOG "$_stack_ngx/logs/access.log" JS_FILE "$_stack_ngx/js/dgcg.js" \
+		ERRORS_DIR "$_stack_ngx/errors" CACHE_DIR "$STACK_DIR/cache" \
+		EXTRA_CONF "$_stack_ngx/extra/*.conf" || return 1
+	_stack_subst "$_stack_src/nginx/dgcg.conf.in" "$_stack_ngx/nginx.conf" \
+		PREFIX "$_stack_ngx" NGINX_USER "$_stack_wuser $_stack_wgroup" \
+		SITE "$(<"$_stack_ngx/site.conf")" || return 1
+	rm -f "$_stack_ngx/site.conf"
 	if ! out=$("$_stack_nginx" -p "$_stack_ngx/" -e "$_stack_ngx/logs/error.log" -c "$_stack_ngx/nginx.conf" -t 2>&1); then
 		_stack_err "nginx -t failed: $out"
 		return 1
