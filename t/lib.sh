@@ -45,6 +45,10 @@
 #   it_dsc BASE SUBJECT ISSUER     a DSC BASE.pem|der|key issued by a CSCA
 #   it_selfsigned BASE SUBJECT [PROFILE]
 #                                  a self-signed certificate BASE.pem|key
+#   it_dated BASE SUBJECT NOTBEFORE NOTAFTER
+#                                  a certificate BASE.pem|key (by the client CA) valid
+#                                  from NOTBEFORE to NOTAFTER (YYYYMMDDHHMMSSZ): expired
+#                                  or not yet valid signers
 #   it_cms IN SIGNER [OUT [--detached] [OPTIONS...]]
 #                                  the base64 of a CMS signed by SIGNER over IN's bytes
 #   it_tamper IN OUT WHERE         a base64 CMS with one bit flipped
@@ -393,6 +397,11 @@ it_dsc() {
 # with its new key BASE.key; PROFILE is one of deploy/pki.sh (default
 # signing: an end-entity signing certificate, as an upload certificate).
 it_selfsigned() { _pki_selfsigned "$1" "$2" "${3:-signing}" "$PKI_DAYS"; }
+
+# it_dated BASE SUBJECT NOTBEFORE NOTAFTER: BASE.pem|key issued by the demo
+# client CA with fixed dates (OpenSSL 3.0's x509 has no -not_before; openssl
+# ca has -startdate/-enddate).
+it_dated() { _pki_ca_issue "$1" "$2" -startdate "$3" -enddate "$4"; }
 
 # it_cms IN SIGNER [OUT [--detached] [OPTION...]]: the base64 (one line, no
 # newline) of a CMS over IN's bytes signed by SIGNER (a country CC: its upload
