@@ -4,7 +4,9 @@
  *   expiry [--days N]   (default 30)
  *       one line per onboarded trusted party certificate and stored DSC
  *       whose notAfter is within N days or past, soonest first, under a
- *       header line; the columns (dgcg-admin(8)):
+ *       header line, and a summary on stderr; no output at all when there
+ *       is nothing to list (cron mails any output). The columns
+ *       (dgcg-admin(8)):
  *         status days not_after type country thumbprint dscs rules batches
  *       status EXPIRED, EXPIRING or UNREADABLE (raw_data is no
  *       certificate); days: whole days left, rounded down (negative once
@@ -111,6 +113,11 @@ cmd_expiry(int argc, char *argv[])
 		    (long long)e.v[i].not_after - (long long)now < (long long)days * 86400)
 			hits[n++] = &e.v[i];
 	qsort(hits, n, sizeof(*hits), cmp_cert);
+	/* Silent when there is nothing to say: cron mails any output. */
+	if (n == 0 && e.unparsed == 0) {
+		rc = 0;
+		goto out;
+	}
 	printf("%-10s %6s %-20s %-14s %-2s %-64s %5s %5s %7s\n", "status", "days", "not_after",
 	    "type", "cc", "thumbprint", "dscs", "rules", "batches");
 	for (i = 0; i < n; i++)
