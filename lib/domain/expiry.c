@@ -2,6 +2,7 @@
  * signed (expiry.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
