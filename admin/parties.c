@@ -6,9 +6,10 @@
  *   ta-sign --ta-cert FILE --ta-key FILE CERT.pem | --string TEXT
  *       prints the detached CMS signature (base64, one line); no database
  *   onboard --country CC --type AUTHENTICATION|UPLOAD|CSCA --cert CERT.pem
- *           --signature BASE64|@FILE
- *       refuses a certificate whose subject is not of CC, or a signature
- *       that is not the trust anchor's over its DER
+ *           --signature BASE64|@FILE [--min-days N] [--force]
+ *       refuses a certificate whose subject is not of CC, one with lint
+ *       findings (lint.c) unless --force, or a signature that is not the
+ *       trust anchor's over its DER
  *   offboard --thumbprint HEX | --cert CERT.pem
  *   list     every row with its integrity result
  *   verify   only the rows that fail the integrity check; exit 1 when one does */
@@ -30,6 +31,7 @@
 #include "store/schema_version.h"
 #include "store/trusted_party_roles.h"
 #include "worker/gateway.h"
+#include "pki/lint.h"
 #include "pki/trust.h"
 #include "pki/x509.h"
 #include "base/xmalloc.h"
@@ -107,9 +109,14 @@ cmd_onboard(int argc, char *argv[])
 		{ "type", required_argument, NULL, 't' },
 		{ "cert", required_argument, NULL, 'f' },
 		{ "signature", required_argument, NULL, 's' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "min-days", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *country = NULL, *tname = NULL, *certfile = NULL, *sigarg = NULL;
+	long min_days = DGCG_LINT_MIN_DAYS_DEFAULT;
+	size_t findings;
+	int force = 0;
 	char thumb[DGCG_THUMB_HEX_LEN + 1], cc[DGCG_COUNTRY_MAX + 1];
 	char *sig = NULL, *raw = NULL;
 	unsigned char *der = NULL;
@@ -128,23 +135,20 @@ cmd_onboard(int argc, char *argv[])
 		case 't': tname = optarg; break;
 		case 'f': certfile = optarg; break;
 		case 's': sigarg = optarg; break;
+		case 'F': force = 1; break;
+		case 'm':
+			if ((rc = admin_number_arg("--min-days", optarg, 0, 36500, &min_days)) != 0)
+				return rc;
+			break;
 		default: admin_usage();
 		}
 	}
 	if (country == NULL || tname == NULL || certfile == NULL || sigarg == NULL ||
 	    optind != argc)
 		admin_usage();
-	type = dgcg_cert_type_parse(tname);
-	if (type == DGCG_CT__MAX || type == DGCG_CT_DSC) {
-		fprintf(stderr, "dgcg-admin: --type must be AUTHENTICATION, UPLOAD or CSCA "
-		    "(DSCs are uploaded by the countries)\n");
-		return EX_USAGE;
-	}
-	if (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' ||
-	    country[1] < 'A' || country[1] > 'Z') {
-		fprintf(stderr, "dgcg-admin: --country must be two upper-case letters\n");
-		return EX_USAGE;
-	}
+	if ((rc = admin_type_arg(tname, 0, &type)) != 0 || (rc = admin_country_arg(country)) != 0)
+		return rc;
+	rc = EX_ERROR;
 	if ((sig = admin_signature_arg(sigarg)) == NULL)
 		return EX_ERROR;
 	if ((x = admin_load_cert(certfile, &der, &derlen)) == NULL)
@@ -162,6 +166,19 @@ cmd_onboard(int argc, char *argv[])
 		goto out;
 	gw_open = 1;
 	rc = EX_ERROR;
+	/* The linter first (dgcg-admin lint): its findings refuse, unless
+	 * --force, where they are warnings. */
+	findings = admin_lint_report(stderr, "dgcg-admin: lint: ", x, type, country, &gw.conf,
+	    (unsigned)min_days);
+	if (findings > 0 && !force) {
+		fprintf(stderr, "dgcg-admin: refused: %zu lint finding%s (--force onboards "
+		    "anyway)\n", findings, findings == 1 ? "" : "s");
+		rc = EX_REFUSED;
+		goto out;
+	}
+	if (findings > 0)
+		fprintf(stderr, "dgcg-admin: --force: onboarding despite %zu lint finding%s\n",
+		    findings, findings == 1 ? "" : "s");
 	dgcg_x509_thumbprint(der, derlen, thumb);
 	raw = dgcg_b64_encode(der, derlen);
 	ir = dgcg_gw_integrity(&gw, thumb, raw, sig);

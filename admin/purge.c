@@ -14,7 +14,6 @@
  * so even a run without the lock cannot corrupt anything. */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,18 +75,13 @@ cmd_purge(int argc, char *argv[])
 	unsigned long long n = 0;
 	struct dgcg_gw gw;
 	long days = -1;
-	char *end;
 	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			errno = 0;
-			days = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || days < 1 || days > 3650) {
-				fprintf(stderr, "dgcg-admin: --days must be 1..3650\n");
-				return EX_USAGE;
-			}
+			if ((rc = admin_number_arg("--days", optarg, 1, 3650, &days)) != 0)
+				return rc;
 			break;
 		default:
 			admin_usage();
