@@ -160,22 +160,72 @@ out:
 	return r;
 }
 
+/* One rule of the policy: DGCG_ER_OK or its failure, the detail in why. */
+static enum dgcg_er
+rule(X509 *x, const struct dgcg_cert_policy *p, enum dgcg_er which, time_t now, char *why,
+    size_t whysz)
+{
+	const ASN1_TIME *na;
+
+	why[0] = '\0';
+	switch (which) {
+	case DGCG_ER_X509_V1:
+		return dgcg_x509_check_v3(x, why, whysz) == DGCG_OK ? DGCG_ER_OK : which;
+	case DGCG_ER_WEAK_KEY:
+		return dgcg_x509_check_key(x, p->min_rsa_bits, p->min_ec_bits, why, whysz) ==
+		    DGCG_OK ? DGCG_ER_OK : which;
+	case DGCG_ER_WEAK_HASH:
+		return dgcg_x509_check_sig_hash(x, p->allow_sha1, why, whysz) == DGCG_OK ?
+		    DGCG_ER_OK : which;
+	default:
+		if (dgcg_x509_check_validity(x, now, why, whysz) == DGCG_OK)
+			return DGCG_ER_OK;
+		na = X509_get0_notAfter(x);
+		return na == NULL || X509_cmp_time(na, &now) < 0 ? DGCG_ER_EXPIRED :
+		    DGCG_ER_NOT_YET_VALID;
+	}
+}
+
+enum dgcg_er
+dgcg_entry_policy_each(X509 *x, const struct dgcg_cert_policy *p, int check_expiry, time_t now,
+    dgcg_entry_rule_cb *cb, void *arg)
+{
+	static const enum dgcg_er rules[] = { DGCG_ER_X509_V1, DGCG_ER_WEAK_KEY,
+		DGCG_ER_WEAK_HASH, DGCG_ER_EXPIRED };
+	enum dgcg_er first = DGCG_ER_OK, r;
+	char why[256];
+	size_t i;
+	int on;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		on = rules[i] == DGCG_ER_X509_V1 ? p->require_x509v3 :
+		    rules[i] == DGCG_ER_EXPIRED ? check_expiry : 1;
+		r = on ? rule(x, p, rules[i], now, why, sizeof(why)) : DGCG_ER_OK;
+		if (!on)
+			why[0] = '\0';
+		if (cb != NULL)
+			cb(arg, rules[i], on, r, why);
+		if (first == DGCG_ER_OK)
+			first = r;
+	}
+	return first;
+}
+
 enum dgcg_er
 dgcg_entry_policy(X509 *x, const struct dgcg_cert_policy *p, int check_expiry, time_t now,
     char *why, size_t whysz)
 {
-	const ASN1_TIME *na;
+	static const enum dgcg_er rules[] = { DGCG_ER_X509_V1, DGCG_ER_WEAK_KEY,
+		DGCG_ER_WEAK_HASH, DGCG_ER_EXPIRED };
+	enum dgcg_er r;
+	size_t i;
 
-	if (p->require_x509v3 && dgcg_x509_check_v3(x, why, whysz) != DGCG_OK)
-		return DGCG_ER_X509_V1;
-	if (dgcg_x509_check_key(x, p->min_rsa_bits, p->min_ec_bits, why, whysz) != DGCG_OK)
-		return DGCG_ER_WEAK_KEY;
-	if (dgcg_x509_check_sig_hash(x, p->allow_sha1, why, whysz) != DGCG_OK)
-		return DGCG_ER_WEAK_HASH;
-	if (check_expiry && dgcg_x509_check_validity(x, now, why, whysz) != DGCG_OK) {
-		na = X509_get0_notAfter(x);
-		return na == NULL || X509_cmp_time(na, &now) < 0 ? DGCG_ER_EXPIRED :
-		    DGCG_ER_NOT_YET_VALID;
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		if ((rules[i] == DGCG_ER_X509_V1 && !p->require_x509v3) ||
+		    (rules[i] == DGCG_ER_EXPIRED && !check_expiry))
+			continue;
+		if ((r = rule(x, p, rules[i], now, why, whysz)) != DGCG_ER_OK)
+			return r;
 	}
 	return DGCG_ER_OK;
 }

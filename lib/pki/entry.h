@@ -95,6 +95,16 @@ struct dgcg_cert_policy {
 enum dgcg_er dgcg_entry_policy(X509 *x, const struct dgcg_cert_policy *p, int check_expiry,
 	time_t now, char *why, size_t whysz);
 
+/* The rules of dgcg_entry_policy, each reported: rule names it by the
+ * reason it fails with (DGCG_ER_X509_V1, DGCG_ER_WEAK_KEY,
+ * DGCG_ER_WEAK_HASH, DGCG_ER_EXPIRED for the validity), result is
+ * DGCG_ER_OK or the failure, on = 0 for a rule switched off. Every rule is
+ * run; returns what dgcg_entry_policy returns. */
+typedef void dgcg_entry_rule_cb(void *arg, enum dgcg_er rule, int on, enum dgcg_er result,
+	const char *why);
+enum dgcg_er dgcg_entry_policy_each(X509 *x, const struct dgcg_cert_policy *p, int check_expiry,
+	time_t now, dgcg_entry_rule_cb *cb, void *arg);
+
 /* The subject's C against country: DGCG_ER_OK when there is exactly one C
  * equal to country, or none and absent_ok; else DGCG_ER_COUNTRY_MISMATCH
  * with a static detail in *why (may be NULL). */
