@@ -588,6 +588,7 @@ fetch(struct sync_engine *e, const struct sync_pull_opts *o, int dsc_full, struc
 	}
 	out = SYNC_UNCHANGED;
 judge:
+	e->pol.now = time(NULL);
 	sync_verify(s->lists, e->ta, &e->pol, &s->v);
 	sync_verified_counts(&s->v, r->verified, r->rejected, r->by_reason);
 	r->judged = 1;

@@ -115,7 +115,7 @@ check_signature(struct sync_entry *e, const struct sync_policy *p)
 	r = dgcg_entry_signature(e->it->signature, e->der, e->dlen, p->digests, e->signer, &st,
 	    &detail);
 	if (r == DGCG_ER_OK)
-		step(e, SC_SIGNATURE, SR_PASS, 0, "CMS signed by the certificate with SHA-256 %s",
+		step(e, SC_SIGNATURE, SR_PASS, 0, "the CMS verifies; its signer has SHA-256 %s",
 		    e->signer);
 	else {
 		e->signer[0] = '\0';
