@@ -343,7 +343,8 @@ main(int argc, char **argv)
 			free(kv);
 			continue;
 		}
-		key = opt_key(opts[i].ch);
+		if ((key = opt_key(opts[i].ch)) == NULL)
+			continue;
 		snprintf(where, sizeof(where), "command line (%s)", key);
 		/* the first -t replaces the file's trust anchors, others add */
 		if (dgcg_conf_tset(&sync_conf_table, &c, where, key, opts[i].arg,
