@@ -214,7 +214,7 @@ it_like "... and says so" "$(cat "$W/daemon.log")" 'message="daemon stopped"'
 
 printf '# at %s s: %s\n' "$SECONDS" "5. push"
 mkdir -p "$W/own"
-cp "$PKI/DE/dsc.pem" "$W/d5.pem" "$W/d6.pem" "$W/d7.pem" "$W/own/"
+cp "$PKI/DE/dsc.pem" "$W/d5.pem" "$W/d6.pem" "$W/d7.pem" "$W/d8.pem" "$W/own/"
 dsc p1 && dsc p2 && cp "$W/p1.pem" "$W/p2.pem" "$W/own/"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
 	-subj "/C=DE/O=dgcg demo/CN=DE self-signed" -keyout "$W/self.key" -out "$W/own/self.pem" 2>/dev/null
