@@ -160,6 +160,8 @@ dsc_request(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *body
 
 	memset(q, 0, sizeof(*q));
 	ok = dgcg_signed_request(gw, id, body, len, p, NULL, &q->s, r);
+	/* Past the signature: passed (step DGCG_SIGNED_OK, 0) or refused at
+	 * the uploader or the policy. */
 	if (q->s.cms != NULL && (ok || q->s.step >= DGCG_SIGNED_UPLOADER)) {
 		q->dsc = dgcg_x509_from_der(q->s.payload, q->s.plen);
 		dgcg_x509_thumbprint(q->s.payload, q->s.plen, q->thumb);
@@ -310,8 +312,7 @@ dgcg_signer_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 	dgcg_reply_ok(r, 201);
 	goto out;
 db:
-	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, q.thumb, "%s",
-	    "The database is not reachable; nothing was stored.");
+	dgcg_reply_db(r, q.thumb);
 out:
 	free(det);
 	free(det64);
@@ -397,8 +398,7 @@ dgcg_signer_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 	dgcg_reply_ok(r, 204);
 	goto out;
 db:
-	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, q.thumb, "%s",
-	    "The database is not reachable; nothing was stored.");
+	dgcg_reply_db(r, q.thumb);
 out:
 	dgcg_si_list_free(&old);
 	dsc_req_free(&q);
