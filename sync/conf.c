@@ -4,11 +4,9 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "base/log.h"
 #include "conf.h"
 
 static const char	*check_api(const char *, const char **);
-static const char	*check_level(const char *, const char **);
 static const char	*check_url(const char *, const char **);
 
 #define OFF(f)	offsetof(struct sync_conf, f)
@@ -41,7 +39,7 @@ static const struct dgcg_conf_def keys[] = {
 	{ "min_rsa_bits", DGCG_CONF_UINT, OFF(min_rsa_bits), 0, 16384, "2048", NULL },
 	{ "min_ec_bits", DGCG_CONF_UINT, OFF(min_ec_bits), 0, 1024, "250", NULL },
 	{ "log_file", DGCG_CONF_STRING, OFF(log_file), 0, 0, "-", NULL },
-	{ "log_level", DGCG_CONF_STRING, OFF(log_level), 0, 0, "INFO", check_level },
+	{ "log_level", DGCG_CONF_STRING, OFF(log_level), 0, 0, "INFO", dgcg_conf_check_level },
 };
 
 const struct dgcg_conf_table sync_conf_table = {
@@ -72,17 +70,6 @@ check_api(const char *v, const char **canon)
 	(void)canon;
 	if (strcmp(v, "v1") != 0 && strcmp(v, "v2") != 0)
 		return "must be v1 or v2";
-	return NULL;
-}
-
-static const char *
-check_level(const char *v, const char **canon)
-{
-	enum dgcg_log_level l = dgcg_log_level_parse(v);
-
-	if (l == DGCG_LOG__MAX)
-		return "must be ERROR, WARN, INFO or DEBUG";
-	*canon = dgcg_log_level_name(l);
 	return NULL;
 }
 

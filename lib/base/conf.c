@@ -35,7 +35,6 @@
 #define conf_key	dgcg_conf_def
 
 static const char	*check_header(const char *, const char **);
-static const char	*check_level(const char *, const char **);
 
 #define OFF(f)	offsetof(struct dgcg_conf, f)
 
@@ -59,7 +58,7 @@ static const struct conf_key gw_keys[] = {
 	    "X-SSL-Client-SHA256", check_header },
 	{ "header_dn", CT_STRING, OFF(header_dn), 0, 0, "X-SSL-Client-DN", check_header },
 	{ "log_file", CT_STRING, OFF(log_file), 0, 0, "-", NULL },
-	{ "log_level", CT_STRING, OFF(log_level), 0, 0, "INFO", check_level },
+	{ "log_level", CT_STRING, OFF(log_level), 0, 0, "INFO", dgcg_conf_check_level },
 	{ "body_max", CT_SIZE, OFF(body_max), 1024, 64 * 1024 * 1024, "1048576", NULL },
 	{ "sql_dir", CT_STRING, OFF(sql_dir), 0, 0, DGCG_SQLDIR, NULL },
 	{ "check_dsc_expiry", CT_BOOL, OFF(check_dsc_expiry), 0, 1, "yes", NULL },
@@ -93,8 +92,8 @@ check_header(const char *v, const char **canon)
 	return NULL;
 }
 
-static const char *
-check_level(const char *v, const char **canon)
+const char *
+dgcg_conf_check_level(const char *v, const char **canon)
 {
 	enum dgcg_log_level l = dgcg_log_level_parse(v);
 

@@ -133,6 +133,10 @@ void dgcg_conf_tfree(const struct dgcg_conf_table *t, void *c);
 enum dgcg_err dgcg_conf_tkey(const struct dgcg_conf_table *t, size_t i,
 	struct dgcg_conf_keyinfo *ki);
 
+/* The check of a log_level key (ERROR, WARN, INFO or DEBUG, any case;
+ * *canon the upper-case name), for every program's table. */
+const char *dgcg_conf_check_level(const char *v, const char **canon);
+
 /* Sets one key from elsewhere than a file (a command-line option), with the
  * same checks; errors read "where: key: reason". A list key appends value
  * with append != 0, else the list becomes just value. */
