@@ -25,11 +25,8 @@
 # shellcheck disable=SC2317
 set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
-TD=${DGCG_TESTDATA:-${DGCG_SHARED:-$DGCG_SRCDIR/../shared}/testdata}
-if [[ ! -s "$TD/trustlist/trustlist_de_2023-12-26.json" ]]; then
-	printf 'sync_real: no test data in %s (set DGCG_TESTDATA or DGCG_SHARED)\n' "$TD"
-	exit 99
-fi
+TD=$IT_TESTDATA
+it_need_testdata trustlist/trustlist_de_2023-12-26.json dsc/index.json
 SYNC=$DGCG_BUILDDIR/dgcg-sync
 ATTACH=$DGCG_BUILDDIR/t/cms_attach
 for f in "$SYNC" "$ATTACH"; do
@@ -38,39 +35,19 @@ done
 STACK_COUNTRIES="DE FR"
 STACK_EXTRA_CONF=$'check_upload_expiry = no\ncheck_dsc_expiry = no\nrequire_x509v3 = no\nallow_sha1 = yes\nmin_rsa_bits = 1024'
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
-ADMINLOG=$IT_DIR/log/admin.log
 export ASAN_OPTIONS="log_path=$W/san${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$W/san:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
-# onboard CC TYPE PEM: trust-anchor signature and dgcg-admin onboard.
-onboard() {
-	local sig
-	sig=$("$DGCG_ADMIN" -c "$DGCG_CONFIG" ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" \
-		"$3" 2>>"$ADMINLOG") || return 1
-	"$DGCG_ADMIN" -c "$DGCG_CONFIG" onboard --country "$1" --type "$2" --cert "$3" \
-		--signature "$sig" >>"$ADMINLOG" 2>&1
-}
-auth() { pki_client "auth-$1" "$1" >/dev/null && onboard "$1" AUTHENTICATION "$PKI/extra/auth-$1.pem"; }
 # upload CC B64FILE: POST /signerCertificate as CC; the status.
 upload() {
 	it_curl "$PKI/extra/auth-$1" POST /signerCertificate -H 'Content-Type: application/cms' \
 		--data-binary @"$2"
 }
-# attached CMS (base64) of PEM, by CC's demo upload certificate.
-cms_for() {
-	openssl x509 -in "$1" -outform DER -out "$W/x.der" &&
-		openssl cms -sign -nodetach -binary -in "$W/x.der" -signer "$PKI/$2/upload.pem" \
-			-inkey "$PKI/$2/upload.key" -outform DER | openssl base64 -A >"$3"
-}
-# detached CMS (base64, one line) over DER file, by PEM/KEY, digest MD.
-detached() {
-	openssl cms -sign -binary -md "$4" -in "$1" -signer "$2" -inkey "$3" -outform DER |
-		openssl base64 -A
-}
-# dsc NAME CC [x509-options...]: a demo DSC of CC issued by CC's demo CSCA.
-dsc() {
+# cms_for PEM SIGNER OUT: the attached upload CMS (base64) of PEM's DER (it_cms).
+cms_for() { openssl x509 -in "$1" -outform DER -out "$W/x.der" && it_cms "$W/x.der" "$2" "$3"; }
+# odd_dsc NAME CC [x509-options...]: a DSC of CC issued by CC's demo CSCA,
+# $W/NAME.pem, made as it_dsc cannot: X.509 v1 (no -extfile), SHA-1, RSA-1024.
+odd_dsc() {
 	local name=$1 cc=$2
 	shift 2
 	local key=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
@@ -86,26 +63,18 @@ pull() {
 		-t "$PKI/ta.pem" -d "$W/out" --set log_file="$W/sync.log" "$@" >"$W/sync.out" 2>>"$W/sync.err"
 }
 # reason KID: the reason of KID in rejected.json ("" when not rejected).
-reason() {
-	python3 -c 'import json, sys
-print(" ".join(r["reason"] for r in json.load(open(sys.argv[1])) if r["kid"] == sys.argv[2]))' \
-		"$W/out/current/rejected.json" "$1"
-}
-kid_of() { openssl x509 -in "$1" -outform DER | openssl dgst -sha256 -binary | head -c 8 | base64; }
-verified() { # TYPE: how many of TYPE are published
-	python3 -c 'import json, sys
-print(sum(1 for i in json.load(open(sys.argv[1])) if i["certificateType"] == sys.argv[2]))' \
-		"$W/out/current/trustlist.json" "$1"
-}
+reason() { python3 "$IT_TOOL" json "$W/out/current/rejected.json" "[kid=$1].*.reason"; }
+# verified TYPE: how many of TYPE are published
+verified() { python3 "$IT_TOOL" jlen "$W/out/current/trustlist.json" "[certificateType=$1]"; }
 snap() { (cd "$W/out" && readlink current && find current/ -type f -print0 | sort -z |
 	xargs -0 sha256sum) 2>/dev/null; }
 
 printf '# at %s s: %s\n' "$SECONDS" "the real NL CSCA, UPLOAD certificate and 75 DSCs"
 NL_CSCA=$TD/csca/NL/tng-uat_CSCA-Health-NL_69c3b27851.pem
 NL_UP=$TD/upload/NL/upload_eu-cms-sign.coronacheck.nl_ab941a3982.pem
-it_ok "NL demo AUTHENTICATION certificate" auth NL
-it_ok "the real NL CSCA onboarded" onboard NL CSCA "$NL_CSCA"
-it_ok "the real NL UPLOAD certificate onboarded" onboard NL UPLOAD "$NL_UP"
+it_ok "NL demo AUTHENTICATION certificate" it_auth NL
+it_ok "the real NL CSCA onboarded" it_onboard NL CSCA "$NL_CSCA"
+it_ok "the real NL UPLOAD certificate onboarded" it_onboard NL UPLOAD "$NL_UP"
 mkdir -p "$W/nl"
 n=$(python3 - "$TD" "$W/nl" <<'EOF'
 import base64, json, sys
@@ -140,38 +109,34 @@ for cc in DE FR; do
 	cms_for "$PKI/$cc/dsc.pem" "$cc" "$W/$cc.b64"
 	it_is "$cc demo DSC uploaded" "$(upload "$cc" "$W/$cc.b64")" 201
 done
-it_ok "an X.509 v1 DSC" dsc v1 DE -sha256
-it_ok "a SHA-1 signed DSC" dsc sha1 DE -sha1 -extfile "$PKI/ca/req.cnf" -extensions dsc
-KEYALG=rsa:1024 it_ok "an RSA-1024 DSC" dsc rsa1024 DE -sha256 -extfile "$PKI/ca/req.cnf" -extensions dsc
+it_ok "an X.509 v1 DSC" odd_dsc v1 DE -sha256
+it_ok "a SHA-1 signed DSC" odd_dsc sha1 DE -sha1 -extfile "$PKI/ca/req.cnf" -extensions dsc
+KEYALG=rsa:1024 it_ok "an RSA-1024 DSC" odd_dsc rsa1024 DE -sha256 -extfile "$PKI/ca/req.cnf" -extensions dsc
 for d in v1 sha1 rsa1024; do
 	cms_for "$W/$d.pem" DE "$W/$d.b64"
 	it_is "$d DSC accepted by the relaxed gateway" "$(upload DE "$W/$d.b64")" 201
 done
 SE_CSCA=$TD/csca/SE/tng-dev_Swedish-Test-Digital-Green-Certifica_af630bfa8c.pem
 SE_DSC=$TD/dsc/SE/testdata_DGC-Signer_5f74910195.pem
-it_ok "SE demo AUTHENTICATION" auth SE
-it_ok "SE demo UPLOAD" bash -c "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-days 365 -subj '/C=SE/O=dgcg demo/CN=SE upload' -keyout '$W/se-upload.key' -out '$W/se-upload.pem' 2>/dev/null"
-it_ok "... onboarded" onboard SE UPLOAD "$W/se-upload.pem"
-it_ok "the real SE CSCA onboarded" onboard SE CSCA "$SE_CSCA"
-openssl x509 -in "$SE_DSC" -outform DER -out "$W/se.der"
-openssl cms -sign -nodetach -binary -in "$W/se.der" -signer "$W/se-upload.pem" -inkey "$W/se-upload.key" \
-	-outform DER | openssl base64 -A >"$W/se.b64"
+it_ok "SE demo AUTHENTICATION" it_auth SE
+it_ok "SE demo UPLOAD" it_selfsigned "$W/se-upload" "/C=SE/O=dgcg demo/CN=SE upload"
+it_ok "... onboarded" it_onboard SE UPLOAD "$W/se-upload.pem"
+it_ok "the real SE CSCA onboarded" it_onboard SE CSCA "$SE_CSCA"
+cms_for "$SE_DSC" "$W/se-upload" "$W/se.b64"
 it_is "the real expired SE DSC accepted (check_dsc_expiry = no)" "$(upload SE "$W/se.b64")" 201
 
 printf '# at %s s: %s\n' "$SECONDS" "pull, default configuration"
 pull
 it_is "first pull: updated (0)" "$?" 0
-cat "$W/sync.out" | sed 's/^/# dgcg-sync: /'
-it_is "the NL UPLOAD certificate: EXPIRED" "$(reason "$(kid_of "$NL_UP")")" EXPIRED
-it_is "... so all 75 NL DSCs: SIGNER_REJECTED" "$(grep -c '"country":"NL","certificateType":"DSC","thumbprint":"[0-9a-f]*","reason":"SIGNER_REJECTED"' \
-	<(python3 -c 'import json,sys
-for r in json.load(open(sys.argv[1])): print(json.dumps(r, separators=(",", ":")))' "$W/out/current/rejected.json"))" 75
-it_is "the v1 DSC: X509_V1" "$(reason "$(kid_of "$W/v1.pem")")" X509_V1
-it_is "the SHA-1 DSC: WEAK_HASH" "$(reason "$(kid_of "$W/sha1.pem")")" WEAK_HASH
-it_is "the RSA-1024 DSC: WEAK_KEY" "$(reason "$(kid_of "$W/rsa1024.pem")")" WEAK_KEY
-it_is "the real SE DSC: EXPIRED" "$(reason "$(kid_of "$SE_DSC")")" EXPIRED
-it_is "the real NL and SE CSCAs verified" "$(reason "$(kid_of "$NL_CSCA")")$(reason "$(kid_of "$SE_CSCA")")" ""
+sed 's/^/# dgcg-sync: /' "$W/sync.out"
+it_is "the NL UPLOAD certificate: EXPIRED" "$(reason "$(it_kid_pem "$NL_UP")")" EXPIRED
+it_is "... so all 75 NL DSCs: SIGNER_REJECTED" "$(python3 "$IT_TOOL" rows "$W/out/current/rejected.json" "" \
+	country certificateType reason | grep -c '^NL DSC SIGNER_REJECTED$')" 75
+it_is "the v1 DSC: X509_V1" "$(reason "$(it_kid_pem "$W/v1.pem")")" X509_V1
+it_is "the SHA-1 DSC: WEAK_HASH" "$(reason "$(it_kid_pem "$W/sha1.pem")")" WEAK_HASH
+it_is "the RSA-1024 DSC: WEAK_KEY" "$(reason "$(it_kid_pem "$W/rsa1024.pem")")" WEAK_KEY
+it_is "the real SE DSC: EXPIRED" "$(reason "$(it_kid_pem "$SE_DSC")")" EXPIRED
+it_is "the real NL and SE CSCAs verified" "$(reason "$(it_kid_pem "$NL_CSCA")")$(reason "$(it_kid_pem "$SE_CSCA")")" ""
 it_is "published: 4 CSCA, 3 UPLOAD, 2 DSC" "$(verified CSCA) $(verified UPLOAD) $(verified DSC)" "4 3 2"
 EXPLAIN_REJ=$("$SYNC" pull -d "$W/out" -t "$PKI/ta.pem" --offline --explain +7gPaASOAJY= 2>/dev/null)
 it_like "--explain names the expired signer" "$EXPLAIN_REJ" "signer +FAIL +SIGNER_REJECTED: UPLOAD kid=[^ ]+ of NL, rejected: EXPIRED"
@@ -180,7 +145,7 @@ printf '%s\n' "$EXPLAIN_REJ" | sed 's/^/# explain: /'
 printf '# at %s s: %s\n' "$SECONDS" "pull, check_upload_expiry = no"
 pull --set check_upload_expiry=no
 it_is "updated (0)" "$?" 0
-cat "$W/sync.out" | sed 's/^/# dgcg-sync: /'
+sed 's/^/# dgcg-sync: /' "$W/sync.out"
 it_is "published: 4 CSCA, 4 UPLOAD, 77 DSC" "$(verified CSCA) $(verified UPLOAD) $(verified DSC)" "4 4 77"
 it_is "rejected: the 4 the gateway let through" "$(python3 -c 'import json,sys
 print(" ".join(sorted(r["reason"] for r in json.load(open(sys.argv[1])))))' "$W/out/current/rejected.json")" \
@@ -248,8 +213,8 @@ it_curl DE GET /trustList/CSCA/DE >/dev/null
 it_like "the gateway serves the FR CSCA as DE's" "$(cat "$IT_BODY")" "\"thumbprint\":\"$FR_CSCA_TP\""
 pull "${P[@]}"
 it_is "a CSCA moved to DE: updated (2 of 85 dropped)" "$?" 0
-it_is "... COUNTRY_MISMATCH" "$(reason "$(kid_of "$PKI/FR/csca.pem")")" COUNTRY_MISMATCH
-it_is "... the FR DSC: NO_CSCA" "$(reason "$(kid_of "$PKI/FR/dsc.pem")")" NO_CSCA
+it_is "... COUNTRY_MISMATCH" "$(reason "$(it_kid_pem "$PKI/FR/csca.pem")")" COUNTRY_MISMATCH
+it_is "... the FR DSC: NO_CSCA" "$(reason "$(it_kid_pem "$PKI/FR/dsc.pem")")" NO_CSCA
 it_is "... the rest stays" "$(verified CSCA) $(verified UPLOAD) $(verified DSC)" "3 4 76"
 it_sql "UPDATE trusted_party SET country='FR' WHERE thumbprint='$FR_CSCA_TP'"
 pull "${P[@]}"
@@ -258,7 +223,7 @@ it_is "restored: updated" "$?" 0
 DE_TP=$(it_thumb_pem "$PKI/DE/dsc.pem")
 openssl x509 -in "$PKI/DE/dsc.pem" -outform DER -out "$W/de.der"
 orig_sig=$(it_sql "SELECT signature FROM signer_information WHERE thumbprint='$DE_TP'")
-frsig=$(detached "$W/de.der" "$PKI/FR/upload.pem" "$PKI/FR/upload.key" sha256)
+frsig=$(it_cms "$W/de.der" FR - --detached -md sha256)
 it_sql "UPDATE signer_information SET country='FR', signature='$frsig' WHERE thumbprint='$DE_TP'"
 it_curl DE GET /trustList/DSC/FR >/dev/null
 it_like "the gateway serves the DE DSC as FR's (FR's upload signature)" "$(cat "$IT_BODY")" "\"thumbprint\":\"$DE_TP\""
@@ -266,33 +231,28 @@ pull "${P[@]}"
 it_is "a delta does not see a change in place: unchanged (1)" "$?" 1
 pull "${P[@]}" --full
 it_is "the full pull does: updated (0)" "$?" 0
-it_is "... the DE DSC listed as FR: COUNTRY_MISMATCH" "$(reason "$(kid_of "$PKI/DE/dsc.pem")")" COUNTRY_MISMATCH
+it_is "... the DE DSC listed as FR: COUNTRY_MISMATCH" "$(reason "$(it_kid_pem "$PKI/DE/dsc.pem")")" COUNTRY_MISMATCH
 it_is "... the rest stays" "$(verified CSCA) $(verified UPLOAD) $(verified DSC)" "4 4 76"
 
-sha1sig=$(detached "$W/de.der" "$PKI/DE/upload.pem" "$PKI/DE/upload.key" sha1)
+sha1sig=$(it_cms "$W/de.der" DE - --detached -md sha1)
 it_sql "UPDATE signer_information SET country='DE', signature='$sha1sig' WHERE thumbprint='$DE_TP'"
 it_curl DE GET /trustList/DSC/DE >/dev/null
 it_like "the gateway (allow_sha1 = yes) serves a DSC with a SHA-1 CMS" "$(cat "$IT_BODY")" "\"thumbprint\":\"$DE_TP\""
 pull "${P[@]}" --full
 it_is "a CMS re-made with SHA-1: updated" "$?" 0
-it_is "... CMS_DIGEST" "$(reason "$(kid_of "$PKI/DE/dsc.pem")")" CMS_DIGEST
+it_is "... CMS_DIGEST" "$(reason "$(it_kid_pem "$PKI/DE/dsc.pem")")" CMS_DIGEST
 
 # a certificate with the DE DSC's names, issued by a key that is not the DE CSCA's
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
-	-subj "/C=DE/O=dgcg demo/CN=DE csca" -keyout "$W/rogue-ca.key" -out "$W/rogue-ca.pem" 2>/dev/null
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/swap.key" \
-	-subj "/C=DE/O=dgcg demo/CN=DE dsc" -out "$W/swap.csr" 2>/dev/null
-openssl x509 -req -in "$W/swap.csr" -CA "$W/rogue-ca.pem" -CAkey "$W/rogue-ca.key" -days 30 \
-	-set_serial 7 -extfile "$PKI/ca/req.cnf" -extensions dsc -out "$W/swap.pem" 2>/dev/null
-openssl x509 -in "$W/swap.pem" -outform DER -out "$W/swap.der"
+it_selfsigned "$W/rogue-ca" "/C=DE/O=dgcg demo/CN=DE csca" ca
+it_dsc "$W/swap" "/C=DE/O=dgcg demo/CN=DE dsc" "$W/rogue-ca"
 swap_tp=$(sha256sum "$W/swap.der" | cut -c1-64)
-swap_sig=$(detached "$W/swap.der" "$PKI/DE/upload.pem" "$PKI/DE/upload.key" sha256)
+swap_sig=$(it_cms "$W/swap.der" DE - --detached -md sha256)
 it_sql "UPDATE signer_information SET thumbprint='$swap_tp', raw_data='$(base64 -w0 "$W/swap.der")', signature='$swap_sig' WHERE thumbprint='$DE_TP'"
 it_curl DE GET /trustList/DSC/DE >/dev/null
 it_like "the gateway serves a swapped certificate with a valid upload CMS" "$(cat "$IT_BODY")" "\"thumbprint\":\"$swap_tp\""
 pull "${P[@]}" --full
 it_is "a certificate swapped in the row: updated (1 dropped)" "$?" 0
-it_is "... NOT_ISSUED" "$(reason "$(kid_of "$W/swap.pem")")" NOT_ISSUED
+it_is "... NOT_ISSUED" "$(reason "$(it_kid_pem "$W/swap.pem")")" NOT_ISSUED
 it_is "... the rest stays" "$(verified CSCA) $(verified UPLOAD) $(verified DSC)" "4 4 76"
 
 it_sql "UPDATE signer_information SET thumbprint='$DE_TP', raw_data='$(base64 -w0 "$W/de.der")', signature='${orig_sig:0:40}AAAA${orig_sig:44}' WHERE thumbprint='$swap_tp'"
@@ -313,7 +273,7 @@ it_is "the DE CSCA as trust anchor: refused (2)" "$?" 2
 it_like "... every CSCA and UPLOAD NOT_TRUST_ANCHOR, no DSC left" "$(cat "$W/sync.out")" \
 	"verified: 0 CSCA, 0 UPLOAD, 0 DSC; rejected: 4 CSCA, 4 UPLOAD, 81 DSC \(.*NOT_TRUST_ANCHOR 8"
 it_is "... current untouched" "$(snap)" "$before"
-it_like "... status.json says why" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["message"])' "$W/out/status.json")" \
+it_like "... status.json says why" "$(python3 "$IT_TOOL" json "$W/out/status.json" message)" \
 	"no verified CSCA entry"
 
 it_is "no sanitizer report from dgcg-sync" "$(ls "$W"/san.* 2>/dev/null)" ""
