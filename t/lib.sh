@@ -42,6 +42,7 @@
 #   it_auth CC                     a demo auth certificate for CC, onboarded (once)
 #   it_roles CC...                 grant every role to the auth certificate of each CC
 #   it_thumb_pem FILE              SHA-256 (hex) of a PEM certificate's DER
+#   it_kid_pem FILE                the kid of a PEM certificate (base64 of its SHA-256's first 8 bytes)
 #   it_dsc BASE SUBJECT ISSUER     a DSC BASE.pem|der|key issued by a CSCA
 #   it_selfsigned BASE SUBJECT [PROFILE]
 #                                  a self-signed certificate BASE.pem|key
@@ -376,6 +377,10 @@ it_roles() {
 
 # it_thumb_pem FILE: the lower-case hex SHA-256 of a PEM certificate's DER.
 it_thumb_pem() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
+
+# it_kid_pem FILE: the kid of a PEM certificate, the base64 of the first 8
+# bytes of its DER's SHA-256.
+it_kid_pem() { openssl x509 -in "$1" -outform DER | openssl dgst -sha256 -binary | head -c 8 | base64; }
 
 # _it_prefix WHO ROLE: the path prefix (NAME.pem|key) of WHO: a country CC
 # means $PKI/CC/ROLE, anything else is a prefix already.

@@ -269,6 +269,7 @@ dgcg_x509_not_after(X509 *x, time_t *out)
 	const ASN1_TIME *na = X509_get0_notAfter(x);
 	struct tm tm;
 
+	memset(&tm, 0, sizeof(tm));
 	if (na == NULL || ASN1_TIME_to_tm(na, &tm) != 1) {
 		ERR_clear_error();
 		return DGCG_ERR_VERIFY;
@@ -305,17 +306,4 @@ dgcg_x509_issued_by(X509 *x, X509 *issuer)
 	ok = X509_verify(x, pk) == 1;
 	ERR_clear_error();
 	return ok;
-}
-
-enum dgcg_err
-dgcg_x509_not_after(X509 *x, time_t *out)
-{
-	const ASN1_TIME *na = X509_get0_notAfter(x);
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (na == NULL || ASN1_TIME_to_tm(na, &tm) != 1)
-		return DGCG_ERR_PARSE;
-	*out = timegm(&tm);
-	return DGCG_OK;
 }

@@ -69,8 +69,4 @@ enum dgcg_err dgcg_x509_check_v3(X509 *x, char *why, size_t whysz);
  * key-usage or constraint checks: the gateway's CSCA check. */
 int dgcg_x509_issued_by(X509 *x, X509 *issuer);
 
-/* The notAfter of x as a time_t (UTC) into *out: DGCG_OK, or DGCG_ERR_PARSE
- * when it cannot be read. */
-enum dgcg_err dgcg_x509_not_after(X509 *x, time_t *out);
-
 #endif
