@@ -134,13 +134,24 @@ dgcg_cache_get(struct dgcg_gw *gw, enum dgcg_cache_kind kind, const void *key, s
 	e = slot(t, key, klen);
 	if (!e->used || !versions(gw, kind, &v))
 		goto miss;
+	if (e->value == NULL)
+		goto miss;
 	for (tb = 0; tb < DGCG_T__MAX; tb++)
 		if ((kinds[kind].deps & (1u << tb)) && e->ver.v[tb] != v->v[tb])
-			goto miss;
+			goto stale;
 	if (e->expires != (time_t)-1 && time(NULL) >= e->expires)
 		goto miss;
 	t->hits++;
 	return e->value;
+stale:
+	/* A table it derives from changed: the value can never be served
+	 * again, so it goes now, not when its replacement is stored (a whole
+	 * trust list would otherwise be held twice while the new one is
+	 * built). The slot and its key stay. */
+	if (e->free_fn != NULL)
+		e->free_fn(e->value);
+	e->value = NULL;
+	e->free_fn = NULL;
 miss:
 	t->misses++;
 	return NULL;

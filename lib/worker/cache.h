@@ -46,7 +46,9 @@ void dgcg_cache_free(struct dgcg_cache *c);
  * the next put into the same kind or its clear. For a kind that depends on
  * tables, the counters are read for this request (one query, shared with
  * every other cache lookup of the request); when they cannot be read the
- * answer is a miss. */
+ * answer is a miss. A value found stale because a table it derives from
+ * changed is freed at once (its slot waits for the put that replaces it),
+ * so a rebuild never holds the old value beside the new one. */
 void *dgcg_cache_get(struct dgcg_gw *gw, enum dgcg_cache_kind kind, const void *key,
 	size_t klen);
 
