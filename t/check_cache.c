@@ -145,6 +145,45 @@ START_TEST(no_counters_no_cache)
 END_TEST
 
 /* Bounded: the country list holds one entry; a second key empties it. */
+/* A kind's slots grow with what it holds: every entry stays reachable
+ * through each doubling, up to the bound, where the kind is emptied. */
+START_TEST(grows)
+{
+	static int ok = 1;
+	struct dgcg_cache_stats st;
+	unsigned char key[32];
+	int i;
+
+	memset(key, 0, sizeof(key));
+	for (i = 0; i < 12288; i++) {
+		memcpy(key, &i, sizeof(i));
+		ck_assert_ptr_nonnull(dgcg_cache_put(&gw, DGCG_CACHE_DSC_VERDICT, key, sizeof(key),
+		    (time_t)-1, &ok, NULL));
+		if ((i & (i - 1)) == 0) {	/* after every doubling: all still there */
+			int j;
+
+			for (j = 0; j <= i; j++) {
+				memcpy(key, &j, sizeof(j));
+				ck_assert_ptr_eq(dgcg_cache_get(&gw, DGCG_CACHE_DSC_VERDICT, key,
+				    sizeof(key)), &ok);
+			}
+			memcpy(key, &i, sizeof(i));
+		}
+	}
+	dgcg_cache_stats(&gw, DGCG_CACHE_DSC_VERDICT, &st);
+	ck_assert_uint_eq(st.entries, 12288);
+	i = 0;
+	memcpy(key, &i, sizeof(i));
+	ck_assert_ptr_eq(dgcg_cache_get(&gw, DGCG_CACHE_DSC_VERDICT, key, sizeof(key)), &ok);
+	i = 12288;	/* one more than the bound: the kind starts again */
+	memcpy(key, &i, sizeof(i));
+	dgcg_cache_put(&gw, DGCG_CACHE_DSC_VERDICT, key, sizeof(key), (time_t)-1, &ok, NULL);
+	dgcg_cache_stats(&gw, DGCG_CACHE_DSC_VERDICT, &st);
+	ck_assert_uint_eq(st.entries, 1);
+	ck_assert_ptr_eq(dgcg_cache_get(&gw, DGCG_CACHE_DSC_VERDICT, key, sizeof(key)), &ok);
+}
+END_TEST
+
 START_TEST(bounded)
 {
 	struct dgcg_cache_stats st;
@@ -177,6 +216,7 @@ make_cache_suite(void)
 	tcase_add_test(tc, content_keyed);
 	tcase_add_test(tc, no_counters_no_cache);
 	tcase_add_test(tc, bounded);
+	tcase_add_test(tc, grows);
 	suite_add_tcase(s, tc);
 	return s;
 }

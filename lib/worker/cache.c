@@ -45,7 +45,8 @@ struct entry {
 
 struct table {
 	struct entry	*tab;
-	size_t		 cap;		/* power of two, >= 2 * max */
+	size_t		 cap;		/* power of two, >= 2 * count */
+	size_t		 maxcap;	/* power of two, >= 2 * max: cap's bound */
 	size_t		 count;
 	unsigned long long hits, misses;
 };
@@ -54,6 +55,12 @@ struct dgcg_cache {
 	struct table	 t[DGCG_CACHE__MAX];
 };
 
+/* A table starts at TABLE_MIN slots and doubles as it fills, up to its
+ * kind's bound: the slots are touched at random, so a table allocated at
+ * its bound at once (32,768 verdict slots of ~200 bytes) would make the
+ * worker's memory grow with the table's size, not with what it holds. */
+#define TABLE_MIN 16
+
 struct dgcg_cache *
 dgcg_cache_new(void)
 {
@@ -61,9 +68,10 @@ dgcg_cache_new(void)
 	int k;
 
 	for (k = 0; k < DGCG_CACHE__MAX; k++) {
-		c->t[k].cap = 2;
-		while (c->t[k].cap < 2 * kinds[k].max)
-			c->t[k].cap *= 2;
+		c->t[k].maxcap = 2;
+		while (c->t[k].maxcap < 2 * kinds[k].max)
+			c->t[k].maxcap *= 2;
+		c->t[k].cap = c->t[k].maxcap < TABLE_MIN ? c->t[k].maxcap : TABLE_MIN;
 	}
 	return c;
 }
@@ -80,6 +88,7 @@ table_clear(struct table *t)
 	free(t->tab);
 	t->tab = NULL;
 	t->count = 0;
+	t->cap = t->maxcap < TABLE_MIN ? t->maxcap : TABLE_MIN;
 }
 
 void
@@ -94,22 +103,47 @@ dgcg_cache_free(struct dgcg_cache *c)
 	free(c);
 }
 
-/* The slot holding key, or the empty slot where it belongs (FNV-1a). */
+/* The slot of tab[cap] holding key, or the empty slot where it belongs
+ * (FNV-1a, linear probing). */
 static struct entry *
-slot(struct table *t, const void *key, size_t klen)
+probe(struct entry *tab, size_t cap, const void *key, size_t klen)
 {
 	const unsigned char *p = key;
 	uint64_t h = 1469598103934665603ULL;
 	size_t i;
 
-	if (t->tab == NULL)
-		t->tab = xcalloc(t->cap, sizeof(*t->tab));
 	for (i = 0; i < klen; i++)
 		h = (h ^ p[i]) * 1099511628211ULL;
-	for (i = (size_t)h & (t->cap - 1);; i = (i + 1) & (t->cap - 1))
-		if (!t->tab[i].used ||
-		    (t->tab[i].klen == klen && memcmp(t->tab[i].key, key, klen) == 0))
-			return &t->tab[i];
+	for (i = (size_t)h & (cap - 1);; i = (i + 1) & (cap - 1))
+		if (!tab[i].used || (tab[i].klen == klen && memcmp(tab[i].key, key, klen) == 0))
+			return &tab[i];
+}
+
+static struct entry *
+slot(struct table *t, const void *key, size_t klen)
+{
+	if (t->tab == NULL)
+		t->tab = xcalloc(t->cap, sizeof(*t->tab));
+	return probe(t->tab, t->cap, key, klen);
+}
+
+/* Doubles t's slots (up to maxcap) when one more entry would fill more
+ * than half of them. */
+static void
+grow(struct table *t)
+{
+	struct entry *n;
+	size_t i, cap = t->cap * 2;
+
+	if (t->tab == NULL || 2 * (t->count + 1) <= t->cap || cap > t->maxcap)
+		return;
+	n = xcalloc(cap, sizeof(*n));
+	for (i = 0; i < t->cap; i++)
+		if (t->tab[i].used)
+			*probe(n, cap, t->tab[i].key, t->tab[i].klen) = t->tab[i];
+	free(t->tab);
+	t->tab = n;
+	t->cap = cap;
 }
 
 /* The counters this request sees, when kind depends on any. */
@@ -175,6 +209,9 @@ dgcg_cache_put(struct dgcg_gw *gw, enum dgcg_cache_kind kind, const void *key, s
 	e = slot(t, key, klen);
 	if (!e->used && t->count >= kinds[kind].max) {
 		table_clear(t);
+		e = slot(t, key, klen);
+	} else if (!e->used && 2 * (t->count + 1) > t->cap) {
+		grow(t);
 		e = slot(t, key, klen);
 	}
 	if (e->used) {
