@@ -27,6 +27,7 @@
 #include "base/log.h"
 #include "pki/trust.h"
 #include "pki/x509.h"
+#include "base/uuid.h"
 #include "base/xmalloc.h"
 
 #include "admin.h"
@@ -39,8 +40,9 @@ admin_usage(void)
 	fprintf(stderr,
 	    "usage: dgcg-admin [-c config] command [options]\n"
 	    "  ta-sign --ta-cert FILE --ta-key FILE CERT.pem | --string TEXT\n"
-	    "  onboard --country CC --type AUTHENTICATION|UPLOAD|CSCA --cert CERT.pem\n"
-	    "          --signature BASE64|@FILE\n"
+	    "  onboard --country CC --type AUTHENTICATION|UPLOAD|CSCA|DECA|TRUSTANCHOR|\n"
+	    "          AUTHENTICATION_FEDERATION --cert CERT.pem --signature BASE64|@FILE\n"
+	    "          [--domain DOMAIN] [--assigned-gateway GATEWAY_ID]\n"
 	    "  offboard --thumbprint HEX | --cert CERT.pem\n"
 	    "  list\n"
 	    "  verify\n"
@@ -50,6 +52,7 @@ admin_usage(void)
 	    "  roles grant|revoke --thumbprint HEX|--cert PEM ROLE...\n"
 	    "  roles list\n"
 	    "  issuer string --country CC --name NAME --url URL --url-type HTTP|DID\n"
+	    "                [--format dgcg|tng]\n"
 	    "  issuer add --country CC --name NAME --url URL --url-type HTTP|DID\n"
 	    "             --signature BASE64|@FILE [--thumbprint HEX] [--ssl-public-key KEY]\n"
 	    "             [--key-storage-type TYPE] [--uuid UUID] [--domain DOMAIN]\n"
@@ -198,6 +201,19 @@ out:
 	return rc;
 }
 
+/* 1 when s is a domain name: 1-32 characters of A-Z a-z 0-9 . _ - */
+static int
+domain_ok(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (!((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z') ||
+		    (s[n] >= '0' && s[n] <= '9') || s[n] == '.' || s[n] == '_' || s[n] == '-'))
+			return 0;
+	return n >= 1 && n <= DGCG_DOMAIN_MAX;
+}
+
 static int
 cmd_onboard(int argc, char *argv[])
 {
@@ -206,14 +222,17 @@ cmd_onboard(int argc, char *argv[])
 		{ "type", required_argument, NULL, 't' },
 		{ "cert", required_argument, NULL, 'f' },
 		{ "signature", required_argument, NULL, 's' },
+		{ "domain", required_argument, NULL, 'd' },
+		{ "assigned-gateway", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *country = NULL, *tname = NULL, *certfile = NULL, *sigarg = NULL;
-	char thumb[DGCG_THUMB_HEX_LEN + 1], cc[DGCG_COUNTRY_MAX + 1];
+	const char *domain = DGCG_DOMAIN_DCC, *gateway = NULL;
+	char thumb[DGCG_THUMB_HEX_LEN + 1], cc[DGCG_COUNTRY_MAX + 1], uuid[DGCG_UUID_LEN + 1];
 	char *sig = NULL, *raw = NULL, *p;
 	unsigned char *der = NULL;
 	size_t derlen = 0;
-	enum dgcg_cert_type type;
+	enum dgcg_group group;
 	enum dgcg_integrity ir;
 	enum dgcg_err e;
 	struct dgcg_gw gw;
@@ -227,16 +246,33 @@ cmd_onboard(int argc, char *argv[])
 		case 't': tname = optarg; break;
 		case 'f': certfile = optarg; break;
 		case 's': sigarg = optarg; break;
+		case 'd': domain = optarg; break;
+		case 'g': gateway = optarg; break;
 		default: admin_usage();
 		}
 	}
 	if (country == NULL || tname == NULL || certfile == NULL || sigarg == NULL ||
 	    optind != argc)
 		admin_usage();
-	type = dgcg_cert_type_parse(tname);
-	if (type == DGCG_CT__MAX || type == DGCG_CT_DSC) {
-		fprintf(stderr, "dgcg-admin: --type must be AUTHENTICATION, UPLOAD or CSCA "
-		    "(DSCs are uploaded by the countries)\n");
+	group = dgcg_group_parse_ci(tname);
+	if (!dgcg_group_is_party(group)) {
+		fprintf(stderr, "dgcg-admin: --type must be AUTHENTICATION, UPLOAD, CSCA, DECA, "
+		    "TRUSTANCHOR or AUTHENTICATION_FEDERATION (signer certificates are uploaded "
+		    "by the countries)\n");
+		return EX_USAGE;
+	}
+	if (!domain_ok(domain)) {
+		fprintf(stderr, "dgcg-admin: --domain must be 1-32 characters of A-Z a-z 0-9 . _ -\n");
+		return EX_USAGE;
+	}
+	/* A peer gateway's trust anchors and TLS pins name it (tng-gateway.md
+	 * 10.2); nothing else does. */
+	if ((gateway != NULL) != (group == DGCG_G_TRUSTANCHOR ||
+	    group == DGCG_G_AUTHENTICATION_FEDERATION) ||
+	    (gateway != NULL && (*gateway == '\0' || strlen(gateway) > DGCG_UUID_LEN))) {
+		fprintf(stderr, "dgcg-admin: --assigned-gateway (the peer's gateway_id, at most 36 "
+		    "characters) is required for TRUSTANCHOR and AUTHENTICATION_FEDERATION, and "
+		    "only for them\n");
 		return EX_USAGE;
 	}
 	if (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' ||
@@ -266,6 +302,10 @@ cmd_onboard(int argc, char *argv[])
 		rc = EX_REFUSED;
 		goto out;
 	}
+	if (dgcg_uuid_new(uuid) != DGCG_OK) {
+		fprintf(stderr, "dgcg-admin: no random UUID could be made\n");
+		goto out;
+	}
 	if ((rc = admin_open_gw(&gw)) != 0)
 		goto out;
 	gw_open = 1;
@@ -278,7 +318,7 @@ cmd_onboard(int argc, char *argv[])
 		rc = EX_REFUSED;
 		goto out;
 	}
-	e = dgcg_db_tp_insert(gw.db, country, thumb, raw, sig, type, &id);
+	e = dgcg_db_tp_insert(gw.db, country, thumb, raw, sig, group, domain, uuid, gateway, &id);
 	if (e == DGCG_ERR_CONFLICT) {
 		fprintf(stderr, "dgcg-admin: %s is already onboarded\n", thumb);
 		rc = EX_EXISTS;
@@ -288,8 +328,13 @@ cmd_onboard(int argc, char *argv[])
 		fprintf(stderr, "dgcg-admin: database: %s\n", dgcg_db_error(gw.db));
 		goto out;
 	}
-	printf("onboarded id=%lld country=%s type=%s thumbprint=%s\n", id, country,
-	    dgcg_cert_type_name(type), thumb);
+	if (strcmp(domain, DGCG_DOMAIN_DCC) == 0 && gateway == NULL)
+		printf("onboarded id=%lld country=%s type=%s thumbprint=%s\n", id, country,
+		    dgcg_group_name(group), thumb);
+	else
+		printf("onboarded id=%lld country=%s type=%s thumbprint=%s domain=%s%s%s\n", id,
+		    country, dgcg_group_name(group), thumb, domain,
+		    gateway != NULL ? " assigned_gateway=" : "", gateway != NULL ? gateway : "");
 	rc = 0;
 out:
 	if (gw_open)
@@ -369,7 +414,8 @@ cmd_offboard(int argc, char *argv[])
 }
 
 /* list and verify share the scan: verify prints only failures and exits 1
- * when there is one; list prints every row with its integrity result. */
+ * when there is one; list prints every row with its integrity result (a
+ * federated row against its gateway's trust anchors). */
 static int
 scan(int verify)
 {
@@ -383,7 +429,7 @@ scan(int verify)
 
 	if ((rc = admin_open_gw(&gw)) != 0)
 		return rc;
-	if (dgcg_db_tp_select(gw.db, NULL, NULL, DGCG_CT__MAX, &rows) != DGCG_OK) {
+	if (dgcg_db_tp_select(gw.db, NULL, NULL, DGCG_G__MAX, &rows) != DGCG_OK) {
 		fprintf(stderr, "dgcg-admin: database: %s\n", dgcg_db_error(gw.db));
 		dgcg_gw_free(&gw);
 		return EX_ERROR;
@@ -393,9 +439,9 @@ scan(int verify)
 		    "created_at", "integrity");
 	for (i = 0; i < rows.n; i++) {
 		const struct dgcg_tp *t = &rows.v[i];
-		const char *tn = dgcg_cert_type_name(t->type);
+		const char *tn = dgcg_group_name(t->group);
 
-		ir = dgcg_gw_integrity(&gw, t->thumbprint, t->raw_data, t->signature);
+		ir = dgcg_gw_party_integrity(&gw, t);
 		if (ir == DGCG_INTEGRITY_OK && tn == NULL)
 			ir = DGCG_INTEGRITY_BAD_CERT;
 		if (ir != DGCG_INTEGRITY_OK)
@@ -403,13 +449,16 @@ scan(int verify)
 		gmtime_r(&t->created_at, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		if (!verify)
-			printf("%-6lld %-2s %-14s %-64s %-20s %s\n", t->id, t->country,
+			printf("%-6lld %-2s %-14s %-64s %-20s %s%s%s%s%s\n", t->id, t->country,
 			    tn ? tn : "?", t->thumbprint, when,
-			    ir == DGCG_INTEGRITY_OK ? "ok" : "FAILED");
+			    ir == DGCG_INTEGRITY_OK ? "ok" : "FAILED",
+			    strcmp(t->domain, DGCG_DOMAIN_DCC) != 0 ? " domain=" : "",
+			    strcmp(t->domain, DGCG_DOMAIN_DCC) != 0 ? t->domain : "",
+			    t->source_gateway[0] != '\0' ? " federated=" : "", t->source_gateway);
 		else if (ir != DGCG_INTEGRITY_OK)
 			printf("FAILED id=%lld country=%s type=%s thumbprint=%s: %s\n", t->id,
 			    t->country, tn ? tn : "(unknown type)", t->thumbprint,
-			    tn == NULL ? "certificate_type is not AUTHENTICATION, UPLOAD or CSCA" :
+			    tn == NULL ? "certificate_type is not a trusted-party group" :
 			    dgcg_integrity_text(ir));
 	}
 	if (verify)

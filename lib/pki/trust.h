@@ -21,6 +21,11 @@ struct dgcg_ta;
  * TA rollover). An empty or unreadable file is an error. */
 enum dgcg_err dgcg_ta_load(const char *pem_path, struct dgcg_ta **out);
 size_t dgcg_ta_count(const struct dgcg_ta *ta);
+
+/* A trust-anchor set from n DER certificates (copied): a peer gateway's
+ * TRUSTANCHOR rows (tng-gateway.md 10.2). n may be 0 (a set nothing
+ * verifies against). */
+struct dgcg_ta *dgcg_ta_from_der(const unsigned char *const *der, const size_t *len, size_t n);
 void dgcg_ta_free(struct dgcg_ta *ta);
 
 /* Outcome of the check; each failure has the design document's message. */

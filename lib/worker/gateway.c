@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/codec.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "worker/cache.h"
@@ -50,6 +51,7 @@ dgcg_gw_free(struct dgcg_gw *gw)
 {
 	dgcg_db_free(gw->db);
 	dgcg_cache_free(gw->cache);
+	dgcg_ta_free(gw->peer_ta_once);
 	dgcg_ta_free(gw->ta);
 	dgcg_conf_free(&gw->conf);
 	memset(gw, 0, sizeof(*gw));
@@ -61,9 +63,11 @@ struct verdict {
 	enum dgcg_cms_state	 st;
 };
 
-enum dgcg_integrity
-dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64,
-    const char *sig_b64)
+/* The check of one row against ta, remembered by content (the key holds
+ * ta's identity); logged when it fails. */
+static enum dgcg_integrity
+integrity_with(struct dgcg_gw *gw, const struct dgcg_ta *ta, const char *thumbprint,
+    const char *raw_b64, const char *sig_b64)
 {
 	unsigned char key[32];
 	struct verdict *v;
@@ -73,13 +77,13 @@ dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b6
 
 	if (thumbprint == NULL)
 		thumbprint = "";
-	dgcg_integrity_key(gw->ta, thumbprint, raw_b64 != NULL ? raw_b64 : "",
+	dgcg_integrity_key(ta, thumbprint, raw_b64 != NULL ? raw_b64 : "",
 	    sig_b64 != NULL ? sig_b64 : "", key);
 	if ((v = dgcg_cache_get(gw, DGCG_CACHE_INTEGRITY, key, sizeof(key))) != NULL) {
 		r = v->r;
 		st = v->st;
 	} else {
-		r = dgcg_integrity_check(gw->ta, thumbprint, raw_b64, sig_b64, &st, &exc);
+		r = dgcg_integrity_check(ta, thumbprint, raw_b64, sig_b64, &st, &exc);
 		v = xmalloc(sizeof(*v));
 		v->r = r;
 		v->st = st;
@@ -90,9 +94,84 @@ dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b6
 	return r;
 }
 
+enum dgcg_integrity
+dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64,
+    const char *sig_b64)
+{
+	return integrity_with(gw, gw->ta, thumbprint, raw_b64, sig_b64);
+}
+
+static void
+ta_free(void *p)
+{
+	dgcg_ta_free(p);
+}
+
+const struct dgcg_ta *
+dgcg_gw_peer_ta(struct dgcg_gw *gw, const char *gateway_id)
+{
+	struct dgcg_tp_list l = { NULL, 0 };
+	const unsigned char **der;
+	unsigned char **buf;
+	size_t *len, i, n = 0, klen = strlen(gateway_id);
+	struct dgcg_ta *ta;
+
+	if (klen <= DGCG_CACHE_KEY_MAX &&
+	    (ta = dgcg_cache_get(gw, DGCG_CACHE_PEER_TA, gateway_id, klen)) != NULL)
+		return ta;
+	if (dgcg_db_tp_peer_anchors(gw->db, gateway_id, &l) != DGCG_OK)
+		return NULL;
+	der = xcalloc(l.n + 1, sizeof(*der));
+	buf = xcalloc(l.n + 1, sizeof(*buf));
+	len = xcalloc(l.n + 1, sizeof(*len));
+	for (i = 0; i < l.n; i++) {
+		const struct dgcg_tp *t = &l.v[i];
+
+		/* The peer's anchors are onboarded here, by the local TA. */
+		if (t->source_gateway[0] != '\0' || t->group != DGCG_G_TRUSTANCHOR ||
+		    strcmp(t->assigned_gateway, gateway_id) != 0 ||
+		    dgcg_gw_integrity(gw, t->thumbprint, t->raw_data, t->signature) !=
+		    DGCG_INTEGRITY_OK ||
+		    dgcg_b64_decode(t->raw_data, strlen(t->raw_data), &buf[n], &len[n]) != DGCG_OK)
+			continue;
+		der[n] = buf[n];
+		n++;
+	}
+	ta = dgcg_ta_from_der(der, len, n);
+	for (i = 0; i < n; i++)
+		free(buf[i]);
+	free(buf);
+	free(der);
+	free(len);
+	dgcg_tp_list_free(&l);
+	if (ta == NULL)
+		return NULL;
+	if (klen > DGCG_CACHE_KEY_MAX) {
+		/* Not cacheable (no gateway id is this long): used once. */
+		dgcg_ta_free(gw->peer_ta_once);
+		gw->peer_ta_once = ta;
+		return ta;
+	}
+	return dgcg_cache_put(gw, DGCG_CACHE_PEER_TA, gateway_id, klen, (time_t)-1, ta, ta_free);
+}
+
+enum dgcg_integrity
+dgcg_gw_party_integrity(struct dgcg_gw *gw, const struct dgcg_tp *t)
+{
+	const struct dgcg_ta *ta = gw->ta;
+
+	if (t->source_gateway[0] != '\0' &&
+	    (ta = dgcg_gw_peer_ta(gw, t->source_gateway)) == NULL) {
+		dgcg_integrity_log(DGCG_INTEGRITY_NO_TA, DGCG_CMS_OK,
+		    "the peer gateway's trust anchors could not be read", t->thumbprint);
+		return DGCG_INTEGRITY_NO_TA;
+	}
+	return integrity_with(gw, ta, t->thumbprint, t->raw_data, t->signature);
+}
+
 enum dgcg_err
 dgcg_gw_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
-    enum dgcg_cert_type type, struct dgcg_tp_list *out)
+    enum dgcg_group group, const char *domain, struct dgcg_tp_list *out)
 {
 	struct dgcg_tp_list all = { NULL, 0 };
 	enum dgcg_err rc;
@@ -100,17 +179,20 @@ dgcg_gw_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
 
 	out->v = NULL;
 	out->n = 0;
-	if ((rc = dgcg_db_tp_select(gw->db, thumbprint, country, type, &all)) != DGCG_OK)
+	if ((rc = dgcg_db_tp_select(gw->db, thumbprint, country, group, &all)) != DGCG_OK)
 		return rc;
 	for (i = 0; i < all.n; i++) {
 		struct dgcg_tp *t = &all.v[i];
 
 		if ((country != NULL && strcmp(t->country, country) != 0) ||
-		    (type != DGCG_CT__MAX && t->type != type) ||
+		    (group != DGCG_G__MAX && t->group != group) ||
+		    (domain != NULL && strcmp(t->domain, domain) != 0) ||
+		    t->source_gateway[0] != '\0' ||
 		    dgcg_gw_integrity(gw, t->thumbprint, t->raw_data, t->signature) !=
 		    DGCG_INTEGRITY_OK) {
 			free(t->raw_data);
 			free(t->signature);
+			free(t->kid);
 			continue;
 		}
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
@@ -122,12 +204,12 @@ dgcg_gw_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
 
 int
 dgcg_gw_is_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
-    enum dgcg_cert_type type)
+    enum dgcg_group group, const char *domain)
 {
 	struct dgcg_tp_list l;
 	int found;
 
-	if (dgcg_gw_trusted(gw, thumbprint, country, type, &l) != DGCG_OK)
+	if (dgcg_gw_trusted(gw, thumbprint, country, group, domain, &l) != DGCG_OK)
 		return -1;
 	found = l.n > 0;
 	dgcg_tp_list_free(&l);
