@@ -11,7 +11,10 @@
  * name, so reference nodes on the same database take turns with it): of
  * several hosts running at once one does the work and the others report
  * that they skipped it. Each step is also a single idempotent statement,
- * so even a run without the lock cannot corrupt anything. */
+ * so even a run without the lock cannot corrupt anything.
+ *
+ * Last, trusted-reference tombstones (v2) deleted more than tombstone_days
+ * ago are removed, one DELETE statement as the first step. */
 #include "config.h"
 
 #include <errno.h>
@@ -24,6 +27,7 @@
 #include "store/revocation_batch.h"
 #include "store/shedlock.h"
 #include "store/signer_information.h"
+#include "store/trusted_reference.h"
 
 #define BATCH_LOCK	"revocation_batch_cleanup"
 #define BATCH_LOCK_SECS	600	/* lock_until: a crashed run blocks others this long */
@@ -106,6 +110,11 @@ cmd_purge(int argc, char *argv[])
 	}
 	printf("purged %llu signer certificate tombstones older than %ld days\n", n, days);
 	rc = purge_batches(&gw, days);
+	if (rc == 0 && dgcg_db_ref_purge(gw.db, (unsigned)days, &n) != DGCG_OK) {
+		fprintf(stderr, "dgcg-admin: database: %s\n", dgcg_db_error(gw.db));
+		rc = EX_ERROR;
+	} else if (rc == 0)
+		printf("purged %llu trusted reference tombstones older than %ld days\n", n, days);
 	dgcg_gw_free(&gw);
 	return rc;
 }
