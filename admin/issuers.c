@@ -26,7 +26,6 @@
 #include "base/codec.h"
 #include "domain/issuers.h"
 #include "base/uuid.h"
-#include "base/xmalloc.h"
 
 struct fields {
 	const char	*country, *name, *url, *type, *sig, *thumb, *sslkey, *kst, *uuid, *domain;
@@ -142,10 +141,9 @@ cmd_add(int argc, char *argv[])
 	struct dgcg_gw gw;
 	enum dgcg_integrity ir;
 	enum dgcg_err e;
-	char thumb[DGCG_THUMB_HEX_LEN + 1], uuid[DGCG_UUID_LEN + 1], *sig = NULL, *p;
+	char thumb[DGCG_THUMB_HEX_LEN + 1], uuid[DGCG_UUID_LEN + 1], *sig = NULL;
 	const char *exc = NULL;
 	long long id = 0;
-	size_t i;
 	int rc;
 
 	parse(argc, argv, &f);
@@ -153,16 +151,8 @@ cmd_add(int argc, char *argv[])
 		return rc;
 	if (f.sig == NULL)
 		admin_usage();
-	if (f.thumb != NULL) {
-		if (strlen(f.thumb) != DGCG_THUMB_HEX_LEN || !dgcg_is_hex(f.thumb,
-		    DGCG_THUMB_HEX_LEN)) {
-			fprintf(stderr, "dgcg-admin: --thumbprint must be 64 hex characters\n");
-			return EX_USAGE;
-		}
-		for (i = 0; i <= DGCG_THUMB_HEX_LEN; i++)
-			thumb[i] = (char)(f.thumb[i] >= 'A' && f.thumb[i] <= 'F' ? f.thumb[i] + 32 :
-			    f.thumb[i]);
-	}
+	if (f.thumb != NULL && (rc = admin_thumb_arg(f.thumb, NULL, thumb)) != 0)
+		return rc;
 	if ((f.sslkey != NULL && strlen(f.sslkey) > 2048) ||
 	    (f.kst != NULL && strlen(f.kst) > 128) ||
 	    (f.domain != NULL && (strlen(f.domain) > DGCG_DOMAIN_MAX || *f.domain == '\0'))) {
@@ -180,16 +170,8 @@ cmd_add(int argc, char *argv[])
 		fprintf(stderr, "dgcg-admin: no random UUID could be made\n");
 		return EX_ERROR;
 	}
-	if (f.sig[0] == '@') {
-		if ((sig = admin_read_text(f.sig + 1)) == NULL) {
-			fprintf(stderr, "dgcg-admin: %s: %s\n", f.sig + 1, strerror(errno));
-			return EX_ERROR;
-		}
-	} else
-		sig = xstrdup(f.sig);
-	for (p = sig + strlen(sig); p > sig && (p[-1] == '\n' || p[-1] == '\r' ||
-	    p[-1] == ' ' || p[-1] == '\t'); p--)
-		p[-1] = '\0';
+	if ((sig = admin_signature_arg(f.sig)) == NULL)
+		return EX_ERROR;
 
 	memset(&is, 0, sizeof(is));
 	snprintf(is.country, sizeof(is.country), "%s", f.country);

@@ -18,13 +18,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/x509.h>
-
 #include "admin.h"
-#include "base/codec.h"
 #include "store/db.h"
 #include "store/trusted_party_roles.h"
-#include "pki/x509.h"
 #include "base/xmalloc.h"
 
 /* ROLE arguments into a mask; 0 (after a message) when one is unknown. */
@@ -57,36 +53,6 @@ parse_roles(int argc, char *argv[])
 		mask |= DGCG_ROLE_BIT(r);
 	}
 	return mask;
-}
-
-/* The thumbprint of --thumbprint or --cert; 0 or an exit status. */
-static int
-target_thumb(const char *targ, const char *certfile, char thumb[DGCG_THUMB_HEX_LEN + 1])
-{
-	unsigned char *der;
-	size_t derlen, i;
-	X509 *x;
-
-	if (certfile != NULL) {
-		if ((x = dgcg_x509_load_pem(certfile)) == NULL) {
-			fprintf(stderr, "dgcg-admin: %s: not a PEM certificate\n", certfile);
-			return EX_ERROR;
-		}
-		der = dgcg_x509_to_der(x, &derlen);
-		X509_free(x);
-		if (der == NULL)
-			return EX_ERROR;
-		dgcg_x509_thumbprint(der, derlen, thumb);
-		free(der);
-		return 0;
-	}
-	if (strlen(targ) != DGCG_THUMB_HEX_LEN || !dgcg_is_hex(targ, DGCG_THUMB_HEX_LEN)) {
-		fprintf(stderr, "dgcg-admin: --thumbprint must be 64 hex characters\n");
-		return EX_USAGE;
-	}
-	for (i = 0; i <= DGCG_THUMB_HEX_LEN; i++)
-		thumb[i] = (char)(targ[i] >= 'A' && targ[i] <= 'F' ? targ[i] + 32 : targ[i]);
-	return 0;
 }
 
 struct roles_work {
@@ -143,7 +109,7 @@ change(int grant, int argc, char *argv[])
 		admin_usage();
 	if ((mask = parse_roles(argc - optind, argv + optind)) == 0)
 		return EX_USAGE;
-	if ((res = target_thumb(targ, certfile, thumb)) != 0)
+	if ((res = admin_thumb_arg(targ, certfile, thumb)) != 0)
 		return res;
 	if ((res = admin_open_gw(&gw)) != 0)
 		return res;

@@ -107,33 +107,6 @@ vslist_free(struct vslist *l)
 	free(l->v);
 }
 
-/* Reads a whole file (at most DGCG_VALUESET_MAX + 1 bytes are kept, enough
- * to tell it is too large); malloc'd and NUL-terminated, or NULL (errno). */
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n = 0, r;
-
-	if (f == NULL)
-		return NULL;
-	buf = xmalloc(DGCG_VALUESET_MAX + 2);
-	while (n < DGCG_VALUESET_MAX + 1 &&
-	    (r = fread(buf + n, 1, DGCG_VALUESET_MAX + 1 - n, f)) > 0)
-		n += r;
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 
 struct import_work {
 	const struct vslist	*l;
@@ -176,7 +149,7 @@ vs_import(int argc, char *argv[])
 		struct vsfile *f = &l.v[i];
 
 		errno = 0;
-		if ((f->json = read_file(f->path, &flen)) == NULL) {
+		if ((f->json = admin_read_file(f->path, DGCG_VALUESET_MAX, &flen)) == NULL) {
 			fprintf(stderr, "dgcg-admin: %s: %s\n", f->path, strerror(errno));
 			ret = EX_ERROR;
 			goto out;

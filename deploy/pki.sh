@@ -11,11 +11,21 @@
 #                                then revoked and client-ca.crl regenerated: nginx must
 #                                reload to see it)
 #   pki_all CC...                pki_init + pki_country for each CC
+#   pki_server NAME CN SAN...    nodes/NAME.pem|key, a server (and client) certificate by
+#                                server-ca with subjectAltName IP:SAN for each address SAN, or
+#                                SAN as given when it has a colon (DNS:name); deploy/cluster:
+#                                each node's own addresses
+#   pki_proxy NAME               proxy-ca.pem|key (a CA of its own, with proxy-ca.crl) and
+#                                proxy/NAME.pem|key, a client certificate it issues: the load
+#                                balancer's identity towards the gateway hosts. That CA issues
+#                                nothing else, so a host trusting only it serves the LB only.
 # Run: deploy/pki.sh DIR [CC...]  (default countries: DE FR IE).
 #
 # Layout under $PKI: ta.pem|key, server-ca.pem|key, server.pem|key (SAN 127.0.0.1,
 # localhost), client-ca.pem|key, client-ca.crl, CC/{auth,upload,csca,dsc}.pem|key,
-# extra/NAME.pem|key, ca/ (openssl ca state for client-ca), untrusted-ca.pem|key.
+# extra/NAME.pem|key, ca/ (openssl ca state for client-ca), untrusted-ca.pem|key;
+# pki_server and pki_proxy add nodes/NAME.pem|key, proxy-ca.pem|key|crl,
+# ca-proxy/ (its openssl ca state) and proxy/NAME.pem|key.
 # All keys EC P-256, unencrypted PKCS#8 PEM. Validity 2 years, DSC 1 year.
 # Idempotent: an existing key or certificate is kept; a function only makes what is missing.
 # Functions return non-zero (and say why on stderr) when openssl fails.
@@ -207,6 +217,57 @@ pki_client() {
 		_pki_err "pki_client: unknown kind '$kind'"
 		return 1 ;;
 	esac
+}
+
+# pki_server NAME CN SAN...: nodes/NAME.pem|key by server-ca with
+# subjectAltName IP:SAN for each address, SAN itself for DNS:... (serverAuth and clientAuth: a Galera node
+# uses one certificate both ways, for replication and SST).
+pki_server() {
+	local name=$1 cn=$2 san="" ip d="$PKI/nodes"
+	shift 2
+	[[ -s "$d/$name.pem" ]] && return 0
+	mkdir -p "$d" || return 1
+	for ip in "$@"; do
+		[[ "$ip" == *:* ]] || ip=IP:$ip
+		san+="${san:+, }$ip"
+	done
+	printf '%s\n' "basicConstraints = critical, CA:FALSE" "keyUsage = critical, digitalSignature" \
+		"extendedKeyUsage = serverAuth, clientAuth" "subjectAltName = $san" \
+		"subjectKeyIdentifier = hash" "authorityKeyIdentifier = keyid, issuer" >"$d/$name.ext" || return 1
+	_pki_key "$d/$name.key" || return 1
+	_pki_openssl req -new -config "$PKI/ca/req.cnf" -key "$d/$name.key" -subj "/O=dgcg demo/CN=$cn" \
+		-out "$d/$name.csr" || return 1
+	_pki_openssl x509 -req -in "$d/$name.csr" -CA "$PKI/server-ca.pem" -CAkey "$PKI/server-ca.key" \
+		-set_serial "$(_pki_serial)" -sha256 -days "$PKI_DAYS" -extfile "$d/$name.ext" \
+		-out "$d/$name.pem" || return 1
+	rm -f "$d/$name.csr" "$d/$name.ext"
+}
+
+# pki_proxy NAME: the proxy CA (its own `openssl ca` state in ca-proxy/ and
+# an empty proxy-ca.crl: nginx's ssl_crl wants a CRL for every CA it trusts)
+# and proxy/NAME.pem|key, a client certificate it issues.
+pki_proxy() {
+	local name=$1 d="$PKI/ca-proxy"
+	mkdir -p "$d/newcerts" "$PKI/proxy" || return 1
+	[[ -f "$d/index.txt" ]] || : >"$d/index.txt"
+	[[ -s "$d/serial" ]] || openssl rand -hex 16 | sed 's/^./7/' >"$d/serial"
+	[[ -s "$d/crlnumber" ]] || echo 01 >"$d/crlnumber"
+	[[ -s "$d/proxy-ca.cnf" ]] || sed -e "s|^dir = .*|dir = $d|" \
+		-e "s|^certificate = .*|certificate = $PKI/proxy-ca.pem|" \
+		-e "s|^private_key = .*|private_key = $PKI/proxy-ca.key|" \
+		-e 's|demo client CA|demo proxy CA|' "$PKI/ca/client-ca.cnf" >"$d/proxy-ca.cnf" || return 1
+	_pki_selfsigned "$PKI/proxy-ca" "/O=dgcg demo/CN=dgcg demo proxy CA" ca "$PKI_DAYS" || return 1
+	if [[ ! -s "$PKI/proxy-ca.crl" ]]; then
+		_pki_openssl ca -batch -config "$d/proxy-ca.cnf" -gencrl -out "$PKI/proxy-ca.crl.tmp" &&
+			mv -f "$PKI/proxy-ca.crl.tmp" "$PKI/proxy-ca.crl" || return 1
+	fi
+	[[ -s "$PKI/proxy/$name.pem" ]] && return 0
+	_pki_key "$PKI/proxy/$name.key" || return 1
+	_pki_openssl req -new -config "$PKI/ca/req.cnf" -key "$PKI/proxy/$name.key" \
+		-subj "/O=dgcg demo/CN=$name" -out "$PKI/proxy/$name.csr" || return 1
+	_pki_openssl ca -batch -config "$d/proxy-ca.cnf" -notext -in "$PKI/proxy/$name.csr" \
+		-out "$PKI/proxy/$name.pem" || return 1
+	rm -f "$PKI/proxy/$name.csr"
 }
 
 pki_all() {

@@ -19,6 +19,12 @@
 #   stack_worker_pids   the pids of the dgcg-fcgi workers
 #   stack_install_packages   apt-get install what deploy/packages lists and is
 #                    missing; upgrade the NAME>=VERSION ones (STACK_UPGRADE)
+#   stack_db_provision   provision a MariaDB the stack does not run (the one
+#                    at STACK_DB_SOCKET, as its root user): the database, the
+#                    admin user, the migrations, the app user's grants, the
+#                    onboarded countries, the value sets; writes dgcg.conf
+#                    and secrets/ in STACK_DIR (deploy/cluster, on its first
+#                    Galera node)
 #
 # Environment:
 #   STACK_DIR        state dir (required); created when missing
@@ -48,6 +54,35 @@
 #                    get 127.0.0.1 accounts with REQUIRE SSL, and dgcg.conf
 #                    connects there with db_tls = yes, db_tls_ca =
 #                    pki/server-ca.pem. Default 0 (unix socket only).
+#   STACK_DB_TLS_FROM  the host part of those REQUIRE SSL accounts (default
+#                    127.0.0.1; deploy/cluster: its network, e.g. 198.18.1.%)
+#   STACK_DB_HOST    a MariaDB elsewhere (deploy/cluster: a Galera node): the
+#                    stack runs no MariaDB and provisions nothing; dgcg.conf
+#                    connects to STACK_DB_HOST:STACK_DB_PORT (default 3306)
+#                    with db_tls = yes, db_tls_ca = server-ca.pem of the PKI.
+#                    The database and its users must exist (stack_db_provision)
+#                    and $STACK_DIR/secrets/app.password must hold the app
+#                    user's password. With stack_db_provision: the address
+#                    the dgcg.conf it writes connects to (with STACK_DB_TLS=1).
+#   STACK_DB_SOCKET  stack_db_provision: the unix socket of that MariaDB
+#                    (default: the stack's own, run/mysqld.sock)
+#   STACK_PKI        the PKI directory (default $STACK_DIR/pki); several
+#                    stacks may share one (deploy/cluster)
+#   STACK_ADDR       the address of nginx's TLS listener and of DGCG_URL
+#                    (default 127.0.0.1; deploy/cluster: a host's address in
+#                    its network namespace)
+#   STACK_SERVER_CERT, STACK_SERVER_KEY  nginx's certificate and key (default
+#                    pki/server.pem|key, whose subjectAltName is 127.0.0.1)
+#   STACK_PROXY_DN   a gateway host behind a load balancer (deploy/cluster):
+#                    the TLS listener accepts only a client certificate of
+#                    STACK_CLIENT_CA (the balancer's own CA) with this subject
+#                    (RFC 2253), and takes the client identity from the
+#                    balancer's X-SSL-Client-SHA256 / X-SSL-Client-DN headers
+#                    (SecReq-011) and its X-Request-Id. Default: none, nginx
+#                    does the national backends' mutual TLS itself.
+#   STACK_CLIENT_CA, STACK_CLIENT_CRL  the CA bundle and CRLs client
+#                    certificates are checked against (default
+#                    pki/client-bundle.pem, pki/client-ca.crl)
 #   STACK_DB_ENCRYPT 1: data at rest encrypted (file_key_management, key
 #                    file $STACK_DIR/keys/keyfile, outside the datadir;
 #                    InnoDB tables, redo log, temporary files, Aria tables).
@@ -103,14 +138,20 @@ _stack_init() {
 	_stack_pools=${STACK_POOLS:-2}
 	_stack_workers=${STACK_WORKERS:-2}
 	_stack_body_max=${STACK_BODY_MAX:-1048576}
-	_stack_pki=$STACK_DIR/pki
+	_stack_pki=${STACK_PKI:-$STACK_DIR/pki}
+	mkdir -p "$_stack_pki" && _stack_pki=$(cd "$_stack_pki" && pwd) || return 1
+	_stack_addr=${STACK_ADDR:-127.0.0.1}
+	_stack_db_host=${STACK_DB_HOST:-}
+	_stack_db_port=${STACK_DB_PORT:-3306}
+	_stack_tls_from=${STACK_DB_TLS_FROM:-127.0.0.1}
+	_stack_proxy_dn=${STACK_PROXY_DN:-}
 	_stack_run=$STACK_DIR/run
 	_stack_log=$STACK_DIR/log
 	_stack_ngx=$STACK_DIR/nginx
 	_stack_data=$STACK_DIR/data
 	_stack_secrets=$STACK_DIR/secrets
 	_stack_conf=$STACK_DIR/dgcg.conf
-	_stack_dbsock=$_stack_run/mysqld.sock
+	_stack_dbsock=${STACK_DB_SOCKET:-$_stack_run/mysqld.sock}
 	_stack_dbpid=$_stack_run/mysqld.pid
 	_stack_db=dgcg
 	_stack_app_user=dgcg_app
@@ -368,17 +409,7 @@ _stack_db_up() {
 	read -r admin_pw <"$_stack_secrets/admin.password"
 	_stack_sql_template "$_stack_src/sql/admin.sql.in" DB_NAME "$_stack_db" \
 		ADMIN_USER "$_stack_admin_user" ADMIN_PASSWORD "$admin_pw" || return 1
-	_stack_subst "$_stack_src/deploy/dgcg.conf.in" "$_stack_conf" \
-		DB_SOCKET "$_stack_dbsock" DB_NAME "$_stack_db" \
-		APP_USER "$_stack_app_user" APP_PASSWORD_FILE "$_stack_secrets/app.password" \
-		ADMIN_USER "$_stack_admin_user" ADMIN_PASSWORD_FILE "$_stack_secrets/admin.password" \
-		TRUST_ANCHOR "$_stack_pki/ta.pem" LOG_FILE "$_stack_log/dgcg.log" \
-		LOG_LEVEL "${STACK_LOG_LEVEL:-DEBUG}" BODY_MAX "$_stack_body_max" \
-		SQL_DIR "$_stack_src/sql" CACHE_DIR "$STACK_DIR/cache" || return 1
-	mkdir -p "$STACK_DIR/cache" || return 1
-	if [[ -n "${STACK_EXTRA_CONF:-}" ]]; then
-		printf '%s\n' "$STACK_EXTRA_CONF" >>"$_stack_conf" || return 1
-	fi
+	_stack_conf_write || return 1
 	if [[ ! -x "$_stack_build/dgcg-admin" ]]; then
 		_stack_err "$_stack_build/dgcg-admin not found (build first)"
 		return 1
@@ -393,25 +424,68 @@ _stack_db_up() {
 	if [[ "$_stack_db_tls" == 1 ]]; then
 		_stack_db_tls_user "$_stack_app_user" "$app_pw" &&
 			_stack_db_tls_user "$_stack_admin_user" "$admin_pw" || return 1
-		# the socket line becomes a TLS connection over 127.0.0.1
-		sed -i "s|^db_socket = .*|db_host = 127.0.0.1\\ndb_port = $_stack_dbport\\ndb_tls = yes\\ndb_tls_ca = $_stack_pki/server-ca.pem|" \
-			"$_stack_conf" || return 1
+		if [[ -n "$_stack_db_host" ]]; then
+			_stack_conf_tls "$_stack_db_host" "$_stack_db_port"
+		else
+			_stack_conf_tls 127.0.0.1 "$_stack_dbport"
+		fi
 	fi
 }
 
-# _stack_db_tls_user USER PASSWORD: USER@127.0.0.1 with REQUIRE SSL and the
-# same privileges as USER@localhost (the SQL goes through stdin, never argv).
+# _stack_conf_write: dgcg.conf from deploy/dgcg.conf.in (connecting over
+# the unix socket) and STACK_EXTRA_CONF.
+_stack_conf_write() {
+	_stack_subst "$_stack_src/deploy/dgcg.conf.in" "$_stack_conf" \
+		DB_SOCKET "$_stack_dbsock" DB_NAME "$_stack_db" \
+		APP_USER "$_stack_app_user" APP_PASSWORD_FILE "$_stack_secrets/app.password" \
+		ADMIN_USER "$_stack_admin_user" ADMIN_PASSWORD_FILE "$_stack_secrets/admin.password" \
+		TRUST_ANCHOR "$_stack_pki/ta.pem" LOG_FILE "$_stack_log/dgcg.log" \
+		LOG_LEVEL "${STACK_LOG_LEVEL:-DEBUG}" BODY_MAX "$_stack_body_max" \
+		SQL_DIR "$_stack_src/sql" CACHE_DIR "$STACK_DIR/cache" || return 1
+	mkdir -p "$STACK_DIR/cache" || return 1
+	if [[ -n "${STACK_EXTRA_CONF:-}" ]]; then
+		printf '%s\n' "$STACK_EXTRA_CONF" >>"$_stack_conf" || return 1
+	fi
+}
+
+# _stack_conf_tls HOST PORT: dgcg.conf's socket line becomes a TLS
+# connection to HOST:PORT, the server certificate checked against the PKI's
+# server CA (and its name against HOST).
+_stack_conf_tls() {
+	sed -i "s|^db_socket = .*|db_host = $1\\ndb_port = $2\\ndb_tls = yes\\ndb_tls_ca = $_stack_pki/server-ca.pem|" \
+		"$_stack_conf"
+}
+
+# _stack_db_external: STACK_DB_HOST: only dgcg.conf, for a provisioned
+# database elsewhere.
+_stack_db_external() {
+	if [[ ! -s "$_stack_secrets/app.password" ]]; then
+		_stack_err "STACK_DB_HOST: no $_stack_secrets/app.password"
+		return 1
+	fi
+	_stack_conf_write && _stack_conf_tls "$_stack_db_host" "$_stack_db_port"
+}
+
+stack_db_provision() {
+	_stack_init || return 1
+	read -r _stack_first _ <<<"$_stack_countries"
+	_stack_pki_up && _stack_db_up && _stack_onboard && _stack_valuesets && _stack_perms
+}
+
+# _stack_db_tls_user USER PASSWORD: USER@STACK_DB_TLS_FROM (127.0.0.1) with
+# REQUIRE SSL and the same privileges as USER@localhost (the SQL goes through
+# stdin, never argv).
 _stack_db_tls_user() {
-	local u=$1 pw=$2 g sql
-	sql="CREATE USER IF NOT EXISTS '$u'@'127.0.0.1' IDENTIFIED BY '$pw';
-ALTER USER '$u'@'127.0.0.1' IDENTIFIED BY '$pw' REQUIRE SSL;
-REVOKE ALL PRIVILEGES, GRANT OPTION FROM '$u'@'127.0.0.1';"
+	local u=$1 pw=$2 h=$_stack_tls_from g sql
+	sql="CREATE USER IF NOT EXISTS '$u'@'$h' IDENTIFIED BY '$pw';
+ALTER USER '$u'@'$h' IDENTIFIED BY '$pw' REQUIRE SSL;
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '$u'@'$h';"
 	while IFS= read -r g; do
 		[[ "$g" == "GRANT USAGE "* || "$g" != GRANT* ]] && continue
-		sql+=$'\n'"${g//@\`localhost\`/@\`127.0.0.1\`};"
+		sql+=$'\n'"${g//@\`localhost\`/@\`$h\`};"
 	done < <(_stack_mariadb -N -B -e "SHOW GRANTS FOR '$u'@'localhost'")
 	if ! _stack_mariadb <<<"$sql"; then
-		_stack_err "could not make $u@127.0.0.1"
+		_stack_err "could not make $u@$h"
 		return 1
 	fi
 }
@@ -425,8 +499,10 @@ _stack_perms() {
 	chgrp "$_stack_wgroup" "$STACK_DIR" "$_stack_secrets" "$_stack_secrets/app.password" \
 		"$_stack_conf" &&
 		chmod 0710 "$STACK_DIR" "$_stack_secrets" &&
-		chmod 0640 "$_stack_secrets/app.password" "$_stack_conf" &&
+		chmod 0640 "$_stack_secrets/app.password" "$_stack_conf" || return 1
+	if [[ -e "$_stack_secrets/admin.password" ]]; then
 		chmod 0600 "$_stack_secrets/admin.password" || return 1
+	fi
 	touch "$_stack_log/dgcg.log" &&
 		chown "$_stack_wuser:$_stack_wgroup" "$_stack_log/dgcg.log" &&
 		chmod 0640 "$_stack_log/dgcg.log" &&
@@ -530,7 +606,7 @@ _stack_workers_up() {
 }
 
 _stack_nginx_up() {
-	local port=$1 ups="" i out f
+	local port=$1 ups="" i out f id peer=""
 	_stack_pid "$_stack_ngx/nginx.pid" nginx >/dev/null && return 0
 	mkdir -p "$_stack_ngx/logs" "$_stack_ngx/tmp" "$_stack_ngx/js" "$_stack_ngx/errors" || return 1
 	cp "$_stack_src/nginx/dgcg.js" "$_stack_ngx/js/dgcg.js" || return 1
@@ -541,10 +617,27 @@ _stack_nginx_up() {
 	for (( i = 1; i <= _stack_pools; i++ )); do
 		ups+="        server unix:$_stack_run/fcgi-$i.sock max_fails=0;"$'\n'
 	done
+	# where the client identity comes from (see nginx/dgcg.conf.in)
+	id=(CLIENT_SHA256 '$dgcg_client_sha256' CLIENT_DN '$ssl_client_s_dn' REQUEST_ID '$request_id')
+	if [[ -n "$_stack_proxy_dn" ]]; then
+		if [[ "$_stack_proxy_dn" == *[\"\\\$\'\{\}\;]* ]]; then
+			_stack_err "STACK_PROXY_DN: quotes, \\, \$, braces and ; are not allowed"
+			return 1
+		fi
+		id=(CLIENT_SHA256 '$http_x_ssl_client_sha256' CLIENT_DN '$http_x_ssl_client_dn'
+			REQUEST_ID '$dgcg_lb_request_id')
+		peer="            # Only the load balancer: its certificate's subject (STACK_PROXY_DN)."$'\n'
+		peer+="            if (\$ssl_client_s_dn != \"$_stack_proxy_dn\") {"$'\n'
+		peer+="                return 403 '{\"code\":\"0x403\",\"problem\":\"Only the load balancer may connect\",\"sendValue\":\"\",\"details\":\"\"}';"$'\n'
+		peer+="            }"
+	fi
 	_stack_subst "$_stack_src/nginx/dgcg.conf.in" "$_stack_ngx/nginx.conf" \
 		PREFIX "$_stack_ngx" NGINX_USER "$_stack_wuser $_stack_wgroup" PORT "$port" \
-		SERVER_CERT "$_stack_pki/server.pem" SERVER_KEY "$_stack_pki/server.key" \
-		CLIENT_CA "$_stack_pki/client-bundle.pem" CLIENT_CRL "$_stack_pki/client-ca.crl" \
+		ADDR "$_stack_addr" "${id[@]}" PEER_CHECK "$peer" \
+		SERVER_CERT "${STACK_SERVER_CERT:-$_stack_pki/server.pem}" \
+		SERVER_KEY "${STACK_SERVER_KEY:-$_stack_pki/server.key}" \
+		CLIENT_CA "${STACK_CLIENT_CA:-$_stack_pki/client-bundle.pem}" \
+		CLIENT_CRL "${STACK_CLIENT_CRL:-$_stack_pki/client-ca.crl}" \
 		BODY_MAX "$_stack_body_max" UPSTREAMS "${ups%$'\n'}" \
 		HEALTH_LISTEN "127.0.0.1:$_stack_hport" HEALTH_ALLOW 127.0.0.1 \
 		CACHE_DIR "$STACK_DIR/cache" || return 1
@@ -559,20 +652,23 @@ _stack_nginx_up() {
 	fi
 }
 
-# _stack_wait_http PORT: waits until nginx answers through a worker.
+# _stack_wait_http PORT: waits until nginx answers through a worker (behind
+# a load balancer, STACK_PROXY_DN: on the health listener, as no national
+# backend's certificate opens the TLS listener).
 _stack_wait_http() {
-	local port=$1 tenths=150 st=000
+	local port=$1 tenths=150 st=000 req
+	req=(--cacert "$_stack_pki/server-ca.pem" --cert "$_stack_pki/$_stack_first/auth.pem"
+		--key "$_stack_pki/$_stack_first/auth.key" "https://$_stack_addr:$port/countrylist")
+	[[ -n "$_stack_proxy_dn" ]] && req=("http://127.0.0.1:$_stack_hport/health")
 	while (( tenths-- > 0 )); do
-		st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
-			--cacert "$_stack_pki/server-ca.pem" --cert "$_stack_pki/$_stack_first/auth.pem" \
-			--key "$_stack_pki/$_stack_first/auth.key" "https://127.0.0.1:$port/countrylist")
+		st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "${req[@]}")
 		case $st in
 		000 | 502 | 503 | 504) sleep 0.1 ;;
 		*) return 0 ;;
 		esac
 	done
 	if [[ "$st" == 000 ]]; then
-		_stack_err "nginx does not answer on 127.0.0.1:$port, see $_stack_ngx/logs/error.log"
+		_stack_err "nginx does not answer on $_stack_addr:$port, see $_stack_ngx/logs/error.log"
 		tail -n 10 "$_stack_ngx/logs/error.log" >&2
 		return 1
 	fi
@@ -607,7 +703,7 @@ _stack_write_env() {
 		printf '# dgcg stack environment (written by deploy/stack.sh stack_up)\n'
 		printf 'export DGCG_STACK_DIR=%q\n' "$STACK_DIR"
 		printf 'export DGCG_PORT=%q\n' "$port"
-		printf 'export DGCG_URL=%q\n' "https://127.0.0.1:$port"
+		printf 'export DGCG_URL=%q\n' "https://$_stack_addr:$port"
 		printf 'export DGCG_CACERT=%q\n' "$_stack_pki/server-ca.pem"
 		printf 'export DGCG_HEALTH_URL=%q\n' "http://127.0.0.1:$_stack_hport/health"
 		printf 'export DGCG_PKI=%q\n' "$_stack_pki"
@@ -625,7 +721,10 @@ _stack_write_env() {
 		printf 'export DGCG_NGINX_ACCESS_LOG=%q\n' "$_stack_ngx/logs/access.log"
 		printf 'export DGCG_WORKER_USER=%q\n' "$_stack_wuser"
 		printf 'export DGCG_WORKER_GROUP=%q\n' "$_stack_wgroup"
-		if [[ "$_stack_db_tls" == 1 ]]; then
+		if [[ -n "$_stack_db_host" ]]; then
+			printf 'export DGCG_DB_HOST=%q\n' "$_stack_db_host"
+			printf 'export DGCG_DB_PORT=%q\n' "$_stack_db_port"
+		elif [[ "$_stack_db_tls" == 1 ]]; then
 			printf 'export DGCG_DB_PORT=%q\n' "$_stack_dbport"
 		fi
 		if [[ "$_stack_db_encrypt" == 1 ]]; then
@@ -641,16 +740,20 @@ stack_up() {
 	port=$(_stack_port port "${STACK_PORT:-0}") || return 1
 	_stack_hport=$(_stack_port health_port "${STACK_HEALTH_PORT:-0}") || return 1
 	_stack_pki_up || return 1
-	_stack_mariadb_up || return 1
-	_stack_db_up || return 1
-	_stack_onboard || return 1
-	_stack_valuesets || return 1
+	if [[ -n "$_stack_db_host" ]]; then
+		_stack_db_external || return 1
+	else
+		_stack_mariadb_up || return 1
+		_stack_db_up || return 1
+		_stack_onboard || return 1
+		_stack_valuesets || return 1
+	fi
 	_stack_write_env "$port" || return 1
 	_stack_perms || { _stack_err "setting permissions for $_stack_wuser failed"; return 1; }
 	_stack_workers_up || return 1
 	_stack_nginx_up "$port" || return 1
 	_stack_wait_http "$port" || return 1
-	_stack_say "up: https://127.0.0.1:$port (env: $STACK_DIR/env)"
+	_stack_say "up: https://$_stack_addr:$port (env: $STACK_DIR/env)"
 }
 
 stack_reload() {
@@ -690,6 +793,7 @@ stack_restart_workers() {
 	rm -f "$_stack_run"/spawn-*.pid "$_stack_run"/fcgi-*.sock
 	_stack_workers_up || return 1
 	read -r port <"$STACK_DIR/port" || return 1
+	[[ -s "$STACK_DIR/health_port" ]] && read -r _stack_hport <"$STACK_DIR/health_port"
 	_stack_wait_http "$port"
 }
 
@@ -787,7 +891,9 @@ stack_status() {
 	local pid pidf rc=0 port=""
 	_stack_init || return 1
 	[[ -s "$STACK_DIR/port" ]] && read -r port <"$STACK_DIR/port"
-	if pid=$(_stack_pid "$_stack_dbpid" mariadbd); then
+	if [[ -n "$_stack_db_host" ]]; then
+		printf 'mariadb  external  %s:%s (TLS)\n' "$_stack_db_host" "$_stack_db_port"
+	elif pid=$(_stack_pid "$_stack_dbpid" mariadbd); then
 		printf 'mariadb  running  pid %s  socket %s\n' "$pid" "$_stack_dbsock"
 	else
 		printf 'mariadb  stopped\n'
@@ -809,7 +915,7 @@ stack_status() {
 		rc=1
 	fi
 	if pid=$(_stack_pid "$_stack_ngx/nginx.pid" nginx); then
-		printf 'nginx    running  pid %s  https://127.0.0.1:%s\n' "$pid" "$port"
+		printf 'nginx    running  pid %s  https://%s:%s\n' "$pid" "$_stack_addr" "$port"
 	else
 		printf 'nginx    stopped\n'
 		rc=1
@@ -832,7 +938,13 @@ stack_status() {
 # _stack_deb_version PKG: the installed version of PKG, or nothing.
 _stack_deb_version() {
 	dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null |
-		sed -n 's/^install ok installed //p'
+		sed -n 's/^[a-z]* ok installed //p'
+}
+
+# _stack_deb_held PKG: true when PKG is on hold (apt-mark hold): its version
+# is the administrator's choice, and stack_install_packages keeps it.
+_stack_deb_held() {
+	[[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == hold\ * ]]
 }
 
 # _stack_deb_candidate PKG: the version apt would install, or nothing.
@@ -848,7 +960,9 @@ _stack_deb_candidate() {
 # upgrade it. apt-get update runs first when anything is to be done (sudo
 # when not root). STACK_UPGRADE=0 keeps what is installed (to test with the
 # oldest versions); it still installs what is missing and warns below
-# VERSION. Fails when a NAME>=VERSION package stays below VERSION.
+# VERSION. A package on hold (apt-mark hold) is installed already and kept
+# as it is, with a warning below VERSION. Fails when a NAME>=VERSION package
+# that is not held stays below VERSION.
 stack_install_packages() {
 	local list tokens=() missing=() upgrade=() mins=() t p min have cand sudo=() rc=0
 	list=${DGCG_SRCDIR:-$(cd "$_stack_here/.." && pwd)}/deploy/packages
@@ -860,7 +974,7 @@ stack_install_packages() {
 		have=$(_stack_deb_version "$p")
 		if [[ -z "$have" ]]; then
 			missing+=("$p")
-		elif [[ -n "$min" && "${STACK_UPGRADE:-1}" != 0 ]]; then
+		elif [[ -n "$min" && "${STACK_UPGRADE:-1}" != 0 ]] && ! _stack_deb_held "$p"; then
 			cand=$(_stack_deb_candidate "$p")
 			if dpkg --compare-versions "$have" lt "$min" ||
 			    { [[ -n "$cand" ]] && dpkg --compare-versions "$have" lt "$cand"; }; then
@@ -885,7 +999,9 @@ stack_install_packages() {
 		p=${t%%>=*} min=${t#*>=}
 		have=$(_stack_deb_version "$p")
 		[[ -n "$have" ]] && dpkg --compare-versions "$have" ge "$min" && continue
-		if [[ "${STACK_UPGRADE:-1}" == 0 ]]; then
+		if _stack_deb_held "$p"; then
+			_stack_say "warning: $p $have is older than $min and on hold (apt-mark hold): kept"
+		elif [[ "${STACK_UPGRADE:-1}" == 0 ]]; then
 			_stack_say "warning: $p ${have:-missing} is older than $min (STACK_UPGRADE=0 keeps it)"
 		else
 			_stack_say "$p ${have:-missing} is older than $min, and apt offers ${cand:-nothing newer}"

@@ -89,7 +89,7 @@ api_issuers(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity
 	f.nd = nd;
 	f.federation = fed;
 	if (dgcg_issuers_json(gw, &f, &json, &len, &n) != DGCG_OK) {
-		dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s", "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		goto out;
 	}
 	snprintf(count, sizeof(count), "%zu", n);

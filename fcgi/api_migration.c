@@ -13,7 +13,7 @@ api_mig_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identit
 
 	(void)req;
 	if (dgcg_mig_list(gw, id, &json, &len, &n) != DGCG_OK) {
-		dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s", "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		return;
 	}
 	dgcg_reply_json(resp, 200, json, len);

@@ -59,8 +59,7 @@ api_ref_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identit
 	f.federation = fed;
 	if (since < 0) {
 		if (dgcg_ref_list_get(gw, &f, &cached) != DGCG_OK) {
-			dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s",
-			    "The database is not reachable.");
+			dgcg_reply_db_read(resp);
 			goto out;
 		}
 		n = cached.count;
@@ -72,8 +71,7 @@ api_ref_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identit
 			    cached.len);
 	} else {
 		if (dgcg_ref_list_json(gw, &f, since, &json, &len, &n) != DGCG_OK) {
-			dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s",
-			    "The database is not reachable.");
+			dgcg_reply_db_read(resp);
 			goto out;
 		}
 		dgcg_reply_json(resp, 200, json, len);

@@ -56,7 +56,7 @@ api_rev_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identit
 		return;
 	}
 	if (dgcg_rev_list(gw, since, &json, &len, &n) != DGCG_OK) {
-		dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s", "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		return;
 	}
 	snprintf(count, sizeof(count), "%zu", n);

@@ -30,7 +30,7 @@ api_rules_download(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_i
 
 	if (dgcg_rules_download(gw, req->nparams > 0 ? req->params[0] : NULL, id, &json,
 	    &len) != DGCG_OK) {
-		dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s", "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		return;
 	}
 	dgcg_reply_json(resp, 200, json, len);

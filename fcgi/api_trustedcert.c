@@ -35,8 +35,7 @@ api_v2_certificate_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct d
 	f.federation = fed;
 	if (since < 0) {
 		if (dgcg_cl_get(gw, &f, &cached) != DGCG_OK) {
-			dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s",
-			    "The database is not reachable.");
+			dgcg_reply_db_read(resp);
 			goto out;
 		}
 		n = cached.count;
@@ -48,8 +47,7 @@ api_v2_certificate_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct d
 			    cached.len);
 	} else {
 		if (dgcg_cl_json(gw, &f, since, &json, &len, &n) != DGCG_OK) {
-			dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s",
-			    "The database is not reachable.");
+			dgcg_reply_db_read(resp);
 			goto out;
 		}
 		dgcg_reply_json(resp, 200, json, len);

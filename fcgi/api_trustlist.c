@@ -96,7 +96,7 @@ api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identi
 		list = &delta;
 	}
 	if (rc != DGCG_OK) {
-		dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s", "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		goto out;
 	}
 	off = paging ? (size_t)page * (size_t)size : 0;

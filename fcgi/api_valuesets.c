@@ -23,7 +23,7 @@ api_valuesets_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_i
 	(void)req;
 	(void)id;
 	if (dgcg_valuesets_ids(gw->db, &ids, &n) != DGCG_OK) {
-		dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s", "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		return;
 	}
 	arr = json_object_new_array_ext((int)n);
@@ -57,7 +57,7 @@ api_valuesets_get(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_id
 		return;
 	}
 	if (rc != DGCG_OK) {
-		dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s", "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		return;
 	}
 	dgcg_reply_json(resp, 200, json, len);

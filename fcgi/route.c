@@ -244,7 +244,7 @@ roles_ok(struct dgcg_gw *gw, unsigned flags, const struct dgcg_identity *id,
 	if (flags & DGCG_R_ROLE_DELETER)
 		need |= DGCG_ROLE_BIT(DGCG_ROLE_DELETER);
 	if (dgcg_db_roles_get(gw->db, id->tp_id, &have) != DGCG_OK) {
-		dgcg_reply_fail(resp, DGCG_P_UNAVAILABLE, NULL, "%s", "The database is not reachable.");
+		dgcg_reply_db_read(resp);
 		return 0;
 	}
 	if ((have & need) == need)

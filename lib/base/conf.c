@@ -68,6 +68,7 @@ static const struct conf_key keys[] = {
 	{ "db_tls_cert", CT_STRING, OFF(db_tls_cert), 0, 0, NULL, NULL },
 	{ "db_tls_key", CT_STRING, OFF(db_tls_key), 0, 0, NULL, NULL },
 	{ "db_timeout", CT_UINT, OFF(db_timeout), 1, 600, "5", NULL },
+	{ "db_causal_reads", CT_BOOL, OFF(db_causal_reads), 0, 1, "no", NULL },
 	{ "trust_anchor", CT_STRING, OFF(trust_anchor), 0, 0, NULL, NULL },
 	{ "header_thumbprint", CT_STRING, OFF(header_thumbprint), 0, 0,
 	    "X-SSL-Client-SHA256", check_header },

@@ -31,6 +31,9 @@ struct dgcg_conf {
 	char		*db_tls_cert;
 	char		*db_tls_key;
 	unsigned	 db_timeout;		/* seconds: connect, read, write */
+	int		 db_causal_reads;	/* 1: the per-request version read waits
+						 * for the Galera node to apply all
+						 * committed writes (wsrep_sync_wait) */
 	/* trust */
 	char		*trust_anchor;		/* PEM file with one or more TA certificates */
 	/* proxy contract */

@@ -41,7 +41,7 @@ dgcg_countrylist(struct dgcg_gw *gw, struct dgcg_reply *r)
 		return;
 	}
 	if (dgcg_db_tp_countries(gw->db, &cc, &n) != DGCG_OK) {
-		dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, NULL, "%s", "The database is not reachable.");
+		dgcg_reply_db_read(r);
 		return;
 	}
 	arr = json_object_new_array_ext((int)n);
@@ -58,7 +58,7 @@ dgcg_countrylist(struct dgcg_gw *gw, struct dgcg_reply *r)
 	json_object_put(arr);
 	if (dgcg_cache_put(gw, DGCG_CACHE_COUNTRYLIST, "", 0, (time_t)-1, e, rendered_free) ==
 	    NULL) {
-		dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, NULL, "%s", "The database is not reachable.");
+		dgcg_reply_db_read(r);
 		return;
 	}
 	dgcg_reply_body_borrowed(r, 200, "application/json", e->body, e->len);

@@ -494,8 +494,7 @@ dgcg_mig_update(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *
 	if (rc != DGCG_OK && dgcg_reply_failed(r) && r->prob != DGCG_P_UNAVAILABLE)
 		goto fail;
 	if (rc != DGCG_OK) {
-		dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, sv, "%s",
-		    "The database is not reachable; nothing was stored.");
+		dgcg_reply_db(r, sv);
 		goto fail;
 	}
 	snprintf(ids, sizeof(ids), "%lld", p.entity);

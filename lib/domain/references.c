@@ -544,7 +544,7 @@ dgcg_ref_get(struct dgcg_gw *gw, const char *uuid, struct dgcg_reply *r)
 	}
 	if (dgcg_db_ref_find(gw->db, uuid, 0, &l) != DGCG_OK ||
 	    (l.n > 0 && dgcg_tl_uploads_load(gw, 1, &up) != DGCG_OK)) {
-		dgcg_reply_db(r);
+		dgcg_reply_db_read(r);
 		goto out;
 	}
 	if (l.n == 0 || l.v[0].deleted_at != 0 || !ref_ok(gw, &l.v[0], &up)) {
@@ -703,7 +703,7 @@ run(struct dgcg_gw *gw, struct ref_work *w, struct dgcg_reply *r)
 		return 0;
 	}
 	if (rc != DGCG_OK) {
-		dgcg_reply_db(r);
+		dgcg_reply_db(r, NULL);
 		return 0;
 	}
 	return 1;

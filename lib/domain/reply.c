@@ -76,10 +76,16 @@ dgcg_reply_fail(struct dgcg_reply *r, enum dgcg_prob p, const char *send_value,
 }
 
 void
-dgcg_reply_db(struct dgcg_reply *r)
+dgcg_reply_db(struct dgcg_reply *r, const char *send_value)
 {
-	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, NULL, "%s",
-	    "The database is not reachable; nothing was stored.");
+	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, send_value, "%s",
+	    "The database is not available; nothing was stored. Send it again later.");
+}
+
+void
+dgcg_reply_db_read(struct dgcg_reply *r)
+{
+	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, NULL, "%s", "The database is not available.");
 }
 
 int

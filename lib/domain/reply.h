@@ -41,9 +41,13 @@ void dgcg_reply_ok(struct dgcg_reply *r, int status);
 void dgcg_reply_fail(struct dgcg_reply *r, enum dgcg_prob p, const char *send_value,
 	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* The database could not be reached or a statement failed: 503 0x503,
- * "The database is not reachable; nothing was stored." */
-void dgcg_reply_db(struct dgcg_reply *r);
+/* A change the database did not take (out of reach, or refusing for the
+ * moment: dgcg_db_unavailable): 503 0x503 with sendValue send_value (may be
+ * NULL), "The database is not available; nothing was stored. Send it again
+ * later." */
+void dgcg_reply_db(struct dgcg_reply *r, const char *send_value);
+/* The same for a read: 503 0x503, "The database is not available." */
+void dgcg_reply_db_read(struct dgcg_reply *r);
 
 /* 1 when r is a problem report. */
 int dgcg_reply_failed(const struct dgcg_reply *r);

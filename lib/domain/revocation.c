@@ -434,7 +434,7 @@ dgcg_rev_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *
 			dgcg_reply_fail(r, DGCG_P_BATCH_UNEXPECTED, NULL, "%s",
 			    "No random batch id could be made.");
 		else
-			dgcg_reply_db(r);
+			dgcg_reply_db(r, NULL);
 		log_failed(what, r, &s, id);
 		goto out;
 	}
@@ -522,7 +522,7 @@ dgcg_rev_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *
 		goto out;
 	}
 	if (rc != DGCG_OK) {
-		dgcg_reply_db(r);
+		dgcg_reply_db(r, NULL);
 		log_failed(what, r, &s, id);
 		goto out;
 	}
@@ -540,20 +540,32 @@ listed_to_sql(const char *d, char out[20])
 	snprintf(out, 20, "%.10s %.8s", d, d + 11);
 }
 
+struct page_work {
+	const char		*since;
+	struct dgcg_rb_list	 rows;
+	int			 more;
+};
+
 /*
  * One page of the list (see dgcg_rev_list in revocation.h): rows after
  * since, the first DGCG_BATCH_LIST_MAX of them and every further row of the
- * last one's listed second. *more: rows after that second exist.
+ * last one's listed second. more: rows after that second exist. One
+ * transaction: the horizon's lock orders it after every writer in flight
+ * (dgcg_db_rb_horizon).
  */
 static enum dgcg_err
-list_page(struct dgcg_db *db, const char *since, struct dgcg_rb_list *rows, int *more)
+page_work(struct dgcg_db *db, void *arg)
 {
-	struct dgcg_rb_list tail = { NULL, 0 };
+	struct page_work *w = arg;
+	struct dgcg_rb_list tail = { NULL, 0 }, *rows = &w->rows;
+	const char *since = w->since;
+	int *more = &w->more;
 	char horizon[20], second[20];
 	const char *upto;
 	enum dgcg_err rc;
 	size_t k, i;
 
+	dgcg_rb_list_free(rows);
 	*more = 0;
 	if ((rc = dgcg_db_rb_horizon(db, horizon)) != DGCG_OK ||
 	    (rc = dgcg_db_rb_since(db, horizon, since, rows)) != DGCG_OK)
@@ -589,6 +601,7 @@ enum dgcg_err
 dgcg_rev_list(struct dgcg_gw *gw, time_t since, char **json, size_t *len, size_t *count)
 {
 	struct dgcg_rb_list rows = { NULL, 0 };
+	struct page_work pw;
 	struct json_object *top, *arr, *o;
 	const char *text;
 	char ts[20], listed[DGCG_TIME_LEN + 1];
@@ -603,7 +616,12 @@ dgcg_rev_list(struct dgcg_gw *gw, time_t since, char **json, size_t *len, size_t
 	 * by the caller). */
 	if (!dgcg_time_format_sql(since, ts))
 		snprintf(ts, sizeof(ts), "%s", "0001-01-01 00:00:00");
-	if ((rc = list_page(gw->db, ts, &rows, &more)) != DGCG_OK) {
+	memset(&pw, 0, sizeof(pw));
+	pw.since = ts;
+	rc = dgcg_db_tx(gw->db, page_work, &pw);
+	rows = pw.rows;
+	more = pw.more;
+	if (rc != DGCG_OK) {
 		dgcg_rb_list_free(&rows);
 		return rc;
 	}
@@ -650,7 +668,7 @@ dgcg_rev_get(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *bat
 		return;
 	}
 	if (dgcg_db_rb_find(gw->db, batch_id, 0, &rows) != DGCG_OK) {
-		dgcg_reply_db(r);
+		dgcg_reply_db_read(r);
 		return;
 	}
 	if (rows.n == 0)

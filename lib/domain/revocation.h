@@ -97,8 +97,11 @@ void dgcg_rev_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const c
  *  - a page holds DGCG_BATCH_LIST_MAX batches and then every other batch
  *    of the last one's second ("take them all"), so a page boundary never
  *    falls inside a second, however many batches share it;
+ *  - no batch is stamped before a page is read and committed after it: the
+ *    writers and the page take the table's counter lock, exclusive and
+ *    shared (store/revocation_batch.h, dgcg_db_rb_horizon);
  *  - a batch changed within the current second is listed with the second
- *    before (db_revocation.h), so a batch stored later in that second is
+ *    before (store/revocation_batch.h), so a batch stored later in that second is
  *    still strictly newer than the date the client sends back. Those
  *    batches, and only they, may come twice;
  *  - an answer that would hold only such batches, all listed with the date

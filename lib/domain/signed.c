@@ -61,8 +61,8 @@ void
 dgcg_signed_db_error(struct dgcg_gw *gw, enum dgcg_prob internal, struct dgcg_reply *r)
 {
 	if (internal == DGCG_P_UNAVAILABLE || internal == DGCG_P_NONE ||
-	    dgcg_db_unreachable(gw->db))
-		dgcg_reply_db(r);
+	    dgcg_db_unavailable(gw->db))
+		dgcg_reply_db(r, NULL);
 	else
 		dgcg_reply_fail(r, internal, NULL, "%s", "");
 }

@@ -246,6 +246,8 @@ dsc_request(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *body
 
 	memset(q, 0, sizeof(*q));
 	ok = dgcg_signed_request(gw, id, body, len, p, NULL, &q->s, r);
+	/* Past the signature: passed (step DGCG_SIGNED_OK, 0) or refused at
+	 * the uploader or the policy. */
 	if (q->s.cms != NULL && (ok || q->s.step >= DGCG_SIGNED_UPLOADER)) {
 		q->dsc = dgcg_x509_from_der(q->s.payload, q->s.plen);
 		dgcg_x509_thumbprint(q->s.payload, q->s.plen, q->thumb);
@@ -414,8 +416,7 @@ dgcg_signer_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const cha
 	dgcg_reply_ok(r, 201);
 	goto out;
 db:
-	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, q.thumb, "%s",
-	    "The database is not reachable; nothing was stored.");
+	dgcg_reply_db(r, q.thumb);
 out:
 	free(det);
 	free(det64);
@@ -520,8 +521,7 @@ delete_any(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *body,
 	dgcg_reply_ok(r, 204);
 	goto out;
 db:
-	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, q.thumb, "%s",
-	    "The database is not reachable; nothing was stored.");
+	dgcg_reply_db(r, q.thumb);
 out:
 	dgcg_si_list_free(&old);
 	dsc_req_free(&q);
@@ -860,8 +860,7 @@ dgcg_signer_upload_v2(struct dgcg_gw *gw, const struct dgcg_identity *id, const 
 	dgcg_reply_ok(r, 201);
 	goto out;
 db:
-	dgcg_reply_fail(r, DGCG_P_UNAVAILABLE, q.thumb[0] ? q.thumb : NULL, "%s",
-	    "The database is not reachable; nothing was stored.");
+	dgcg_reply_db(r, q.thumb[0] ? q.thumb : NULL);
 out:
 	free(raw64);
 	free(props);

@@ -5,10 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/conf.h"
 #include "store/data_version.h"
 
 static const char SQL_VERSIONS[] =
     "SELECT name, version FROM data_version";
+/* db_causal_reads: this statement waits until the Galera node has applied
+ * every write the cluster committed before it; the request's later reads
+ * run on the same node and see at least that much. */
+static const char SQL_VERSIONS_CAUSAL[] =
+    "SET STATEMENT wsrep_sync_wait = 1 FOR SELECT name, version FROM data_version";
+static const char SQL_LOCK_WRITE[] =
+    "SELECT version FROM data_version WHERE name = ? FOR UPDATE";
+static const char SQL_LOCK_READ[] =
+    "SELECT version FROM data_version WHERE name = ? LOCK IN SHARE MODE";
 
 static const char *const names[DGCG_T__MAX] = {
 	[DGCG_T_TRUSTED_PARTY] = "trusted_party",
@@ -50,7 +60,9 @@ dgcg_db_versions(struct dgcg_db *db, struct dgcg_versions *v)
 	int t;
 
 	memset(v, 0, sizeof(*v));
-	if ((rc = dgcg_db_select(db, SQL_VERSIONS, NULL, 0, &counter_def, &rows, &n)) != DGCG_OK)
+	rc = dgcg_db_select(db, dgcg_db_conf(db)->db_causal_reads ? SQL_VERSIONS_CAUSAL :
+	    SQL_VERSIONS, NULL, 0, &counter_def, &rows, &n);
+	if (rc != DGCG_OK)
 		return rc;
 	c = rows;
 	for (i = 0; i < n; i++)
@@ -59,4 +71,15 @@ dgcg_db_versions(struct dgcg_db *db, struct dgcg_versions *v)
 				v->v[t] = c[i].version;
 	dgcg_db_rows_free(&counter_def, rows, n);
 	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_version_lock(struct dgcg_db *db, enum dgcg_table t, int exclusive)
+{
+	const char *p[1] = { dgcg_table_name(t) };
+	long long v;
+
+	if (p[0] == NULL || !dgcg_db_in_tx(db))
+		return DGCG_ERR_INVAL;
+	return dgcg_db_int(db, exclusive ? SQL_LOCK_WRITE : SQL_LOCK_READ, p, 1, &v);
 }

@@ -31,4 +31,16 @@ struct dgcg_versions {
 /* Reads every counter with one SELECT (a missing row reads as 0). */
 enum dgcg_err dgcg_db_versions(struct dgcg_db *db, struct dgcg_versions *v);
 
+/* Locks table t's counter row inside a dgcg_db_tx: exclusive (FOR UPDATE)
+ * for a writer, shared (LOCK IN SHARE MODE) for a reader. A table whose
+ * rows carry a change time that clients page by (revocation_batch.changed)
+ * uses it so that no row is stamped before a read and committed after it:
+ * every writer takes the exclusive lock before the statement that stamps
+ * the time, and the reader takes the shared lock before it reads, so it
+ * waits for writers in flight and later writers wait for it (on one
+ * database node; in a Galera cluster, certification orders the writers and
+ * the reader's wsrep_sync_wait the read). DGCG_ERR_INVAL outside a
+ * transaction. */
+enum dgcg_err dgcg_db_version_lock(struct dgcg_db *db, enum dgcg_table t, int exclusive);
+
 #endif

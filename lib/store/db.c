@@ -117,6 +117,12 @@ dgcg_db_free(struct dgcg_db *db)
 	free(db);
 }
 
+const struct dgcg_conf *
+dgcg_db_conf(const struct dgcg_db *db)
+{
+	return db->conf;
+}
+
 const char *
 dgcg_db_error(const struct dgcg_db *db)
 {
@@ -124,9 +130,11 @@ dgcg_db_error(const struct dgcg_db *db)
 }
 
 int
-dgcg_db_unreachable(const struct dgcg_db *db)
+dgcg_db_unavailable(const struct dgcg_db *db)
 {
-	return db->my == NULL;
+	return db->my == NULL || db->errcode == ER_LOCK_DEADLOCK ||
+	    db->errcode == ER_LOCK_WAIT_TIMEOUT || db->errcode == ER_UNKNOWN_COM_ERROR ||
+	    is_conn_error(db->errcode);
 }
 
 enum dgcg_err
@@ -369,6 +377,14 @@ rerun_pause(struct dgcg_db *db, int tries)
 	(void)usleep((useconds_t)(1000u * (unsigned)tries * 4u + (db->seed >> 16) % 5000u));
 }
 
+/* A read: SELECT, or SELECT under SET STATEMENT ... FOR. */
+static int
+is_read(const char *sql)
+{
+	return strncmp(sql, "SELECT", 6) == 0 ||
+	    (strncmp(sql, "SET STATEMENT ", 14) == 0 && strstr(sql, " FOR SELECT ") != NULL);
+}
+
 enum dgcg_err
 dgcg_db_run(struct dgcg_db *db, const char *sql, const char *const *params, unsigned nparams,
     dgcg_db_row_fn fn, void *arg, unsigned long long *affected, long long *insert_id)
@@ -379,7 +395,7 @@ dgcg_db_run(struct dgcg_db *db, const char *sql, const char *const *params, unsi
 	/* Outside a transaction a read is retried once on a fresh
 	 * connection. A write is not: the server may have committed it
 	 * before the connection broke. */
-	retry = !db->in_tx && strncmp(sql, "SELECT", 6) == 0;
+	retry = !db->in_tx && is_read(sql);
 	for (;;) {
 		db->errcode = 0;
 		rc = run_once(db, sql, params, nparams, fn, arg, affected, insert_id, &lost);
@@ -575,6 +591,64 @@ dgcg_db_strings(struct dgcg_db *db, const char *sql, const char *const *params,
 	*out = l.v;
 	*n = l.n;
 	return DGCG_OK;
+}
+
+/* --- the node's state ---------------------------------------------------------- */
+
+#define WSREP_VALUE(scope, name) "IFNULL((SELECT VARIABLE_VALUE FROM information_schema." \
+	scope " WHERE VARIABLE_NAME = '" name "'), '')"
+static const char SQL_NODE_STATE[] =
+    "SELECT CONCAT_WS(',', " WSREP_VALUE("GLOBAL_VARIABLES", "WSREP_ON") ", "
+    WSREP_VALUE("GLOBAL_STATUS", "WSREP_READY") ", "
+    WSREP_VALUE("GLOBAL_STATUS", "WSREP_CLUSTER_STATUS") ", "
+    WSREP_VALUE("GLOBAL_STATUS", "WSREP_LOCAL_STATE_COMMENT") ")";
+
+enum dgcg_err
+dgcg_db_node_ready(struct dgcg_db *db, int *ready, const char **why)
+{
+	static const struct {
+		const char *want, *why;
+	} need[] = {
+		{ "ON", "wsrep_ready is not ON" },
+		{ "Primary", "not in the primary component" },
+		{ "Synced", "not Synced" },
+	};
+	char **v = NULL, *f[4], *p;
+	size_t n = 0, i;
+	enum dgcg_err rc;
+
+	*ready = 0;
+	*why = "the node's state could not be read";
+	if ((rc = dgcg_db_strings(db, SQL_NODE_STATE, NULL, 0, &v, &n)) != DGCG_OK)
+		return rc;
+	if (n != 1) {
+		rc = DGCG_ERR_DB;
+		goto out;
+	}
+	for (p = v[0], i = 0; i < 4; i++) {
+		f[i] = p;
+		if ((p = strchr(p, ',')) != NULL)
+			*p++ = '\0';
+		else if (i < 3) {
+			rc = DGCG_ERR_DB;
+			goto out;
+		}
+	}
+	*why = NULL;
+	*ready = 1;
+	if (strcmp(f[0], "ON") != 0)	/* not a Galera node */
+		goto out;
+	for (i = 0; i < 3; i++)
+		if (strcmp(f[i + 1], need[i].want) != 0) {
+			*ready = 0;
+			*why = need[i].why;
+			break;
+		}
+out:
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return rc;
 }
 
 /* --- transactions ------------------------------------------------------------ */

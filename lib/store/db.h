@@ -26,14 +26,27 @@ void dgcg_db_free(struct dgcg_db *db);
 /* Connects now if not connected (also checks the server answers). */
 enum dgcg_err dgcg_db_connect(struct dgcg_db *db);
 
+/* The configuration db was made with (for the store files' settings). */
+const struct dgcg_conf *dgcg_db_conf(const struct dgcg_db *db);
+
 /* The last error text (static buffer inside db; for logs, never clients). */
 const char *dgcg_db_error(const struct dgcg_db *db);
 
-/* Whether the server is out of reach: the last connection attempt failed,
- * or the connection was lost (also inside a transaction) and is not open
- * again yet. Tells an outage (answer 503) from a statement the server
- * refused. */
-int dgcg_db_unreachable(const struct dgcg_db *db);
+/* Whether the last failure was the database's state, not the statement:
+ * the server is out of reach (the last connection attempt failed, or the
+ * connection was lost, also inside a transaction, and is not open again
+ * yet), or it refused for the moment: a transaction still rolled back as
+ * a deadlock victim, a Galera certification conflict or a lock wait
+ * timeout after its reruns (1213, 1205), or a Galera node outside the
+ * primary component (1047). The caller answers 503 (send it again later)
+ * for these, 500 for a statement the server refused otherwise. */
+int dgcg_db_unavailable(const struct dgcg_db *db);
+
+/* Whether this server may serve: a plain server (wsrep_on OFF) always; a
+ * Galera node only while it is ready, in the primary component and Synced
+ * (a joiner, donor or desynced node is not). *why: the state that is not
+ * (static text). DGCG_ERR_DB when the query fails. For /health. */
+enum dgcg_err dgcg_db_node_ready(struct dgcg_db *db, int *ready, const char **why);
 
 /* --- running statements (the store files) ---------------------------------- */
 

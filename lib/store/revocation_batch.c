@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/data_version.h"
 #include "store/revocation_batch.h"
 
 #define RB_COLS "id, batch_id, country, DATE_FORMAT(changed, '%Y-%m-%dT%H:%i:%sZ'), deleted"
@@ -71,6 +72,19 @@ dgcg_rb_list_free(struct dgcg_rb_list *l)
 	l->n = 0;
 }
 
+/*
+ * Every statement that stamps changed runs after stamp_lock, in the same
+ * transaction, and every list read after read_lock: no row is stamped
+ * before a list read and committed after it, which would list it never
+ * (its time lies below the horizon the client moves on from). See
+ * dgcg_db_version_lock.
+ */
+static enum dgcg_err
+stamp_lock(struct dgcg_db *db)
+{
+	return dgcg_db_version_lock(db, DGCG_T_REVOCATION_BATCH, 1);
+}
+
 static enum dgcg_err
 select_rows(struct dgcg_db *db, const char *sql, const char *const *p, unsigned np,
     struct dgcg_rb_list *out)
@@ -89,7 +103,10 @@ dgcg_db_rb_insert(struct dgcg_db *db, const char *batch_id, const char *country,
     long long *id)
 {
 	const char *p[6] = { batch_id, country, expires, type, kid, signed_batch };
+	enum dgcg_err rc;
 
+	if ((rc = stamp_lock(db)) != DGCG_OK)
+		return rc;
 	return dgcg_db_exec(db, SQL_RB_INSERT, p, 6, NULL, id);
 }
 
@@ -119,6 +136,8 @@ dgcg_db_rb_mark_deleted(struct dgcg_db *db, const char *batch_id)
 	unsigned long long n = 0;
 	enum dgcg_err rc;
 
+	if ((rc = stamp_lock(db)) != DGCG_OK)
+		return rc;
 	rc = dgcg_db_exec(db, SQL_RB_MARK, p, 1, &n, NULL);
 	if (rc == DGCG_OK && n == 0)
 		rc = DGCG_ERR_NOTFOUND;
@@ -133,6 +152,8 @@ dgcg_db_rb_horizon(struct dgcg_db *db, char out[20])
 	size_t n = 0, i;
 
 	out[0] = '\0';
+	if ((rc = dgcg_db_version_lock(db, DGCG_T_REVOCATION_BATCH, 0)) != DGCG_OK)
+		return rc;
 	if ((rc = dgcg_db_strings(db, SQL_RB_HORIZON, NULL, 0, &v, &n)) != DGCG_OK)
 		return rc;
 	if (n != 1 || strlen(v[0]) != 19)
@@ -194,17 +215,31 @@ dgcg_db_rb_set_cms(struct dgcg_db *db, long long id, const char *cms)
 	enum dgcg_err rc;
 
 	snprintf(ids, sizeof(ids), "%lld", id);
+	if ((rc = stamp_lock(db)) != DGCG_OK)
+		return rc;
 	rc = dgcg_db_exec(db, SQL_RB_SET_CMS, p, 2, &n, NULL);
 	if (rc == DGCG_OK && n == 0)
 		rc = DGCG_ERR_NOTFOUND;
 	return rc;
 }
 
+static enum dgcg_err
+expire_work(struct dgcg_db *db, void *arg)
+{
+	unsigned long long *n = arg;
+	enum dgcg_err rc;
+
+	*n = 0;
+	if ((rc = stamp_lock(db)) != DGCG_OK)
+		return rc;
+	return dgcg_db_exec(db, SQL_RB_EXPIRE, NULL, 0, n, NULL);
+}
+
 enum dgcg_err
 dgcg_db_rb_expire(struct dgcg_db *db, unsigned long long *n)
 {
 	*n = 0;
-	return dgcg_db_exec(db, SQL_RB_EXPIRE, NULL, 0, n, NULL);
+	return dgcg_db_in_tx(db) ? expire_work(db, n) : dgcg_db_tx(db, expire_work, n);
 }
 
 enum dgcg_err

@@ -29,6 +29,10 @@ struct dgcg_rb_list {
 
 void dgcg_rb_list_free(struct dgcg_rb_list *l);
 
+/* The functions that stamp changed (insert, mark_deleted, set_cms, expire)
+ * take the table's counter lock first (dgcg_db_version_lock, exclusive):
+ * all but expire must run inside dgcg_db_tx. */
+
 /* Inserts a live batch, changed = now. expires is a DATETIME literal
  * (dgcg_time_format_sql), kid NULL for none. DGCG_ERR_CONFLICT when batch_id
  * exists. */
@@ -52,7 +56,10 @@ enum dgcg_err dgcg_db_rb_mark_deleted(struct dgcg_db *db, const char *batch_id);
 /*
  * Reading the list (dgcg_rev_list in revocation.h pages with these):
  * horizon is the database's UTC clock minus one second, as a DATETIME
- * literal, read once per list request (dgcg_db_rb_horizon). Every list row
+ * literal, read once per list request (dgcg_db_rb_horizon, inside a
+ * dgcg_db_tx: it takes the counter lock shared first, so it waits for
+ * writers in flight, and the page's reads that follow in the transaction
+ * see one snapshot taken after them). Every list row
  * carries changed = LEAST(changed, horizon): a row changed within the
  * current second (or later, with clock skew between nodes) is listed with
  * the second before, so a client that resends that date gets the row's
@@ -81,7 +88,8 @@ enum dgcg_err dgcg_db_rb_of_country(struct dgcg_db *db, const char *country,
 enum dgcg_err dgcg_db_rb_set_cms(struct dgcg_db *db, long long id, const char *cms);
 
 /* Housekeeping (reference-gateway.md 7.5). Marks live batches whose
- * expires lies in the past deleted (tombstones, changed = now); *n = rows. */
+ * expires lies in the past deleted (tombstones, changed = now); *n = rows.
+ * Runs as its own transaction when called outside one. */
 enum dgcg_err dgcg_db_rb_expire(struct dgcg_db *db, unsigned long long *n);
 /* Removes tombstones changed more than days days ago; *n = rows. */
 enum dgcg_err dgcg_db_rb_purge(struct dgcg_db *db, unsigned days, unsigned long long *n);

@@ -15,9 +15,6 @@ static const char SQL_SI_FIND[] =
     "SELECT " SI_COLS " FROM signer_information WHERE thumbprint = ?";
 static const char SQL_SI_LOCK[] =
     "SELECT " SI_COLS " FROM signer_information WHERE id = ? FOR UPDATE";
-static const char SQL_SI_KID[] =
-    "SELECT COUNT(*) FROM signer_information"
-    " WHERE thumbprint LIKE CONCAT(?, '%') AND thumbprint <> ?";
 static const char SQL_SI_PREFIX[] =
     "SELECT COUNT(*) FROM signer_information"
     " WHERE thumbprint LIKE CONCAT(?, '%') AND thumbprint <> ?";
@@ -132,16 +129,6 @@ dgcg_db_si_locked(struct dgcg_db *db, long long id, struct dgcg_si_list *out)
 }
 
 enum dgcg_err
-dgcg_db_si_kid_conflicts(struct dgcg_db *db, const char *thumbprint, long long *n)
-{
-	char prefix[17];
-	const char *p[2] = { prefix, thumbprint };
-
-	snprintf(prefix, sizeof(prefix), "%.16s", thumbprint);
-	return dgcg_db_int(db, SQL_SI_KID, p, 2, n);
-}
-
-enum dgcg_err
 dgcg_db_si_prefix_count(struct dgcg_db *db, const char *hexprefix, const char *thumbprint,
     long long *n)
 {
@@ -170,16 +157,6 @@ dgcg_db_si_insert_row(struct dgcg_db *db, const struct dgcg_si_new *r, long long
 	if (dgcg_uuid_new(uuid) != DGCG_OK)
 		return DGCG_ERR_IO;
 	return dgcg_db_exec(db, SQL_SI_INSERT, p, 9, NULL, id);
-}
-
-enum dgcg_err
-dgcg_db_si_insert(struct dgcg_db *db, const char *country, const char *thumbprint,
-    const char *raw_data, const char *signature, long long *id)
-{
-	struct dgcg_si_new r = { country, thumbprint, raw_data, signature, DGCG_G_DSC,
-	    DGCG_DOMAIN_DCC, NULL, NULL };
-
-	return dgcg_db_si_insert_row(db, &r, id);
 }
 
 enum dgcg_err

@@ -46,10 +46,6 @@ enum dgcg_err dgcg_db_si_find(struct dgcg_db *db, const char *thumbprint,
 /* The row with id, locked (SELECT ... FOR UPDATE, inside dgcg_db_tx). */
 enum dgcg_err dgcg_db_si_locked(struct dgcg_db *db, long long id, struct dgcg_si_list *out);
 
-/* *n = rows whose thumbprint starts with the same 16 hex characters (the
- * same 8-byte kid) but differs; deleted rows count. */
-enum dgcg_err dgcg_db_si_kid_conflicts(struct dgcg_db *db, const char *thumbprint, long long *n);
-
 /* *n = rows whose thumbprint starts with hexprefix (hex digits only) and
  * differs from thumbprint; deleted rows count. */
 enum dgcg_err dgcg_db_si_prefix_count(struct dgcg_db *db, const char *hexprefix,
@@ -60,13 +56,8 @@ enum dgcg_err dgcg_db_si_prefix_count(struct dgcg_db *db, const char *hexprefix,
 enum dgcg_err dgcg_db_si_kid_count(struct dgcg_db *db, const char *kid, const char *thumbprint,
 	long long *n);
 
-/* Inserts a live v1 row (created_at = now, group DSC, domain DCC, a new
- * uuid). DGCG_ERR_CONFLICT on a duplicate thumbprint; DGCG_ERR_IO when no
- * uuid could be made. */
-enum dgcg_err dgcg_db_si_insert(struct dgcg_db *db, const char *country, const char *thumbprint,
-	const char *raw_data, const char *signature, long long *id);
-
-/* A v2 row to insert (created_at = now, version 1, a new uuid). */
+/* A row to insert (created_at = now, version 1, a new uuid); a v1 upload
+ * is group DSC, domain DCC, no kid, no properties. */
 struct dgcg_si_new {
 	const char	*country;
 	const char	*thumbprint;

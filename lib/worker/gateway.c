@@ -230,6 +230,27 @@ dgcg_gw_versions(struct dgcg_gw *gw, const struct dgcg_versions **out)
 	return DGCG_OK;
 }
 
+int
+dgcg_gw_healthy(struct dgcg_gw *gw, const char **why)
+{
+	const struct dgcg_versions *v;
+	int ready;
+
+	/* The node's state first: a Galera node outside the primary
+	 * component refuses the counters' read too (1047). */
+	if (dgcg_db_node_ready(gw->db, &ready, why) != DGCG_OK) {
+		*why = "the database is not reachable";
+		return 0;
+	}
+	if (!ready)
+		return 0;
+	if (dgcg_gw_versions(gw, &v) != DGCG_OK) {
+		*why = "the database is not reachable";
+		return 0;
+	}
+	return 1;
+}
+
 void
 dgcg_gw_request_end(struct dgcg_gw *gw)
 {

@@ -37,6 +37,13 @@ void dgcg_gw_free(struct dgcg_gw *gw);
  * first call after dgcg_gw_request_end, then remembered. */
 enum dgcg_err dgcg_gw_versions(struct dgcg_gw *gw, const struct dgcg_versions **out);
 
+/* GET /health: 1 when this worker can serve, that is it reads the change
+ * counters as every request does (through the same reconnect logic) and
+ * its database node may serve (dgcg_db_node_ready: a Galera node that is
+ * not ready, not Primary or not Synced may not); else 0 and *why (static
+ * text, for the log and the answer). */
+int dgcg_gw_healthy(struct dgcg_gw *gw, const char **why);
+
 /* Forgets the counters at the end of a request. */
 void dgcg_gw_request_end(struct dgcg_gw *gw);
 

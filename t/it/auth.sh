@@ -5,9 +5,8 @@ set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
 it_start
 
-thumb_of() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
-DE_T=$(thumb_of "$PKI/DE/auth.pem")
-FR_T=$(thumb_of "$PKI/FR/auth.pem")
+DE_T=$(it_thumb_pem "$PKI/DE/auth.pem")
+FR_T=$(it_thumb_pem "$PKI/FR/auth.pem")
 
 # A demo country's auth certificate: 200 and the sorted list.
 st=$(it_curl DE GET /countrylist)
@@ -42,7 +41,7 @@ it_is "revoked cert code" "$(it_json code)" 0x402
 
 # Trusted by nginx but not onboarded: the worker refuses with 0x402.
 pki_client stranger NL >/dev/null
-NL_T=$(thumb_of "$PKI/extra/stranger.pem")
+NL_T=$(it_thumb_pem "$PKI/extra/stranger.pem")
 st=$(it_curl "$PKI/extra/stranger" GET /countrylist)
 it_is "not onboarded status" "$st" 401
 it_is "not onboarded code" "$(it_json code)" 0x402

@@ -15,38 +15,15 @@ set -u
 # a small limit: bodies at and just over it stay cheap
 export STACK_BODY_MAX=65536
 it_start
-W=$IT_DIR/w
 B=$W/body
-mkdir -p "$W" "$B"
+mkdir -p "$B"
 HC=$DGCG_SRCDIR/t/it/hostile_client.py
 LIMIT=$STACK_BODY_MAX
 requests=0
 fivexx=0
 audited=0	# audit_event rows the refused requests write by design
 
-# cms IN OUT SIGNER_PREFIX [openssl cms options]: base64 (one line) of an attached CMS over IN
-cms() {
-	local in=$1 out=$2 signer=$3
-	shift 3
-	openssl cms -sign -nodetach -binary -in "$in" -signer "$signer.pem" -inkey "$signer.key" \
-		-outform DER "$@" 2>/dev/null | openssl base64 -A >"$out"
-}
-# mkdsc NAME SUBJECT CC: a DSC issued by the CSCA of CC
-mkdsc() {
-	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "$2" \
-		-keyout "$W/$1.key" -out "$W/$1.csr" 2>/dev/null
-	printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n' >"$W/ext.cnf"
-	openssl x509 -req -in "$W/$1.csr" -CA "$PKI/$3/csca.pem" -CAkey "$PKI/$3/csca.key" \
-		-set_serial "0x$(openssl rand -hex 8)" -days 365 -extfile "$W/ext.cnf" \
-		-out "$W/$1.pem" 2>/dev/null
-	openssl x509 -in "$W/$1.pem" -outform DER -out "$W/$1.der"
-}
 future=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
-# batch OUT COUNTRY [KID]: a valid batch JSON with one entry
-batch() {
-	printf '{"country":"%s","expires":"%s",%s"hashType":"UCI","entries":[{"hash":"AAAAAAAAAAAAAAAAAAAAAA=="}]}' \
-		"$2" "$future" "${3:+\"kid\":\"$3\",}" >"$1"
-}
 
 # One Python coprocess for the whole run (hostile_client.py serve) judges
 # every answer and sends the raw requests: verdict sets V to the last answer
@@ -98,7 +75,6 @@ raw() {
 rawreq() { printf '%b' "$2" >"$B/$1"; printf '%s' "$B/$1"; }
 # section NAME: a progress line with the seconds since the start
 section() { printf '# %3ds %s\n' "$SECONDS" "$1"; }
-audits() { it_sql "SELECT COUNT(*) FROM audit_event"; }
 dbdump() {
 	mariadb-dump --no-defaults --protocol=socket -S "$DGCG_DB_SOCKET" -u "$(id -un)" \
 		--no-create-info --skip-dump-date --order-by-primary --skip-extended-insert \
@@ -106,26 +82,26 @@ dbdump() {
 }
 
 # --- setup: the rows hostile requests aim at, extra clients ------------------------------
-it_ok "grant DE all roles" it_admin roles grant --cert "$PKI/DE/auth.pem" ALL
-it_ok "grant FR all roles" it_admin roles grant --cert "$PKI/FR/auth.pem" ALL
+it_ok "grant DE all roles" it_roles DE
+it_ok "grant FR all roles" it_roles FR
 openssl x509 -in "$PKI/DE/dsc.pem" -outform DER -out "$W/de-dsc.der"
-cms "$W/de-dsc.der" "$B/dsc.b64" "$PKI/DE/upload"
+it_cms "$W/de-dsc.der" DE "$B/dsc.b64"
 hb "setup: DE uploads its DSC" 201 "(empty)" DE POST /signerCertificate application/cms "$B/dsc.b64"
 it_rule "$W/r1.json"
-cms "$W/r1.json" "$B/r1.b64" "$PKI/DE/upload"
+it_cms "$W/r1.json" DE "$B/r1.b64"
 hb "setup: DE uploads rule GR-DE-0001" 201 "(empty)" DE POST /rules application/cms-text "$B/r1.b64"
 for cc in DE FR; do
-	batch "$W/$cc-batch.json" "$cc"
-	cms "$W/$cc-batch.json" "$B/$cc-batch.b64" "$PKI/$cc/upload"
+	it_batch "$W/$cc-batch.json" "$cc" "$future" UCI AAAAAAAAAAAAAAAAAAAAAA==
+	it_cms "$W/$cc-batch.json" "$cc" "$B/$cc-batch.b64"
 	hb "setup: $cc uploads a batch" 201 "(empty)" "$cc" POST /revocation-list application/cms-text "$B/$cc-batch.b64"
 	printf -v "BATCH_$cc" '%s' "$(it_header ETag)"
 done
-batch "$W/gone.json" DE
-cms "$W/gone.json" "$B/gone.b64" "$PKI/DE/upload"
+it_batch "$W/gone.json" DE "$future" UCI AAAAAAAAAAAAAAAAAAAAAA==
+it_cms "$W/gone.json" DE "$B/gone.b64"
 hb "setup: DE uploads a batch to delete" 201 "(empty)" DE POST /revocation-list application/cms-text "$B/gone.b64"
 BATCH_GONE=$(it_header ETag)
 printf '{"batchId":"%s"}' "$BATCH_GONE" >"$W/gone-del.json"
-cms "$W/gone-del.json" "$B/gone-del.b64" "$PKI/DE/upload"
+it_cms "$W/gone-del.json" DE "$B/gone-del.b64"
 hb "setup: and deletes it" 204 "(empty)" DE DELETE /revocation-list application/cms-text "$B/gone-del.b64"
 ID_DE_BATCH=$(it_sql "SELECT id FROM revocation_batch WHERE batch_id='$BATCH_DE'")
 ID_FR_BATCH=$(it_sql "SELECT id FROM revocation_batch WHERE batch_id='$BATCH_FR'")
@@ -145,9 +121,7 @@ _pki_ca_issue "$X/noc" "/O=dgcg demo/CN=no country" &&
 	_pki_ca_issue "$X/longdn" "/C=DE/O=dgcg demo$(for i in $(seq 80); do printf '/OU=%s' "$(printf 'u%.0s' $(seq 60))$i"; done)/CN=long" &&
 	pki_client stranger DE good >/dev/null 2>&1
 it_ok "hostile client certificates made" test -s "$X/longdn.pem" -a -s "$X/stranger.pem"
-sig=$(it_admin ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" "$X/comma.pem")
-it_ok "onboard the ',C=FR' certificate as DE" it_admin onboard --country DE --type AUTHENTICATION \
-	--cert "$X/comma.pem" --signature "$sig"
+it_ok "onboard the ',C=FR' certificate as DE" it_onboard DE AUTHENTICATION "$X/comma.pem"
 DE_T=$(it_thumb_pem "$PKI/DE/auth.pem")
 FR_T=$(it_thumb_pem "$PKI/FR/auth.pem")
 
@@ -191,10 +165,8 @@ muts = {
 }
 for k, v in muts.items():
     open(out + "." + k, "wb").write(v)
-flip = bytearray(der)
-flip[-20] ^= 0x01
-open(out + ".sigflip", "wb").write(base64.b64encode(bytes(flip)))
 PY
+	it_tamper "$1" "$B/$2.sigflip" -20
 }
 MUTS=(empty one-byte three-chars garbage sql b64-of-garbage b64-of-zeros truncated-half truncated-1
 	truncated-der truncated-der-head invalid-char url-safe extra-padding padding-inside lines-lf
@@ -226,7 +198,7 @@ pids_before=$(stack_worker_pids | sort | tr '\n' ' ')
 it_like "worker pids recorded" "$pids_before" '^([0-9]+ ){4}$'
 dbdump "$W/before.sql"
 it_ok "database dump before" test -s "$W/before.sql"
-a_before=$(audits)
+a_before=$(it_count audit_event)
 
 for p in /countrylist /trustList /valuesets /rules/DE /trustList/issuers /cms-migration; do
 	st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$DGCG_CACERT" \
@@ -379,7 +351,7 @@ for hdrs in "X-SSL-Client-SHA256: $FR_T|X-SSL-Client-DN: CN=FR auth,O=dgcg demo,
 	hx "no certificate forging DE ($n): 401" 401 0x400 - GET /countrylist \
 		-H "${h1//$FR_T/$DE_T}" -H "${h2//FR/DE}"
 done
-cms "$W/FR-batch.json" "$B/fr-batch-2.b64" "$PKI/FR/upload"
+it_cms "$W/FR-batch.json" FR "$B/fr-batch-2.b64"
 hx "DE forging FR uploads an FR batch: refused as DE" 403 0x000 DE POST /revocation-list \
 	-H "X-SSL-Client-SHA256: $FR_T" -H "X-SSL-Client-DN: C=FR" -H 'Content-Type: application/cms-text' \
 	--data-binary @"$B/fr-batch-2.b64"
@@ -491,7 +463,7 @@ section "body sizes (limit $LIMIT bytes, nginx and worker)"
 k=$((LIMIT * 3 / 4 - 1200))
 for _ in 1 2 3 4 5 6; do
 	head -c "$k" /dev/zero | tr '\0' x >"$W/fill.txt"
-	cms "$W/fill.txt" "$B/exact.b64" "$PKI/DE/upload"
+	it_cms "$W/fill.txt" DE "$B/exact.b64"
 	sz=$(stat -c %s "$B/exact.b64")
 	(( sz == LIMIT )) && break
 	k=$((k + (LIMIT - sz) * 3 / 4))
@@ -501,7 +473,7 @@ it_is "a CMS body of exactly the limit made" "$(stat -c %s "$B/exact.b64")" "$LI
 { cat "$B/exact.b64"; printf '='; } >"$B/over.b64"
 head -c $((LIMIT - 4)) "$B/exact.b64" >"$B/under.b64"
 head -c $((1024 * 1024)) /dev/zero | tr '\0' A >"$B/1mb.b64"
-python3 -c 'import json; print(json.dumps({"s": "x" * 1048576}))' >"$W/1mb.json"
+printf '{"s": "%s"}\n' "$(head -c $((1024 * 1024)) /dev/zero | tr '\0' x)" >"$W/1mb.json"
 for e in "POST /rules" "DELETE /rules" "POST /rules/delete"; do
 	hb "$e: body of exactly the limit" 400 "$([[ $e == "POST /rules" ]] && echo 0x200 || echo 0x250)" \
 		DE "${e% *}" "${e#* }" application/cms-text "$B/exact.b64"
@@ -555,21 +527,17 @@ printf 'hello' >"$W/hello.txt"
 printf '\xff\xfe{"a":1}' >"$W/latin1.bin"
 printf '{"a":"\x00"}' >"$W/nul.bin"
 : >"$W/empty.bin"
-cms "$W/hello.txt" "$B/text-payload.b64" "$PKI/DE/upload"
-cms "$W/latin1.bin" "$B/latin1-payload.b64" "$PKI/DE/upload"
-cms "$W/nul.bin" "$B/nul-payload.b64" "$PKI/DE/upload"
-cms "$W/empty.bin" "$B/empty-payload.b64" "$PKI/DE/upload"
-cms "$W/de-dsc.der" "$B/two-certs.b64" "$PKI/DE/upload" -certfile "$PKI/FR/upload.pem"
-cms "$W/hello.txt" "$B/two-certs-text.b64" "$PKI/DE/upload" -certfile "$PKI/FR/upload.pem"
-openssl cms -sign -binary -in "$W/de-dsc.der" -signer "$PKI/DE/upload.pem" -inkey "$PKI/DE/upload.key" \
-	-outform DER 2>/dev/null | openssl base64 -A >"$B/detached.b64"
-openssl cms -sign -binary -in "$W/r1.json" -signer "$PKI/DE/upload.pem" -inkey "$PKI/DE/upload.key" \
-	-outform DER 2>/dev/null | openssl base64 -A >"$B/detached-rule.b64"
+it_cms "$W/hello.txt" DE "$B/text-payload.b64"
+it_cms "$W/latin1.bin" DE "$B/latin1-payload.b64"
+it_cms "$W/nul.bin" DE "$B/nul-payload.b64"
+it_cms "$W/empty.bin" DE "$B/empty-payload.b64"
+it_cms "$W/de-dsc.der" DE "$B/two-certs.b64" -certfile "$PKI/FR/upload.pem"
+it_cms "$W/hello.txt" DE "$B/two-certs-text.b64" -certfile "$PKI/FR/upload.pem"
+it_cms "$W/de-dsc.der" DE "$B/detached.b64" --detached
+it_cms "$W/r1.json" DE "$B/detached-rule.b64" --detached
 openssl cms -encrypt -binary -in "$W/hello.txt" -outform DER "$PKI/DE/upload.pem" 2>/dev/null |
 	openssl base64 -A >"$B/enveloped.b64"
-openssl cms -sign -nodetach -binary -in "$W/de-dsc.der" -signer "$PKI/DE/upload.pem" \
-	-inkey "$PKI/DE/upload.key" -econtent_type id-smime-ct-receipt -outform DER 2>/dev/null |
-	openssl base64 -A >"$B/not-data.b64"
+it_cms "$W/de-dsc.der" DE "$B/not-data.b64" -econtent_type id-smime-ct-receipt
 for p in "POST /signerCertificate" "DELETE /signerCertificate" "POST /signerCertificate/delete"; do
 	for f in text-payload latin1-payload nul-payload empty-payload two-certs detached enveloped not-data; do
 		hb "$p: CMS with $f" 400 0x402 DE "${p% *}" "${p#* }" application/cms "$B/$f.b64"
@@ -583,18 +551,18 @@ done
 
 # --- DSC upload and delete: wrong signers, wrong country (audited by design) -------------------------
 section "DSC upload and delete"
-cms "$W/de-dsc.der" "$B/dsc-by-fr.b64" "$PKI/FR/upload"
-cms "$W/de-dsc.der" "$B/dsc-by-csca.b64" "$PKI/DE/csca"
+it_cms "$W/de-dsc.der" FR "$B/dsc-by-fr.b64"
+it_cms "$W/de-dsc.der" "$PKI/DE/csca" "$B/dsc-by-csca.b64"
 openssl x509 -in "$PKI/FR/dsc.pem" -outform DER -out "$W/fr-dsc.der"
-cms "$W/fr-dsc.der" "$B/frdsc-by-de.b64" "$PKI/DE/upload"
-mkdsc sqlsubj "/C=DE/O=x' OR '1'='1/CN=\"; DROP TABLE signer_information; --" DE
-cms "$W/sqlsubj.der" "$B/sqlsubj.b64" "$PKI/DE/upload"
-mkdsc frcsca "/C=DE/CN=issued by FR" FR
-cms "$W/frcsca.der" "$B/frcsca.b64" "$PKI/DE/upload"
-mkdsc newde "/C=DE/CN=never uploaded" DE
-cms "$W/newde.der" "$B/newde.b64" "$PKI/DE/upload"
-cms "$W/hello.txt" "$B/hello-by-de.b64" "$PKI/DE/upload"
-a0=$(audits)
+it_cms "$W/fr-dsc.der" DE "$B/frdsc-by-de.b64"
+it_dsc "$W/sqlsubj" "/C=DE/O=x' OR '1'='1/CN=\"; DROP TABLE signer_information; --" DE
+it_cms "$W/sqlsubj.der" DE "$B/sqlsubj.b64"
+it_dsc "$W/frcsca" "/C=DE/CN=issued by FR" FR
+it_cms "$W/frcsca.der" DE "$B/frcsca.b64"
+it_dsc "$W/newde" "/C=DE/CN=never uploaded" DE
+it_cms "$W/newde.der" DE "$B/newde.b64"
+it_cms "$W/hello.txt" DE "$B/hello-by-de.b64"
+a0=$(it_count audit_event)
 hb "DSC signed by FR's upload cert" 400 0x004 DE POST /signerCertificate application/cms "$B/dsc-by-fr.b64" 1
 hb "DSC signed by DE's CSCA" 400 0x004 DE POST /signerCertificate application/cms "$B/dsc-by-csca.b64" 1
 hb "FR's DSC uploaded by DE" 400 0x004 DE POST /signerCertificate application/cms "$B/frdsc-by-de.b64" 1
@@ -607,12 +575,12 @@ hb "FR deletes DE's DSC" 400 0x007 FR DELETE /signerCertificate application/cms 
 hb "delete a DSC never uploaded" 404 0x005 DE DELETE /signerCertificate application/cms "$B/newde.b64" 1
 hb "delete a DSC with SQL in its subject, never uploaded" 404 0x005 DE POST /signerCertificate/delete \
 	application/cms "$B/sqlsubj.b64" 1
-it_is "refused DSC requests wrote their audit rows, nothing else" "$(audits)" $((a0 + 10))
+it_is "refused DSC requests wrote their audit rows, nothing else" "$(it_count audit_event)" $((a0 + 10))
 
 # --- rules: hostile JSON in a correctly signed CMS --------------------------------------------------
 section "rules"
 rb() { # NAME STATUS CODE JSON-FILE [SIGNER] [WHO]: sign and upload a rule
-	cms "$4" "$4.b64" "${5:-$PKI/DE/upload}"
+	it_cms "$4" "${5:-DE}" "$4.b64"
 	hb "rule: $1" "$2" "$3" "${6:-DE}" POST /rules application/cms-text "$4.b64"
 }
 n=0
@@ -630,9 +598,9 @@ for kv in 'Identifier="GR-DE-0001'"'"' OR '"'"'1'"'"'='"'"'1"' 'Identifier="GR-D
 	it_rule "$W/rj$n.json" "$kv"
 	rb "${kv:0:60}" 400 0x200 "$W/rj$n.json"
 done
-python3 -c 'import sys; sys.stdout.write("{\"Logic\":" + "[" * 10000 + "]" * 10000 + "}")' >"$W/deep.json"
+printf '{"Logic":%s%s}' "$(printf '[%.0s' $(seq 10000))" "$(printf ']%.0s' $(seq 10000))" >"$W/deep.json"
 rb "10000 nested arrays" 400 0x200 "$W/deep.json"
-python3 -c 'import sys; sys.stdout.write("{\"a\":" * 5000 + "1" + "}" * 5000)' >"$W/deepo.json"
+printf '%s1%s' "$(printf '{"a":%.0s' $(seq 5000))" "$(printf '}%.0s' $(seq 5000))" >"$W/deepo.json"
 rb "5000 nested objects" 400 0x200 "$W/deepo.json"
 printf '{' >"$W/open.json"
 rb "an unclosed object" 400 0x200 "$W/open.json"
@@ -670,7 +638,7 @@ rb "FR uploads DE's rule with DE's cert" 400 0x230 "$W/dup.json" "$PKI/DE/upload
 # rules delete: hostile ids in a correctly signed CMS
 rd() { # NAME STATUS CODE ID [SIGNER] [METHOD PATH]
 	printf '%s' "$4" >"$W/rd.txt"
-	cms "$W/rd.txt" "$B/rd.b64" "${5:-$PKI/DE/upload}"
+	it_cms "$W/rd.txt" "${5:-DE}" "$B/rd.b64"
 	hb "rule delete: $1" "$2" "$3" DE "${6:-DELETE}" "${7:-/rules}" application/cms-text "$B/rd.b64"
 }
 rd "id with OR 1=1" 404 0x270 "GR-DE-0001' OR '1'='1"
@@ -695,7 +663,7 @@ rd "40k id" 400 0x250 "$(printf 'x%.0s' $(seq 40000))"
 section "revocation"
 bb() { # NAME STATUS CODE JSON [SIGNER] [WHO]
 	printf '%s' "$4" >"$W/bb.json"
-	cms "$W/bb.json" "$B/bb.b64" "${5:-$PKI/DE/upload}"
+	it_cms "$W/bb.json" "${5:-DE}" "$B/bb.b64"
 	hb "batch: $1" "$2" "$3" "${6:-DE}" POST /revocation-list application/cms-text "$B/bb.b64"
 }
 E='"entries":[{"hash":"AAAAAAAAAAAAAAAAAAAAAA=="}]'
@@ -727,7 +695,7 @@ bb "FR sends a DE batch" 403 0x000 "{\"country\":\"DE\",\"expires\":\"$future\",
 
 bd() { # NAME STATUS CODE JSON [METHOD PATH]
 	printf '%s' "$4" >"$W/bd.json"
-	cms "$W/bd.json" "$B/bd.b64" "$PKI/DE/upload"
+	it_cms "$W/bd.json" DE "$B/bd.b64"
 	hb "batch delete: $1" "$2" "$3" DE "${5:-DELETE}" "${6:-/revocation-list}" application/cms-text "$B/bd.b64"
 }
 bd "batchId OR 1=1" 400 0x000 "{\"batchId\":\"' OR '1'='1\"}"
@@ -898,10 +866,10 @@ it_rule "$W/valid.json" Identifier='"GR-DE-0002"' \
 	Engine="\"CERTLOGIC'; DROP TABLE validation_rule; --\"" \
 	AffectedFields='["a'"'"' OR '"'"'1'"'"'='"'"'1", "\"; --", "/* */", "\\\\", "%00", "UNION SELECT"]' \
 	Description='[{"lang":"en","desc":"Robert'"'"'); DROP TABLE validation_rule;-- \u00e4\u4e2d"}]'
-cms "$W/valid.json" "$B/valid-rule.b64" "$PKI/DE/upload"
+it_cms "$W/valid.json" DE "$B/valid-rule.b64"
 hb "valid: DE uploads a rule with SQL in its free-text fields" 201 "(empty)" DE POST /rules application/cms-text "$B/valid-rule.b64"
-batch "$W/valid-batch.json" DE "'OR'1'='1'#"
-cms "$W/valid-batch.json" "$B/valid-batch.b64" "$PKI/DE/upload"
+it_batch "$W/valid-batch.json" DE "$future" UCI AAAAAAAAAAAAAAAAAAAAAA== "'OR'1'='1'#"
+it_cms "$W/valid-batch.json" DE "$B/valid-batch.b64"
 hb "valid: DE uploads a batch whose kid is SQL" 201 "(empty)" DE POST /revocation-list application/cms-text "$B/valid-batch.b64"
 it_is "the kid is stored as sent" "$(it_sql "SELECT kid FROM revocation_batch WHERE batch_id='$(it_header ETag)'")" "'OR'1'='1'#"
 it_is "the rule is stored as sent" "$(it_sql "SELECT signature FROM validation_rule WHERE rule_id='GR-DE-0002'")" "$(cat "$B/valid-rule.b64")"
@@ -909,7 +877,7 @@ it_is "the rule is stored as sent" "$(it_sql "SELECT signature FROM validation_r
 pids_after=$(stack_worker_pids | sort | tr '\n' ' ')
 it_is "no worker restarted (same pids)" "$pids_after" "$pids_before"
 dbdump "$W/after.sql"
-it_is "audit rows: the refused DSC requests' and the 3 valid uploads'" "$(audits)" \
+it_is "audit rows: the refused DSC requests' and the 3 valid uploads'" "$(it_count audit_event)" \
 	$((a_before + audited + 3))
 it_ok "the database differs only by the valid requests' rows and the audit rows" \
 	python3 - "$W/before.sql" "$W/after.sql" "$audited" "$(it_thumb_pem "$W/sqlsubj.pem")" <<'PY'

@@ -6,8 +6,7 @@ set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
 it_start
 
-thumb_of() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
-FR_T=$(thumb_of "$PKI/FR/auth.pem")
+FR_T=$(it_thumb_pem "$PKI/FR/auth.pem")
 sel() { it_sql "SELECT $1 FROM trusted_party WHERE thumbprint='$FR_T'"; }
 RAW=$(sel raw_data)
 SIG=$(sel signature)
@@ -18,7 +17,11 @@ it_is "FR before tampering" "$st" 200
 it_ok "verify passes before tampering" "$DGCG_ADMIN" -c "$DGCG_CONFIG" verify
 
 # Swap one base64 character in the middle of a column: a valid-looking edit.
-flip() { python3 -c 'import sys; s=sys.argv[1]; i=len(s)//2; c="A" if s[i]!="A" else "B"; print(s[:i]+c+s[i+1:])' "$1"; }
+flip() {
+	local s=$1 i=$((${#1} / 2)) c=A
+	[[ "${s:i:1}" == A ]] && c=B
+	printf '%s\n' "${s:0:i}$c${s:i+1}"
+}
 
 tamper() { # name, SQL assignment, expected log regex
 	local name=$1 set=$2 logre=$3 out rc
@@ -51,18 +54,17 @@ tamper "signature changed" "signature='$(flip "$SIG")'" \
 
 # A signature made by a key that is not the trust anchor.
 mkdir -p "$IT_DIR/fake"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
-	-subj "/C=EU/CN=fake trust anchor" -keyout "$IT_DIR/fake/ta.key" -out "$IT_DIR/fake/ta.pem" 2>/dev/null
-FAKE_SIG=$("$DGCG_ADMIN" ta-sign --ta-cert "$IT_DIR/fake/ta.pem" --ta-key "$IT_DIR/fake/ta.key" "$PKI/FR/auth.pem")
+it_selfsigned "$IT_DIR/fake/ta" "/C=EU/CN=fake trust anchor" ta
+FAKE_SIG=$(it_admin ta-sign --ta-cert "$IT_DIR/fake/ta.pem" --ta-key "$IT_DIR/fake/ta.key" "$PKI/FR/auth.pem")
 it_ok "fake TA signature made" test -n "$FAKE_SIG"
 tamper "signed by a non-TA key" "signature='$FAKE_SIG'" \
 	"TrustAnchor Verification failed: Certificate was not signed by known TrustAnchor.*certVerifyThumbprint=\"$FR_T\""
 
 # Onboarding with the reference's plain INSERT works.
 pki_client nl-auth NL >/dev/null
-NL_T=$(thumb_of "$PKI/extra/nl-auth.pem")
+NL_T=$(it_thumb_pem "$PKI/extra/nl-auth.pem")
 NL_RAW=$(openssl x509 -in "$PKI/extra/nl-auth.pem" -outform DER | base64 -w0)
-NL_SIG=$("$DGCG_ADMIN" ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" "$PKI/extra/nl-auth.pem")
+NL_SIG=$(it_ta_sign "$PKI/extra/nl-auth.pem")
 st=$(it_curl "$PKI/extra/nl-auth" GET /countrylist)
 it_is "NL before INSERT" "$st" 401
 it_sql "INSERT INTO trusted_party (created_at, country, thumbprint, raw_data, signature, certificate_type) VALUES (NOW(), 'NL', '$NL_T', '$NL_RAW', '$NL_SIG', 'AUTHENTICATION')"

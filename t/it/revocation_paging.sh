@@ -13,21 +13,12 @@
 set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
 PC=$DGCG_SRCDIR/t/it/paging_client.py
 client() { python3 "$PC" "$1" "$DGCG_URL" "$DGCG_CACERT" "$PKI/DE/auth.pem" "$PKI/DE/auth.key" "${@:2}"; }
-count() { it_sql "SELECT COUNT(*) FROM revocation_batch"; }
 
-it_ok "grant DE all roles" it_admin roles grant --cert "$PKI/DE/auth.pem" ALL
-python3 - "$W/batch.json" "$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)" <<'EOF'
-import base64, json, os, sys
-json.dump({"country": "DE", "expires": sys.argv[2], "hashType": "SIGNATURE",
-           "entries": [{"hash": base64.b64encode(os.urandom(16)).decode()} for _ in range(3)]},
-          open(sys.argv[1], "w"))
-EOF
-openssl cms -sign -nodetach -binary -in "$W/batch.json" -signer "$PKI/DE/upload.pem" \
-	-inkey "$PKI/DE/upload.key" -outform DER 2>/dev/null | openssl base64 -A >"$W/batch.b64"
+it_ok "grant DE all roles" it_roles DE
+it_batch "$W/batch.json" DE "$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)" SIGNATURE 3
+it_cms "$W/batch.json" DE "$W/batch.b64"
 hour_ago=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
 
 # check IDS PAGES: every uploaded id retrieved; no id more than twice; an
@@ -75,7 +66,7 @@ checked() {
 
 # --- 1. 1,010 as fast as possible, paged at once ---------------------------
 it_ok "1,010 uploads (8 clients)" client upload "$W/batch.b64" 1010 8 "$W/ids1"
-it_is "1,010 stored" "$(count)" 1010
+it_is "1,010 stored" "$(it_count revocation_batch)" 1010
 it_ok "paged at once until 204" client page "$hour_ago" "$W/pages1"
 checked "every batch retrieved, pages never split a second" "$W/ids1" "$W/pages1"
 it_like "the first page ends after all of its last second" \
@@ -109,7 +100,7 @@ it_ok "2,500 uploads (8 clients) while paging" client upload "$W/batch.b64" 2500
 : >"$W/stop"
 wait "$pager"
 it_is "the pager ended well" "$(cat "$W/pager.rc")" 0
-it_is "2,500 stored" "$(count)" 2500
+it_is "2,500 stored" "$(it_count revocation_batch)" 2500
 checked "every batch retrieved while uploads went on" "$W/ids2" "$W/pages2"
 printf '# pass 2: %s requests, %s of them 204\n' "$(wc -l <"$W/pages2.pages")" \
 	"$(grep -c ' 204 ' "$W/pages2.pages")"

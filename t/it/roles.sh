@@ -5,15 +5,12 @@
 set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
 
 DE_AUTH=$(it_thumb_pem "$PKI/DE/auth.pem")
 ims=(-H "If-Modified-Since: $(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)")
 uuid=$(cat /proc/sys/kernel/random/uuid)
 printf '{"batchId":"%s"}' "$uuid" > "$W/del.json"
-openssl cms -sign -nodetach -binary -in "$W/del.json" -signer "$PKI/DE/upload.pem" -inkey "$PKI/DE/upload.key" \
-	-outform DER 2>/dev/null | openssl base64 -A > "$W/del.b64"
+it_cms "$W/del.json" DE "$W/del.b64"
 cms=(-H 'Content-Type: application/cms-text' --data-binary @"$W/del.b64")
 
 # Which status each revocation endpoint gives DE now.
@@ -82,7 +79,7 @@ out=$(it_admin roles grant --cert "$PKI/DE/auth.pem" REVOCATION_EVERYTHING 2>&1)
 it_like "unknown role" "$rc:$out" "^64:.*unknown role"
 out=$(it_admin roles grant READER 2>&1); rc=$?
 it_is "no target: usage" "$rc" 64
-it_is "no role rows left" "$(it_sql "SELECT COUNT(*) FROM trusted_party_roles")" 0
+it_is "no role rows left" "$(it_count trusted_party_roles)" 0
 
 # Roles are not covered by the trust-anchor signature (as in the reference):
 # a row written with SQL counts at the next request; the app user cannot
@@ -93,12 +90,11 @@ st=$(it_curl DE GET /revocation-list "${ims[@]}")
 it_is "a role row inserted with SQL counts" "$st" 204
 out=$(it_admin roles list)
 it_like "unknown role values are listed as such" "$out" "REVOCATION_LIST_READER,SOMETHING_ELSE \(unknown\)"
-it_not "the application user cannot write roles" mariadb --no-defaults --protocol=socket -S "$DGCG_DB_SOCKET" \
-	-u "$DGCG_DB_APP_USER" -p"$(cat "$DGCG_DB_APP_PASSWORD_FILE")" "$DGCG_DB_NAME" \
-	-e "INSERT INTO trusted_party_roles VALUES ($id, 'REVOCATION_UPLOADER')"
+it_not "the application user cannot write roles" it_app_sql \
+	"INSERT INTO trusted_party_roles VALUES ($id, 'REVOCATION_UPLOADER')"
 # Offboarding the certificate removes its roles with it.
 it_ok "offboard DE auth" it_admin offboard --cert "$PKI/DE/auth.pem"
-it_is "roles gone with the row" "$(it_sql "SELECT COUNT(*) FROM trusted_party_roles WHERE trusted_party_entity_id=$id")" 0
+it_is "roles gone with the row" "$(it_count trusted_party_roles "trusted_party_entity_id=$id")" 0
 st=$(it_curl DE GET /revocation-list "${ims[@]}")
 it_is "an offboarded client is not authenticated" "$st" 401
 

@@ -7,20 +7,12 @@
 set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
 D=86400
 H=3600
 
-# sign IN OUT [SIGNER_PREFIX]: base64 (one line) of an attached CMS over IN.
-sign() {
-	local signer=${3:-$PKI/DE/upload}
-	openssl cms -sign -nodetach -binary -in "$1" -signer "$signer.pem" -inkey "$signer.key" \
-		-outform DER 2>/dev/null | openssl base64 -A > "$2"
-}
-# up FILE.json [SIGNER] [CONTENT-TYPE] [WHO]: signs and POSTs; prints the status.
+# up FILE.json [SIGNER] [CONTENT-TYPE] [WHO]: signs (FILE.json.b64) and POSTs; prints the status.
 up() {
-	sign "$1" "$1.b64" "${2:-}"
+	it_cms "$1" "${2:-DE}" "$1.b64"
 	it_curl "${4:-DE}" POST /rules -H "Content-Type: ${3:-application/cms-text}" \
 		--data-binary @"$1.b64"
 }
@@ -34,15 +26,10 @@ mk() {
 # del PAYLOAD [SIGNER] [METHOD PATH] [WHO]: signs the bare id and deletes.
 del() {
 	printf '%s' "$1" > "$W/del.txt"
-	sign "$W/del.txt" "$W/del.b64" "${2:-}"
+	it_cms "$W/del.txt" "${2:-DE}" "$W/del.b64"
 	it_curl "${5:-DE}" "${3:-DELETE}" "${4:-/rules}" -H 'Content-Type: application/cms-text' \
 		--data-binary @"$W/del.b64"
 }
-pyq() { python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$IT_BODY" "$1"; }
-rows() { it_sql "SELECT COUNT(*) FROM validation_rule${1:+ WHERE $1}"; }
-audits() { it_sql "SELECT COUNT(*) FROM audit_event"; }
 problem() { # NAME STATUS CODE
 	it_is "$1: status" "$st" "$2"
 	it_is "$1: code" "$(it_json code)" "$3"
@@ -50,12 +37,12 @@ problem() { # NAME STATUS CODE
 reset() { it_sql "DELETE FROM validation_rule"; }
 
 # --- valid uploads (application/cms and application/cms-text; TXR-2860/3209) --
-a0=$(audits)
+a0=$(it_count audit_event)
 it_rule "$W/v1.json"
 st=$(up "$W/v1.json" "" application/cms)
 it_is "valid upload, application/cms" "$st" 201
 it_is "no body on 201" "$(wc -c < "$IT_BODY")" 0
-it_is "one row" "$(rows)" 1
+it_is "one row" "$(it_count validation_rule)" 1
 it_is "row fields" "$(it_sql "SELECT CONCAT_WS('|', rule_id, version, country, type) FROM validation_rule")" \
 	"GR-DE-0001|1.0.0|DE|ACCEPTANCE"
 it_is "stored signature is the body as sent" "$(it_sql 'SELECT signature FROM validation_rule')" \
@@ -63,9 +50,9 @@ it_is "stored signature is the body as sent" "$(it_sql 'SELECT signature FROM va
 it_sql 'SELECT signature FROM validation_rule' | base64 -d > "$W/stored.der"
 openssl cms -verify -binary -inform DER -in "$W/stored.der" -noverify -out "$W/stored.json" 2>/dev/null
 it_ok "stored CMS parses back to the same rule" cmp "$W/stored.json" "$W/v1.json"
-it_is "audit +1" "$(audits)" $((a0 + 1))
-up_fp=$(openssl x509 -in "$PKI/DE/upload.pem" -outform DER | sha256sum | cut -c1-64)
-auth_fp=$(openssl x509 -in "$PKI/DE/auth.pem" -outform DER | sha256sum | cut -c1-64)
+it_is "audit +1" "$(it_count audit_event)" $((a0 + 1))
+up_fp=$(it_thumb_pem "$PKI/DE/upload.pem")
+auth_fp=$(it_thumb_pem "$PKI/DE/auth.pem")
 it_is "audit row" "$(it_sql "SELECT CONCAT_WS('|', country, event, description, uploader_sha256_fingerprint, authentication_sha256_fingerprint) FROM audit_event ORDER BY id DESC LIMIT 1")" \
 	"DE|CREATED|Created Validation Rule with ID GR-DE-0001 (1.0.0)|$up_fp|$auth_fp"
 it_log_has 'message="Rule Upload Request"'
@@ -87,23 +74,16 @@ printf 'not base64!' > "$W/bad.b64"
 st=$(it_curl DE POST /rules -H 'Content-Type: application/cms-text' --data-binary @"$W/bad.b64")
 problem "not base64" 400 0x402
 it_is "not base64 text" "$(it_json problem)" "Invalid Base64 CMS Message"
-openssl cms -sign -binary -in "$W/c.json" -signer "$PKI/DE/upload.pem" -inkey "$PKI/DE/upload.key" \
-	-outform DER 2>/dev/null | openssl base64 -A > "$W/detached.b64"
+it_cms "$W/c.json" DE "$W/detached.b64" --detached
 st=$(it_curl DE POST /rules -H 'Content-Type: application/cms-text' --data-binary @"$W/detached.b64")
 problem "detached CMS (the reference: 500)" 400 0x402
 printf '\xff\xfe{}' > "$W/latin.bin"
-sign "$W/latin.bin" "$W/latin.b64"
+it_cms "$W/latin.bin" DE "$W/latin.b64"
 st=$(it_curl DE POST /rules -H 'Content-Type: application/cms-text' --data-binary @"$W/latin.b64")
 problem "payload not UTF-8" 400 0x402
 it_is "payload not UTF-8 text" "$(it_json problem)" "CMS Message payload needs to be a String"
-sign "$W/c.json" "$W/c.b64"
-python3 - "$W/c.b64" "$W/tampered.b64" <<'PY'
-import base64, sys
-der = bytearray(base64.b64decode(open(sys.argv[1]).read()))
-i = der.find(b'"Country"')
-der[i + 12] ^= 0x01          # change the payload after signing: DE -> DD
-open(sys.argv[2], "w").write(base64.b64encode(bytes(der)).decode())
-PY
+it_cms "$W/c.json" DE "$W/c.b64"
+it_tamper "$W/c.b64" "$W/tampered.b64" '"Country"+12'	# the payload after signing: DE -> DD
 st=$(it_curl DE POST /rules -H 'Content-Type: application/cms-text' --data-binary @"$W/tampered.b64")
 problem "tampered payload" 400 0x260
 it_is "0x260 texts" "$(it_json problem)|$(it_json details)" \
@@ -112,14 +92,14 @@ st=$(it_curl DE POST /rules -H 'Content-Type: application/json' --data-binary @"
 it_is "JSON content type refused" "$st" 415
 st=$(it_curl - POST /rules -H 'Content-Type: application/cms-text' --data-binary @"$W/c.b64")
 it_is "unauthenticated upload (TXR-2861)" "$st" 401
-it_is "nothing stored by CMS problems" "$(rows)" 0
+it_is "nothing stored by CMS problems" "$(it_count validation_rule)" 0
 
 # --- upload certificate (0x230) -----------------------------------------------
 st=$(up "$W/c.json" "$PKI/FR/upload")
 problem "signed by another country's upload cert" 400 0x230
 it_is "0x230 problem" "$(it_json problem)" "Invalid Upload Cert"
 it_like "0x230 sendValue is the signer subject" "$(it_json sendValue)" "C ?= ?FR"
-fr_up=$(openssl x509 -in "$PKI/FR/upload.pem" -outform DER | sha256sum | cut -c1-64)
+fr_up=$(it_thumb_pem "$PKI/FR/upload.pem")
 it_is "0x230 details" "$(it_json details)" \
 	"Could not find upload certificate with hash $fr_up and country DE"
 st=$(up "$W/c.json" "$PKI/DE/csca")
@@ -129,7 +109,7 @@ problem "signed by the auth cert" 400 0x230
 it_log_has 'Rule Upload Failed.*validationRuleUploadReason="UPLOADER_CERT_CHECK_FAILED"'
 
 # --- JSON and schema (0x200) --------------------------------------------------
-a0=$(audits)
+a0=$(it_count audit_event)
 cat "$W/c.json" "$W/c.json" > "$W/two.json"
 st=$(up "$W/two.json")
 problem "two JSON documents" 400 0x200
@@ -169,8 +149,8 @@ ValidFrom with fraction|ValidFrom='"2030-01-01T00:00:00.000Z"'
 ValidFrom Feb 30|ValidFrom='"2030-02-30T00:00:00Z"'
 Version with trailing newline|Version='"1.0.0\n"'
 CASES
-it_is "schema failures: no row" "$(rows)" 0
-it_is "schema failures: no audit" "$(audits)" "$a0"
+it_is "schema failures: no row" "$(it_count validation_rule)" 0
+it_is "schema failures: no audit" "$(it_count audit_event)" "$a0"
 it_log_has 'Rule Upload Failed.*validationRuleUploadReason="INVALID_JSON"'
 
 # --- rule id prefix (0x250), checks 5 and 6 (TXR-3090) ------------------------
@@ -260,7 +240,7 @@ problem "new version 1 s before the previous ValidFrom" 400 0x240
 it_like "previous version details" "$(it_json details)" "of previous version of the rule"
 st=$(RULE_NOW=$base mk t11 Version='"1.0.1"' ValidFrom=@$((3 * D)) ValidTo=@$((7 * D)))
 it_is "new version at the same ValidFrom" "$st" 201
-it_is "rows after the time checks" "$(rows)" 3
+it_is "rows after the time checks" "$(it_count validation_rule)" 3
 it_log_has 'Rule Upload Failed.*validationRuleUploadReason="INVALID_TIMESTAMP"'
 
 # --- delete (section 5.4; TXR-2870/3199/2872/2873/2874) -----------------------
@@ -268,20 +248,20 @@ reset
 mk d1 >/dev/null
 mk d2 Version='"1.0.1"' >/dev/null
 mk d3 Identifier='"GR-DE-0002"' >/dev/null
-it_is "three rows before delete" "$(rows)" 3
-a0=$(audits)
+it_is "three rows before delete" "$(it_count validation_rule)" 3
+a0=$(it_count audit_event)
 st=$(del GR-DE-0001)
 it_is "DELETE GR-DE-0001" "$st" 204
-it_is "every version gone" "$(rows "rule_id='GR-DE-0001'")" 0
-it_is "the other rule kept" "$(rows)" 1
+it_is "every version gone" "$(it_count validation_rule "rule_id='GR-DE-0001'")" 0
+it_is "the other rule kept" "$(it_count validation_rule)" 1
 it_is "delete audit" "$(it_sql "SELECT CONCAT_WS('|', country, event, description, uploader_sha256_fingerprint) FROM audit_event ORDER BY id DESC LIMIT 1")" \
 	"DE|DELETED|Deleted Validation Rule with ID GR-DE-0001|$up_fp"
-it_is "delete audit +1" "$(audits)" $((a0 + 1))
+it_is "delete audit +1" "$(it_count audit_event)" $((a0 + 1))
 it_log_has 'Rule Delete Success.*validationDeleteAmount="2".*validationDownloadId="GR-DE-0001"'
 st=$(del GR-DE-0002 "" POST /rules/delete)
 it_is "POST /rules/delete alias" "$st" 204
-it_is "alias removed it" "$(rows)" 0
-a0=$(audits)
+it_is "alias removed it" "$(it_count validation_rule)" 0
+a0=$(it_count audit_event)
 st=$(del '"IR-DE-0001"')
 problem "delete a non-existent id (quoted)" 404 0x270
 it_is "404 texts" "$(it_json problem)|$(it_json sendValue)|$(it_json details)" \
@@ -304,20 +284,14 @@ problem "trailing space is part of the id" 404 0x270
 st=$(del 'gr-DE-0001')
 problem "ids match exactly (case)" 404 0x270
 printf 'GR-DE-0001' > "$W/del.txt"
-sign "$W/del.txt" "$W/del.b64"
+it_cms "$W/del.txt" DE "$W/del.b64"
 st=$(it_curl - DELETE /rules -H 'Content-Type: application/cms-text' --data-binary @"$W/del.b64")
 it_is "unauthenticated delete (TXR-2873)" "$st" 401
-python3 - "$W/del.b64" "$W/deltamper.b64" <<'PY'
-import base64, sys
-der = bytearray(base64.b64decode(open(sys.argv[1]).read()))
-i = der.find(b"GR-DE-0001")
-der[i + 9] ^= 0x01
-open(sys.argv[2], "w").write(base64.b64encode(bytes(der)).decode())
-PY
+it_tamper "$W/del.b64" "$W/deltamper.b64" GR-DE-0001+9
 st=$(it_curl DE DELETE /rules -H 'Content-Type: application/cms' --data-binary @"$W/deltamper.b64")
 problem "delete with a bad signature" 400 0x260
-it_is "failed deletes wrote no audit" "$(audits)" $((a0 + 1))
-it_is "failed deletes removed nothing" "$(rows)" 1
+it_is "failed deletes wrote no audit" "$(it_count audit_event)" $((a0 + 1))
+it_is "failed deletes removed nothing" "$(it_count validation_rule)" 1
 
 # --- an unexpected failure: 500 0x299 and nothing stored ---------------------
 reset
@@ -325,7 +299,7 @@ it_sql "REVOKE INSERT ON dgcg.audit_event FROM 'dgcg_app'@'localhost'"
 st=$(mk fail)
 problem "audit insert fails inside the transaction" 500 0x299
 it_is "0x299 problem" "$(it_json problem)" "Unexpected Error"
-it_is "no half-written row" "$(rows)" 0
+it_is "no half-written row" "$(it_count validation_rule)" 0
 it_sql "GRANT INSERT ON dgcg.audit_event TO 'dgcg_app'@'localhost'"
 st=$(mk fail2)
 it_is "after the grant is back" "$st" 201
@@ -341,26 +315,26 @@ it_sql "UPDATE validation_rule SET valid_from = UTC_TIMESTAMP() + INTERVAL 2 DAY
 st=$(it_curl FR GET /rules/DE)
 it_is "download as another country (TXR-2868)" "$st" 200
 it_like "download content type" "$(it_header Content-Type)" "^application/json"
-it_is "GR-DE-0001 versions, newest first" "$(pyq '",".join(x["version"] for x in d["GR-DE-0001"])')" "1.0.1,1.0.0"
-it_is "GR-DE-0002 one item" "$(pyq 'len(d["GR-DE-0002"])')" 1
-it_is "entry fields in order" "$(pyq '",".join(d["GR-DE-0001"][0].keys())')" "version,validFrom,validTo,cms"
-it_like "validFrom format" "$(pyq 'd["GR-DE-0001"][0]["validFrom"]')" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'
-it_is "validFrom is the stored instant" "$(pyq 'd["GR-DE-0001"][1]["validFrom"]')" \
+it_is "GR-DE-0001 versions, newest first" "$(it_json -s , 'GR-DE-0001.*.version')" "1.0.1,1.0.0"
+it_is "GR-DE-0002 one item" "$(it_jlen GR-DE-0002)" 1
+it_is "entry fields in order" "$(it_keys -s , GR-DE-0001.0)" "version,validFrom,validTo,cms"
+it_like "validFrom format" "$(it_json GR-DE-0001.0.validFrom)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'
+it_is "validFrom is the stored instant" "$(it_json GR-DE-0001.1.validFrom)" \
 	"$(it_sql "SELECT DATE_FORMAT(valid_from, '%Y-%m-%dT%H:%i:%sZ') FROM validation_rule WHERE rule_id='GR-DE-0001' AND version='1.0.0'")"
-it_is "cms is the upload, byte for byte" "$(pyq 'd["GR-DE-0002"][0]["cms"]')" "$(cat "$W/g3.json.b64")"
+it_is "cms is the upload, byte for byte" "$(it_json GR-DE-0002.0.cms)" "$(cat "$W/g3.json.b64")"
 it_log_has 'Rule Download Success.*validationDownloadAmount="3".*validationDownloadRequester="FR".*validationDownloadRequested="DE"'
 it_sql "UPDATE validation_rule SET valid_from = UTC_TIMESTAMP() - INTERVAL 4 DAY WHERE rule_id='GR-DE-0001' AND version='1.0.0'"
 it_sql "UPDATE validation_rule SET valid_from = UTC_TIMESTAMP() - INTERVAL 2 DAY WHERE rule_id='GR-DE-0001' AND version='1.0.1'"
 st=$(it_curl DE GET /rules/DE)
-it_is "v1 -4d, v2 -2d: only v2 (SQL change seen at once)" "$(pyq '",".join(x["version"] for x in d["GR-DE-0001"])')" "1.0.1"
+it_is "v1 -4d, v2 -2d: only v2 (SQL change seen at once)" "$(it_json -s , 'GR-DE-0001.*.version')" "1.0.1"
 reset
 mk f1 ValidFrom=@$((3 * D)) >/dev/null
 mk f2 Version='"1.0.1"' ValidFrom=@$((3 * D + H)) >/dev/null
 mk f3 Version='"1.0.2"' ValidFrom=@$((3 * D + 2 * H)) >/dev/null
 st=$(it_curl DE GET /rules/DE)
-it_is "all in the future: all three, newest first" "$(pyq '",".join(x["version"] for x in d["GR-DE-0001"])')" "1.0.2,1.0.1,1.0.0"
+it_is "all in the future: all three, newest first" "$(it_json -s , 'GR-DE-0001.*.version')" "1.0.2,1.0.1,1.0.0"
 st=$(it_curl DE GET /rules/de)
-it_is "lower-case country" "$(pyq 'len(d["GR-DE-0001"])')" 3
+it_is "lower-case country" "$(it_jlen GR-DE-0001)" 3
 st=$(it_curl DE GET /rules/IE)
 it_is "a country without rules (TXR-2868)" "$st|$(cat "$IT_BODY")" "200|{}"
 st=$(it_curl DE GET /rules/DEU)
@@ -376,7 +350,7 @@ reset
 for i in 0 1 2 3 4; do
 	mk w$i Version="\"1.0.$i\"" ValidFrom=@$((3 * D + i)) >/dev/null
 done
-it_is "five versions stored" "$(rows)" 5
+it_is "five versions stored" "$(it_count validation_rule)" 5
 # hours after 21.6 00:00 of each version
 vfh=(12 14 66 81 106)
 window_at() { # HOURS_AFTER_21_6_00
@@ -385,7 +359,7 @@ window_at() { # HOURS_AFTER_21_6_00
 		it_sql "UPDATE validation_rule SET valid_from = UTC_TIMESTAMP() + INTERVAL $(( (vfh[i] - $1) * 3600 )) SECOND WHERE version='1.0.$i'"
 	done
 	it_curl DE GET /rules/DE >/dev/null
-	pyq '",".join(x["version"] for x in d["GR-DE-0001"])'
+	it_json -s , 'GR-DE-0001.*.version'
 }
 it_is "worked example at 18.6" "$(window_at -72)" "1.0.4,1.0.3,1.0.2,1.0.1,1.0.0"
 it_is "worked example at 23.6 22:00" "$(window_at 70)" "1.0.4,1.0.3,1.0.2"
@@ -398,26 +372,26 @@ it_sql "UPDATE validation_rule SET valid_from = UTC_TIMESTAMP() - INTERVAL 1 DAY
 st=$(mk n2 Version='"1.1.0"')
 it_is "new version (TXR-2863)" "$st" 201
 it_curl DE GET /rules/DE >/dev/null
-it_is "both listed while the new one is in the future (TXR-3032)" "$(pyq '",".join(x["version"] for x in d["GR-DE-0001"])')" "1.1.0,1.0.0"
+it_is "both listed while the new one is in the future (TXR-3032)" "$(it_json -s , 'GR-DE-0001.*.version')" "1.1.0,1.0.0"
 it_sql "UPDATE validation_rule SET valid_from = UTC_TIMESTAMP() - INTERVAL 1 HOUR WHERE version='1.1.0'"
 it_curl DE GET /rules/DE >/dev/null
-it_is "only the new one once it is valid (TXR-2884)" "$(pyq '",".join(x["version"] for x in d["GR-DE-0001"])')" "1.1.0"
+it_is "only the new one once it is valid (TXR-2884)" "$(it_json -s , 'GR-DE-0001.*.version')" "1.1.0"
 
 # --- the cache: hits, and invalidation by API and by SQL ----------------------
 reset
 mk k1 >/dev/null
 for i in 1 2 3 4 5 6; do it_curl DE GET /rules/DE >/dev/null; done
 it_log_has 'Rule list served from cache.*country="DE"'
-it_is "cached list" "$(pyq 'len(d)')" 1
+it_is "cached list" "$(it_jlen)" 1
 mk k2 Identifier='"GR-DE-0002"' >/dev/null
 it_curl DE GET /rules/DE >/dev/null
-it_is "an API upload is seen at once" "$(pyq 'len(d)')" 2
+it_is "an API upload is seen at once" "$(it_jlen)" 2
 it_sql "DELETE FROM validation_rule WHERE rule_id='GR-DE-0002'"
 it_curl DE GET /rules/DE >/dev/null
-it_is "an SQL delete is seen at once" "$(pyq 'len(d)')" 1
+it_is "an SQL delete is seen at once" "$(it_jlen)" 1
 it_sql "UPDATE validation_rule SET version='9.9.9'"
 it_curl DE GET /rules/DE >/dev/null
-it_is "an SQL update is seen at once" "$(pyq 'd["GR-DE-0001"][0]["version"]')" 9.9.9
+it_is "an SQL update is seen at once" "$(it_json GR-DE-0001.0.version)" 9.9.9
 del GR-DE-0001 >/dev/null
 it_curl DE GET /rules/DE >/dev/null
 it_is "an API delete is seen at once" "$(cat "$IT_BODY")" "{}"
@@ -427,9 +401,9 @@ it_sql "UPDATE validation_rule SET valid_from = UTC_TIMESTAMP() - INTERVAL 1 DAY
 mk e2 Version='"1.0.1"' >/dev/null
 it_sql "UPDATE validation_rule SET valid_from = UTC_TIMESTAMP() + INTERVAL 3 SECOND WHERE version='1.0.1'"
 for i in 1 2 3 4 5; do it_curl DE GET /rules/DE >/dev/null; done
-it_is "before the new ValidFrom: both" "$(pyq 'len(d["GR-DE-0001"])')" 2
+it_is "before the new ValidFrom: both" "$(it_jlen GR-DE-0001)" 2
 sleep 4
 it_curl DE GET /rules/DE >/dev/null
-it_is "after it: only the new version" "$(pyq '",".join(x["version"] for x in d["GR-DE-0001"])')" "1.0.1"
+it_is "after it: only the new version" "$(it_json -s , 'GR-DE-0001.*.version')" "1.0.1"
 
 it_done

@@ -10,9 +10,7 @@
 set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
-RULES=${DGCG_TESTDATA:-${DGCG_SHARED:-$DGCG_SRCDIR/../shared}/testdata}/rules
+RULES=$IT_TESTDATA/rules
 
 # Writes $W/NNN.json payloads and $W/manifest lines "CC ID VERSION NNN ORIGIN".
 python3 - "$RULES" "$W" <<'PY'
@@ -84,8 +82,7 @@ it_ok "sample has versions of major 10" bash -c "awk '{print \$3}' '$W/manifest'
 
 ok=0
 while read -r cc id ver name origin; do
-	openssl cms -sign -nodetach -binary -in "$W/$name.json" -signer "$PKI/$cc/upload.pem" \
-		-inkey "$PKI/$cc/upload.key" -outform DER 2>/dev/null | openssl base64 -A > "$W/$name.b64"
+	it_cms "$W/$name.json" "$cc" "$W/$name.b64"
 	st=$(it_curl "$cc" POST /rules -H 'Content-Type: application/cms-text' --data-binary @"$W/$name.b64")
 	if [[ "$st" == 201 ]]; then
 		ok=$((ok + 1))
@@ -94,7 +91,7 @@ while read -r cc id ver name origin; do
 	fi
 done < "$W/manifest"
 it_is "every sampled real rule uploaded (201)" "$ok" "$n"
-it_is "rows stored" "$(it_sql 'SELECT COUNT(*) FROM validation_rule')" "$n"
+it_is "rows stored" "$(it_count validation_rule)" "$n"
 
 # Download per demo country; compare each entry with what was uploaded.
 for cc in DE FR IE; do

@@ -11,8 +11,6 @@
 set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
 
 # --- TLS: versions and cipher suites (openssl s_client) -----------------
 # sclient ARGS...: one handshake with DE's client certificate; prints the
@@ -67,24 +65,17 @@ it_like "revoked: nginx says why" "$(it_json details)" 'certificate revoked'
 it_not "revoked certificate never reached a worker" grep -q 'CN=revoked' "$DGCG_LOG"
 
 # --- the application database user (sql/grants.sql.in; also t/it/grants.sh)
-read -r APP_PW <"$DGCG_DB_APP_PASSWORD_FILE"
 read -r ADMIN_PW <"$DGCG_DB_ADMIN_PASSWORD_FILE"
-# app SQL: runs SQL as dgcg_app (the password through a 0600 option file, never argv)
-( umask 077 && printf '[client]\npassword=%s\n' "$APP_PW" >"$W/app.cnf" )
-app() {
-	mariadb --defaults-extra-file="$W/app.cnf" --protocol=socket -S "$DGCG_DB_SOCKET" \
-		-u "$DGCG_DB_APP_USER" "$DGCG_DB_NAME" -N -B -e "$1" 2>&1
-}
 denied() {
 	local out rc
-	out=$(app "$2"); rc=$?
+	out=$(it_app_sql "$2"); rc=$?
 	if (( rc != 0 )) && [[ "$out" =~ denied|ERROR\ 1142|ERROR\ 1044|ERROR\ 1045|ERROR\ 1227 ]]; then
 		it_ok "app user may not $1" true
 	else
 		it_ok "app user may not $1" false "rc=$rc: $out"
 	fi
 }
-it_is "app user works" "$(app 'SELECT COUNT(*) > 0 FROM trusted_party')" 1
+it_is "app user works" "$(it_app_sql 'SELECT COUNT(*) > 0 FROM trusted_party')" 1
 denied "read audit_event" "SELECT COUNT(*) FROM audit_event"
 denied "UPDATE audit_event" "UPDATE audit_event SET description = 'x'"
 denied "DELETE audit_event" "DELETE FROM audit_event"
@@ -107,10 +98,10 @@ denied "CREATE USER" "CREATE USER x@localhost"
 denied "GRANT" "GRANT SELECT ON dgcg.audit_event TO dgcg_app@localhost"
 denied "SET GLOBAL" "SET GLOBAL general_log = ON"
 denied "write files" "SELECT 1 INTO OUTFILE '/tmp/dgcg-security-outfile'"
-it_is "app user may not read files" "$(app "SELECT LOAD_FILE('/etc/passwd') IS NULL")" 1
-it_is "app user sees only its database" "$(app 'SHOW DATABASES' | sort | tr '\n' ' ')" \
+it_is "app user may not read files" "$(it_app_sql "SELECT LOAD_FILE('/etc/passwd') IS NULL")" 1
+it_is "app user sees only its database" "$(it_app_sql 'SHOW DATABASES' | sort | tr '\n' ' ')" \
 	"dgcg information_schema "
-grants=$(app "SHOW GRANTS")
+grants=$(it_app_sql "SHOW GRANTS")
 it_not "no global privilege but USAGE" grep -E 'ON \*\.\*' <<<"$(grep -v '^GRANT USAGE ON \*\.\*' <<<"$grants")"
 it_not "no database-wide privilege" grep -E 'ON `dgcg`\.\*' <<<"$grants"
 it_not "no schema or grant privileges on any table" \
@@ -166,7 +157,7 @@ it_sql "INSERT INTO audit_event (timestamp, country, uploader_sha256_fingerprint
 it_sql "FLUSH TABLES audit_event FOR EXPORT; UNLOCK TABLES" >/dev/null
 it_ok "unencrypted: the marker is in audit_event.ibd" grep -qaF "$marker" "$IT_DIR/data/dgcg/audit_event.ibd"
 it_ok "unencrypted: the marker is in the redo log" grep -qaF "$marker" "$IT_DIR/data/ib_logfile0"
-DE_T=$(openssl x509 -in "$PKI/DE/auth.pem" -outform DER | sha256sum | cut -c1-64)
+DE_T=$(it_thumb_pem "$PKI/DE/auth.pem")
 it_sql "FLUSH TABLES trusted_party FOR EXPORT; UNLOCK TABLES" >/dev/null
 it_ok "unencrypted: a thumbprint is in trusted_party.ibd" grep -qaF "$DE_T" "$IT_DIR/data/dgcg/trusted_party.ibd"
 

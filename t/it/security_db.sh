@@ -12,17 +12,14 @@ STACK_DB_TLS=1
 STACK_DB_ENCRYPT=1
 export STACK_DB_TLS STACK_DB_ENCRYPT
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
 DATA=$IT_DIR/data
 
 # --- TLS to the database ----------------------------------------------------
-conf() { sed -n "s/^$1 = //p" "$DGCG_CONFIG"; }
-it_is "dgcg.conf: db_tls" "$(conf db_tls)" yes
-it_is "dgcg.conf: db_host" "$(conf db_host)" 127.0.0.1
-it_is "dgcg.conf: db_port" "$(conf db_port)" "$DGCG_DB_PORT"
-it_is "dgcg.conf: no unix socket" "$(conf db_socket)" ""
-it_is "dgcg.conf: db_tls_ca" "$(conf db_tls_ca)" "$PKI/server-ca.pem"
+it_is "dgcg.conf: db_tls" "$(it_conf db_tls)" yes
+it_is "dgcg.conf: db_host" "$(it_conf db_host)" 127.0.0.1
+it_is "dgcg.conf: db_port" "$(it_conf db_port)" "$DGCG_DB_PORT"
+it_is "dgcg.conf: no unix socket" "$(it_conf db_socket)" ""
+it_is "dgcg.conf: db_tls_ca" "$(it_conf db_tls_ca)" "$PKI/server-ca.pem"
 it_is "server requires secure transport" "$(it_sql 'SELECT @@require_secure_transport')" 1
 it_is "server has TLS" "$(it_sql "SELECT @@have_ssl")" YES
 it_is "app and admin accounts over TCP require TLS" \
@@ -125,15 +122,9 @@ it_is "the system tablespace is encrypted" \
 		WHERE NAME = 'innodb_system'")" 1
 
 # The gateway works on it: a DSC upload is stored and listed.
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/C=DE/CN=at rest DSC" \
-	-keyout "$W/dsc.key" -out "$W/dsc.csr" 2>/dev/null
-printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n' >"$W/ext.cnf"
-openssl x509 -req -in "$W/dsc.csr" -CA "$PKI/DE/csca.pem" -CAkey "$PKI/DE/csca.key" \
-	-set_serial "0x$(openssl rand -hex 8)" -days 30 -extfile "$W/ext.cnf" -out "$W/dsc.pem" 2>/dev/null
-openssl x509 -in "$W/dsc.pem" -outform DER -out "$W/dsc.der"
-openssl cms -sign -nodetach -binary -in "$W/dsc.der" -signer "$PKI/DE/upload.pem" \
-	-inkey "$PKI/DE/upload.key" -outform DER 2>/dev/null | openssl base64 -A >"$W/dsc.b64"
-DSC_T=$(sha256sum <"$W/dsc.der" | cut -c1-64)
+it_dsc "$W/dsc" "/C=DE/CN=at rest DSC" DE
+it_cms "$W/dsc.der" DE "$W/dsc.b64"
+DSC_T=$(it_thumb_pem "$W/dsc.pem")
 st=$(it_curl DE POST /signerCertificate -H 'Content-Type: application/cms' --data-binary @"$W/dsc.b64")
 it_is "DSC upload on the encrypted database" "$st" 201
 st=$(it_curl DE GET /trustList/DSC/DE)
@@ -153,7 +144,7 @@ it_sql "FLUSH TABLES audit_event, signer_information, trusted_party FOR EXPORT; 
 it_ok "the table files are there" test -s "$DATA/dgcg/audit_event.ibd"
 it_not "the marker is in no file of the datadir" grep -rqaF "$marker" "$DATA"
 it_not "the DSC's thumbprint is in no file of the datadir" grep -rqaF "$DSC_T" "$DATA"
-DE_T=$(openssl x509 -in "$PKI/DE/auth.pem" -outform DER | sha256sum | cut -c1-64)
+DE_T=$(it_thumb_pem "$PKI/DE/auth.pem")
 it_not "an onboarded thumbprint is in no file of the datadir" grep -rqaF "$DE_T" "$DATA"
 it_not "the DSC's subject is in no file of the datadir" grep -rqaF "at rest DSC" "$DATA"
 

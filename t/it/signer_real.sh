@@ -18,46 +18,18 @@
 # shellcheck disable=SC2317
 set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
-TD=${DGCG_TESTDATA:-${DGCG_SHARED:-$DGCG_SRCDIR/../shared}/testdata}
-if [[ ! -s "$TD/csca/index.json" ]]; then
-	printf 'signer_real: no test data in %s (set DGCG_TESTDATA or DGCG_SHARED)\n' "$TD"
-	exit 99
-fi
+TD=$IT_TESTDATA
+it_need_testdata csca/index.json
 STACK_COUNTRIES=DE
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
-ADMINLOG=$IT_DIR/log/admin.log
 
 kid_pem() { openssl x509 -in "$1" -outform DER | openssl dgst -sha256 -binary | head -c 8 | base64; }
 iso_end() { date -u -d "$(openssl x509 -in "$1" -noout -enddate | cut -d= -f2)" +%Y-%m-%dT%H:%M:%SZ; }
-count_si() { it_sql "SELECT COUNT(*) FROM signer_information WHERE thumbprint='$1'"; }
-
-# onboard CC TYPE PEM: TA signature and dgcg-admin onboard; its exit status.
-onboard() {
-	local sig
-	sig=$("$DGCG_ADMIN" -c "$DGCG_CONFIG" ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" \
-		"$3" 2>>"$ADMINLOG") || return 1
-	"$DGCG_ADMIN" -c "$DGCG_CONFIG" onboard --country "$1" --type "$2" --cert "$3" \
-		--signature "$sig" >>"$ADMINLOG" 2>&1
-}
 # party CC: a demo AUTHENTICATION certificate ($PKI/extra/auth-CC, by the
 # client CA nginx trusts) and a demo UPLOAD certificate ($W/CC-upload), onboarded once.
 party() {
-	local cc=$1
-	[[ -s "$W/$cc-upload.pem" ]] && return 0
-	pki_client "auth-$cc" "$cc" >/dev/null && onboard "$cc" AUTHENTICATION "$PKI/extra/auth-$cc.pem" &&
-		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \
-			-subj "/C=$cc/O=dgcg demo/CN=$cc upload" -keyout "$W/$cc-upload.key" \
-			-out "$W/$cc-upload.tmp" 2>/dev/null &&
-		onboard "$cc" UPLOAD "$W/$cc-upload.tmp" && mv "$W/$cc-upload.tmp" "$W/$cc-upload.pem"
-}
-# csca CC PEM: onboards PEM as a CSCA of CC unless it already is one.
-csca() {
-	local n
-	n=$(it_sql "SELECT COUNT(*) FROM trusted_party WHERE certificate_type='CSCA' AND country='$1' AND thumbprint='$(it_thumb_pem "$2")'")
-	[[ "$n" == 0 ]] || return 0
-	onboard "$1" CSCA "$2"
+	it_auth "$1" && it_selfsigned "$W/$1-upload" "/C=$1/O=dgcg demo/CN=$1 upload" &&
+		it_onboard "$1" UPLOAD "$W/$1-upload.pem"
 }
 # body PEM CC: prints the path of the upload CMS for the DSC PEM, signed by CC's
 # demo upload certificate (reference-gateway.md 12.1).
@@ -66,8 +38,7 @@ body() {
 	out=$W/body-$(basename "$1" .pem).$2.b64
 	if [[ ! -s "$out" ]]; then
 		openssl x509 -in "$1" -outform DER -out "$W/dsc.der" &&
-			openssl cms -sign -nodetach -binary -in "$W/dsc.der" -signer "$W/$2-upload.pem" \
-				-inkey "$W/$2-upload.key" -outform DER | openssl base64 -A >"$out"
+			it_cms "$W/dsc.der" "$W/$2-upload" "$out"
 	fi
 	printf '%s' "$out"
 }
@@ -87,9 +58,7 @@ conf() {
 # served_kids CC: "kid thumbprint" lines of /trustList/DSC/CC, sorted.
 served_kids() {
 	it_curl DE GET "/trustList/DSC/$1" >/dev/null
-	python3 -c 'import json, sys
-for i in json.load(open(sys.argv[1])):
-    print(i["kid"], i["thumbprint"])' "$IT_BODY" | sort
+	it_rows . kid thumbprint | sort
 }
 SUMMARY=()
 row() { SUMMARY+=("$(printf '%-3s %-52s %-22s %s' "$1" "$2" "$3" "$4")"); }
@@ -98,7 +67,7 @@ printf '# at %s s: %s\n' "$SECONDS" "NL real CSCA and 75 DSCs"
 # --- 1. NL: the real CSCA and the 75 prod DSCs --------------------------------
 NL_CSCA=$TD/csca/NL/tng-uat_CSCA-Health-NL_69c3b27851.pem
 it_ok "NL demo auth and upload certificates onboarded" party NL
-it_ok "real NL CSCA onboarded" csca NL "$NL_CSCA"
+it_ok "real NL CSCA onboarded" it_onboard NL CSCA "$NL_CSCA"
 nl=("$TD"/dsc/NL/prod_*.pem)
 it_is "75 NL prod DSCs in the test data" "${#nl[@]}" 75
 bad=()
@@ -147,14 +116,14 @@ PAIRS=(
 for p in "${PAIRS[@]}"; do
 	IFS='|' read -r cc ca dsc what <<<"$p"
 	it_ok "$cc: demo auth and upload certificates onboarded" party "$cc"
-	it_ok "$cc: real CSCA onboarded" csca "$cc" "$TD/$ca"
+	it_ok "$cc: real CSCA onboarded" it_onboard "$cc" CSCA "$TD/$ca"
 	it_ok "$cc: openssl verifies the pair without time (test data sanity)" \
 		openssl verify -partial_chain -no_check_time -CAfile "$TD/$ca" "$TD/$dsc"
 	st=$(upload "$cc" "$TD/$dsc")
 	it_is "$cc default config: refused ($what)" "$st:$(it_json code)" "400:0x004"
 	it_is "$cc default config: details name the expiry" "$(it_json details)" \
 		"Uploaded certificate expired on $(iso_end "$TD/$dsc")"
-	it_is "$cc default config: no row" "$(count_si "$(it_thumb_pem "$TD/$dsc")")" 0
+	it_is "$cc default config: no row" "$(it_count signer_information "thumbprint='$(it_thumb_pem "$TD/$dsc")'")" 0
 done
 
 printf '# at %s s: %s\n' "$SECONDS" "other real pairs, check_dsc_expiry = no"
@@ -195,7 +164,7 @@ for n in "${NEG[@]}"; do
 	name=$(basename "$cert" .pem)
 	pre=$(it_sql "SELECT COUNT(*) FROM trusted_party WHERE certificate_type='CSCA' AND country='$cc' AND thumbprint='$(it_thumb_pem "$TD/$cert")'")
 	it_ok "negative $cc: demo auth and upload certificates" party "$cc"
-	it_ok "negative $cc $name: onboarded as a CSCA of $cc" csca "$cc" "$TD/$cert"
+	it_ok "negative $cc $name: onboarded as a CSCA of $cc" it_onboard "$cc" CSCA "$TD/$cert"
 	it_not "negative $cc $name: openssl does not verify $(basename "$dsc") with it" \
 		openssl verify -partial_chain -no_check_time -CAfile "$TD/$cert" "$TD/$dsc"
 	st=$(upload "$cc" "$TD/$dsc")
@@ -209,7 +178,7 @@ for n in "${NEG[@]}"; do
 			"Uploaded certificate is not issued (issuer name and signature) by a CSCA of country $cc"
 		row "$cc" "negative: $name" "400 0x004" "not issued by a CSCA of $cc"
 	fi
-	it_is "negative $cc $name: no row" "$(count_si "$(it_thumb_pem "$TD/$dsc")")" 0
+	it_is "negative $cc $name: no row" "$(it_count signer_information "thumbprint='$(it_thumb_pem "$TD/$dsc")'")" 0
 	# leave the CSCA list as it was (CZ and IS: the real CSCA stays)
 	if [[ "$pre" == 0 ]]; then
 		it_sql "DELETE FROM trusted_party WHERE certificate_type='CSCA' AND thumbprint='$(it_thumb_pem "$TD/$cert")'"
@@ -221,14 +190,12 @@ it_is "the two MK negatives met SecReq-033" "${#MK_NEG[@]}" 2
 
 printf '# at %s s: %s\n' "$SECONDS" "consumer-check"
 # --- 4. the consumer's check ------------------------------------------------------
-out=$(bash "$DGCG_SRCDIR/t/consumer-check" -u "$DGCG_URL" -a "$DGCG_CACERT" -c "$PKI/DE/auth.pem" \
-	-k "$PKI/DE/auth.key" -t "$PKI/ta.pem" 2>&1)
+out=$(it_consumer_check "$PKI/ta.pem")
 rc=$?
 printf '%s\n' "$out" | sed 's/^/# consumer-check: /'
 it_is "consumer-check passes" "$rc" 0
 it_like "consumer-check saw the 87 DSCs" "$out" "DSC: 87 entries, 87 ok, 0 failed"
-out=$(bash "$DGCG_SRCDIR/t/consumer-check" -u "$DGCG_URL" -a "$DGCG_CACERT" -c "$PKI/DE/auth.pem" \
-	-k "$PKI/DE/auth.key" -t "$PKI/DE/csca.pem" 2>&1)
+out=$(it_consumer_check "$PKI/DE/csca.pem")
 rc=$?
 it_is "consumer-check with the wrong trust anchor fails" "$rc" 1
 it_like "... and names the entries" "$out" "FAIL CSCA NL kid=.*not by the trust anchor"
@@ -242,7 +209,7 @@ for n in "${MK_NEG[@]}"; do
 	IFS='|' read -r cc cert dsc <<<"$n"
 	name=$(basename "$cert" .pem)
 	it_is "no MK CSCA left from before" "$(it_sql "SELECT COUNT(*) FROM trusted_party WHERE certificate_type='CSCA' AND country='MK'")" 0
-	it_ok "negative MK $name: onboarded as the only MK CSCA" csca MK "$TD/$cert"
+	it_ok "negative MK $name: onboarded as the only MK CSCA" it_onboard MK CSCA "$TD/$cert"
 	st=$(upload MK "$TD/$dsc")
 	it_is "negative MK $name (require_x509v3 = no): refused" "$st:$(it_json code)" "400:0x004"
 	it_is "negative MK $name: at the CSCA check" "$(it_json details)" \

@@ -28,11 +28,8 @@
 # shellcheck disable=SC2317
 set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
-TD=${DGCG_TESTDATA:-${DGCG_SHARED:-$DGCG_SRCDIR/../shared}/testdata}
-if [[ ! -s "$TD/trustlist/trustlist_de_2023-12-26.json" ]]; then
-	printf 'upload_real: no test data in %s (set DGCG_TESTDATA or DGCG_SHARED)\n' "$TD"
-	exit 99
-fi
+TD=$IT_TESTDATA
+it_need_testdata trustlist/trustlist_de_2023-12-26.json
 ATTACH=$DGCG_BUILDDIR/t/cms_attach
 if [[ ! -x "$ATTACH" ]]; then
 	printf 'upload_real: %s not built (make check builds it)\n' "$ATTACH"
@@ -41,9 +38,6 @@ fi
 STACK_COUNTRIES=DE
 STACK_EXTRA_CONF=$'check_dsc_expiry = no\ncheck_upload_expiry = no'
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
-ADMINLOG=$IT_DIR/log/admin.log
 
 # CC | kid on the real list | CSCA under testdata/ or - | outcome | what the CMS shows
 SAMPLES=(
@@ -104,22 +98,6 @@ EOF
 )
 it_is "all ${#SAMPLES[@]} samples found on the real trust list" "${#META[@]}" "${#SAMPLES[@]}"
 
-# onboard CC TYPE PEM: TA signature and dgcg-admin onboard, once per certificate.
-onboard() {
-	local sig n
-	n=$(it_sql "SELECT COUNT(*) FROM trusted_party WHERE certificate_type='$2' AND country='$1' AND thumbprint='$(it_thumb_pem "$3")'")
-	[[ "$n" == 0 ]] || return 0
-	sig=$("$DGCG_ADMIN" -c "$DGCG_CONFIG" ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" \
-		"$3" 2>>"$ADMINLOG") || return 1
-	"$DGCG_ADMIN" -c "$DGCG_CONFIG" onboard --country "$1" --type "$2" --cert "$3" \
-		--signature "$sig" >>"$ADMINLOG" 2>&1
-}
-# auth CC: a demo AUTHENTICATION certificate for CC, $PKI/extra/auth-CC.
-auth() {
-	[[ -s "$PKI/extra/auth-$1.pem" ]] && return 0
-	pki_client "auth-$1" "$1" >/dev/null && onboard "$1" AUTHENTICATION "$PKI/extra/auth-$1.pem"
-}
-count_si() { it_sql "SELECT COUNT(*) FROM signer_information WHERE thumbprint='$1'"; }
 
 SUMMARY=()
 row() { SUMMARY+=("$(printf '%-2s %-13s %-58s %-9s %s' "$@")"); }
@@ -128,11 +106,11 @@ for n in "${!SAMPLES[@]}"; do
 	IFS='|' read -r cc kid ca want what <<<"${SAMPLES[$n]}"
 	IFS=$'\t' read -r mkid mcc tp upfile <<<"${META[$n]}"
 	it_is "$cc $kid: trust-list entry of $cc" "$mkid $mcc" "$kid $cc"
-	it_ok "$cc $kid: demo auth certificate" auth "$cc"
+	it_ok "$cc $kid: demo auth certificate" it_auth "$cc"
 	it_ok "$cc $kid: real upload certificate $(basename "$upfile") onboarded" \
-		onboard "$cc" UPLOAD "$TD/$upfile"
+		it_onboard "$cc" UPLOAD "$TD/$upfile"
 	if [[ "$ca" != - ]]; then
-		it_ok "$cc $kid: real CSCA onboarded" onboard "$cc" CSCA "$TD/$ca"
+		it_ok "$cc $kid: real CSCA onboarded" it_onboard "$cc" CSCA "$TD/$ca"
 	fi
 	# the body: attached as found, or detached + the DSC put back
 	if ! openssl cms -cmsout -print -inform DER -in <(base64 -d "$W/$n.sig") | grep -q 'eContent: <ABSENT>'; then
@@ -159,7 +137,7 @@ for n in "${!SAMPLES[@]}"; do
 	case $want in
 	201)
 		it_is "$cc $kid: accepted ($what)" "$st" 201
-		it_is "$cc $kid: stored" "$(count_si "$tp")" 1
+		it_is "$cc $kid: stored" "$(it_count signer_information "thumbprint='$tp'")" 1
 		it_is "$cc $kid: stored signature is detached" "$(it_sql "SELECT signature FROM signer_information WHERE thumbprint='$tp'" |
 			base64 -d | openssl cms -cmsout -print -inform DER | grep -c 'eContent: <ABSENT>')" 1
 		it_curl DE GET "/trustList/DSC/$cc" >/dev/null
@@ -184,15 +162,14 @@ for n in "${!SAMPLES[@]}"; do
 	esac
 	it_is "$cc $kid: refused ($what)" "$st:$code" "400:0x004"
 	it_is "$cc $kid: reason" "$details" "$reason"
-	it_is "$cc $kid: not stored" "$(count_si "$tp")" 0
+	it_is "$cc $kid: not stored" "$(it_count signer_information "thumbprint='$tp'")" 0
 	row "$cc" "$kid" "$what" "400 $code" "$why"
 	refused=$((refused + 1))
 done
 it_is "accepted samples" "$accepted" 9
 it_is "refused samples" "$refused" 21
 
-out=$(bash "$DGCG_SRCDIR/t/consumer-check" -u "$DGCG_URL" -a "$DGCG_CACERT" -c "$PKI/DE/auth.pem" \
-	-k "$PKI/DE/auth.key" -t "$PKI/ta.pem" 2>&1)
+out=$(it_consumer_check "$PKI/ta.pem")
 rc=$?
 printf '%s\n' "$out" | sed 's/^/# consumer-check: /'
 it_is "consumer-check passes" "$rc" 0

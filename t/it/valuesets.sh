@@ -6,9 +6,7 @@
 set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
-VS=${DGCG_TESTDATA:-${DGCG_SHARED:-$DGCG_SRCDIR/../shared}/testdata}/valuesets
+VS=$IT_TESTDATA/valuesets
 A=("$DGCG_ADMIN" -c "$DGCG_CONFIG")
 IDS='["country-2-codes","covid-19-lab-result","covid-19-lab-test-manufacturer-and-name","covid-19-lab-test-type","disease-agent-targeted","sct-vaccines-covid-19","vaccines-covid-19-auth-holders","vaccines-covid-19-names"]'
 
