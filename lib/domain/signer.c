@@ -563,8 +563,17 @@ dgcg_v2cert_free(struct dgcg_v2cert_req *q)
 	memset(q, 0, sizeof(*q));
 }
 
-/* A member that must be a string without NUL bytes, or null/absent:
- * 1 with *out (malloc'd or NULL), 0 for another type. */
+/* 1 when the bytes of a JSON string are strict UTF-8 without NUL: the
+ * reader keeps \u0000 and escaped lone surrogates, which are no text to
+ * store or serve. */
+static int
+text_ok(const char *s, size_t len)
+{
+	return dgcg_utf8_valid((const unsigned char *)s, len, 0);
+}
+
+/* A member that must be a string of text (text_ok), or null/absent: 1 with
+ * *out (malloc'd or NULL), 0 for another type. */
 static int
 opt_string(const struct dgcg_jv *o, const char *name, char **out)
 {
@@ -573,7 +582,7 @@ opt_string(const struct dgcg_jv *o, const char *name, char **out)
 	*out = NULL;
 	if (v == NULL || v->type == DGCG_J_NULL)
 		return 1;
-	if (v->type != DGCG_J_STRING || memchr(v->s, '\0', v->len) != NULL)
+	if (v->type != DGCG_J_STRING || !text_ok(v->s, v->len))
 		return 0;
 	*out = xstrndup(v->s, v->len);
 	return 1;
@@ -607,7 +616,8 @@ dgcg_v2cert_parse(const char *body, size_t len, struct dgcg_v2cert_req *q, char 
 	}
 	for (i = 0; i < 4; i++)
 		if (!opt_string(doc, names[i], slot[i])) {
-			snprintf(details, dsz, "%s: must be a string", names[i]);
+			snprintf(details, dsz, "%s: must be a string (UTF-8 text, no NUL)",
+			    names[i]);
 			goto out;
 		}
 	pr = dgcg_jv_get(doc, "properties");
@@ -621,8 +631,8 @@ dgcg_v2cert_parse(const char *body, size_t len, struct dgcg_v2cert_req *q, char 
 		q->values = xcalloc(pr->n + 1, sizeof(*q->values));
 		for (i = 0; i < pr->n; i++) {
 			v = &pr->v[i];
-			if (memchr(pr->keys[i], '\0', pr->klens[i]) != NULL ||
-			    v->type != DGCG_J_STRING || memchr(v->s, '\0', v->len) != NULL) {
+			if (!text_ok(pr->keys[i], pr->klens[i]) || v->type != DGCG_J_STRING ||
+			    !text_ok(v->s, v->len)) {
 				snprintf(details, dsz, "%s", "properties: must be an object of strings");
 				goto out;
 			}
