@@ -13,33 +13,21 @@ set -u
 # TNG's tests authenticate as EU; DE is the other country.
 export STACK_COUNTRIES="EU DE"
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
 GW=6b1c5e2a-0000-4000-8000-00000000fed1
 
 # --- helpers ---------------------------------------------------------------------------
-# cert NAME SUBJECT ISSUER ca|leaf: W/NAME.pem|key|der, EC P-256; ISSUER a
-# path prefix (PREFIX.pem|key) or - (self-signed)
+# cert NAME SUBJECT ISSUER ca|leaf: W/NAME.pem|key|der (EC P-256, the demo
+# PKI's profiles: it_dsc, it_selfsigned); ISSUER a path prefix (PREFIX.pem|key)
+# or - (self-signed)
 cert() {
-	local name=$1 subj=$2 issuer=$3 kind=$4
-	if [[ "$kind" == ca ]]; then
-		printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n' >"$W/$name.ext"
-	else
-		printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nsubjectKeyIdentifier=hash\n' >"$W/$name.ext"
-	fi
-	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "$subj" \
-		-keyout "$W/$name.key" -out "$W/$name.csr" 2>/dev/null
-	if [[ "$issuer" == - ]]; then
-		openssl x509 -req -in "$W/$name.csr" -signkey "$W/$name.key" -days 365 \
-			-set_serial "0x$(openssl rand -hex 8)" -extfile "$W/$name.ext" -out "$W/$name.pem" 2>/dev/null
-	else
-		openssl x509 -req -in "$W/$name.csr" -CA "$issuer.pem" -CAkey "$issuer.key" -days 365 \
-			-set_serial "0x$(openssl rand -hex 8)" -extfile "$W/$name.ext" -out "$W/$name.pem" 2>/dev/null
-	fi
-	openssl x509 -in "$W/$name.pem" -outform DER -out "$W/$name.der"
+	local base=$W/$1
+	case "$4:$3" in
+	leaf:-) it_selfsigned "$base" "$2" signing ;;
+	ca:-) it_selfsigned "$base" "$2" ca ;;
+	leaf:*) it_dsc "$base" "$2" "$3"; return ;;
+	ca:*) _pki_issued "$base" "$2" ca "$PKI_DAYS" "$3" ;;
+	esac && openssl x509 -in "$base.pem" -outform DER -out "$base.der"
 }
-# cms DER SIGNER: base64 (one line) of an attached CMS over DER by SIGNER.pem|key
-cms() { openssl cms -sign -nodetach -binary -in "$1" -signer "$2.pem" -inkey "$2.key" -outform DER 2>/dev/null | openssl base64 -A; }
 # body OUT CMS [KEY=JSON|KEY=-]...: the JSON body {"cms":CMS,"properties":{}} with overrides
 body() {
 	python3 - "$@" <<'PY'
@@ -57,9 +45,7 @@ PY
 }
 up() { it_curl "$1" POST /trustedCertificate -H 'Content-Type: application/json' --data-binary @"$2"; }
 del() { printf '%s' "$2" >"$W/del.b64"; it_curl "$1" "${3:-DELETE}" "${4:-/trustedCertificate}" -H 'Content-Type: application/cms' --data-binary @"$W/del.b64"; }
-count() { it_sql "SELECT COUNT(*) FROM $1"; }
 last_audit() { it_sql "SELECT CONCAT(event,'|',description) FROM audit_event ORDER BY id DESC LIMIT 1"; }
-jlen() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$IT_BODY"; }
 # items: the list in $IT_BODY as "GROUP/CC" words in list order (with @GW for federated rows)
 items() { python3 -c 'import json,sys
 print(" ".join(i["group"] + "/" + i["country"] + ("@" + i["sourceGateway"][:4] if "sourceGateway" in i else "") for i in json.load(open(sys.argv[1]))))' "$IT_BODY"; }
@@ -71,21 +57,20 @@ for i in json.load(open(sys.argv[1])):
     if i["certificate"] and hashlib.sha256(base64.b64decode(i["certificate"])).hexdigest() == sys.argv[2]:
         print(json.dumps(i)); break' "$IT_BODY" "$1"; }
 thumb() { sha256sum <"$W/$1.der" | cut -c1-64; }
-tasig() { "$DGCG_ADMIN" ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" "$1"; }
 # refused NAME WHO BODY STATUS CODE DETAILS-REGEX AUDIT-EVENT|-: one refused upload
 refused() {
 	local a b st
-	a=$(count audit_event); b=$(count signer_information)
+	a=$(it_count audit_event); b=$(it_count signer_information)
 	st=$(up "$2" "$3")
 	it_is "$1: status" "$st" "$4"
 	it_is "$1: code" "$(it_json code)" "$5"
 	[[ -n "$6" ]] && it_like "$1: details" "$(it_json details)" "$6"
 	if [[ "$7" == - ]]; then
-		it_is "$1: no audit" "$(count audit_event)" "$a"
+		it_is "$1: no audit" "$(it_count audit_event)" "$a"
 	else
-		it_is "$1: audit $7" "$(count audit_event) $(last_audit)" "$((a + 1)) $7"
+		it_is "$1: audit $7" "$(it_count audit_event) $(last_audit)" "$((a + 1)) $7"
 	fi
-	it_is "$1: nothing stored" "$(count signer_information)" "$b"
+	it_is "$1: nothing stored" "$(it_count signer_information)" "$b"
 }
 BAD="BAD_REQUEST|postTrustedCertificate triggered BAD_REQUEST"
 FAILED="UPLOAD_FAILED|postTrustedCertificate triggered UPLOAD_FAILED"
@@ -123,20 +108,20 @@ st=$(v2list 'group=CSCA,UPLOAD'); it_is "group=CSCA,UPLOAD" "$st:$(sorted_items)
 st=$(v2list 'group=CSCA&group=UPLOAD&country=EU'); it_is "repeated group, country=EU" "$st:$(sorted_items)" "200:CSCA/EU UPLOAD/EU"
 st=$(v2list 'country=eu&domain=dcc&group=CSCA'); it_is "country and domain in lower case match (TNG on MySQL)" "$st:$(items)" "200:CSCA/EU"
 st=$(v2list 'group=csca'); it_is "group is case-sensitive" "$st:$(cat "$IT_BODY")" "200:[]"
-st=$(v2list 'group='); it_is "an empty group= is no filter" "$st:$(jlen)" "200:6"
+st=$(v2list 'group='); it_is "an empty group= is no filter" "$st:$(it_jlen)" "200:6"
 st=$(v2list 'domain=PH4H'); it_is "domain=PH4H" "$st:$(cat "$IT_BODY")" "200:[]"
 st=$(v2list 'withFederation=maybe'); it_is "withFederation=maybe" "$st:$(it_json code)" "400:0x001"
 for b in true TRUE on yes 1 false off no 0; do
-	st=$(v2list "withFederation=$b"); it_is "withFederation=$b" "$st:$(jlen)" "200:6"
+	st=$(v2list "withFederation=$b"); it_is "withFederation=$b" "$st:$(it_jlen)" "200:6"
 done
 st=$(it_curl - GET /trustList/certificate); it_is "unauthenticated" "$st" 401
 st=$(it_curl EU POST /trustList/certificate); it_is "POST /trustList/certificate" "$st:$(it_header Allow)" "405:GET"
 
 # --- POST /trustedCertificate: a DSC ---------------------------------------------------------
 cert dsc1 "/C=EU/O=dgcg test/CN=EU dsc one" "$PKI/EU/csca" leaf
-CMS1=$(cms "$W/dsc1.der" "$PKI/EU/upload")
+CMS1=$(it_cms "$W/dsc1.der" "$PKI/EU/upload" -)
 body "$W/b1.json" "$CMS1"
-a0=$(count audit_event)
+a0=$(it_count audit_event)
 st=$(up EU "$W/b1.json")
 it_is "upload {cms, properties:{}} (14.3)" "$st:$(wc -c <"$IT_BODY")" "201:0"
 T1=$(thumb dsc1)
@@ -144,7 +129,7 @@ it_is "row: DSC, domain DCC, no kid, no properties, version 1, a uuid" \
 	"$(it_sql "SELECT CONCAT_WS(' ', country, certificate_type, domain, COALESCE(kid,'-'), COALESCE(properties,'-'), version, LENGTH(uuid)) FROM signer_information WHERE thumbprint='$T1'")" \
 	"EU DSC DCC - - 1 36"
 it_is "row: the cms verbatim as signature (TNG)" "$(it_sql "SELECT signature FROM signer_information WHERE thumbprint='$T1'")" "$CMS1"
-it_is "audit SUCCESS" "$(count audit_event) $(last_audit)" "$((a0 + 1)) SUCCESS|postTrustedCertificate successful executed"
+it_is "audit SUCCESS" "$(it_count audit_event) $(last_audit)" "$((a0 + 1)) SUCCESS|postTrustedCertificate successful executed"
 it_is "audit fingerprints: the upload certificate and the caller" \
 	"$(it_sql "SELECT CONCAT(uploader_sha256_fingerprint,' ',authentication_sha256_fingerprint) FROM audit_event ORDER BY id DESC LIMIT 1")" \
 	"$(it_thumb_pem "$PKI/EU/upload.pem") $(it_thumb_pem "$PKI/EU/auth.pem")"
@@ -161,12 +146,12 @@ st=$(it_curl EU GET /trustList/DSC)
 it_ok "v1 /trustList/DSC carries it, with the attached CMS as signature (tng-gateway.md 8)" python3 -c 'import json,sys
 l = json.load(open(sys.argv[1])); assert len(l) == 1 and l[0]["signature"] == sys.argv[2] and l[0]["thumbprint"] == sys.argv[3], l' "$IT_BODY" "$CMS1" "$T1"
 st=$(it_curl EU GET /trustList)
-it_is "v1 /trustList: 6 trusted parties and the DSC" "$st:$(jlen)" "200:7"
-a0=$(count audit_event)
+it_is "v1 /trustList: 6 trusted parties and the DSC" "$st:$(it_jlen)" "200:7"
+a0=$(it_count audit_event)
 st=$(up EU "$W/b1.json")
 it_is "same certificate again" "$st:$(it_json code):$(it_json problem)" "409:0x002:You cant upload an existing certificate."
 it_is "same certificate again: details" "$(it_json details)" "Uploaded certificate already exists"
-it_is "same certificate again: no audit" "$(count audit_event)" "$a0"
+it_is "same certificate again: no audit" "$(it_count audit_event)" "$a0"
 st=$(it_curl EU POST /signerCertificate -H 'Content-Type: application/cms' --data-binary "$CMS1")
 it_is "the same certificate through v1: 409" "$st:$(it_json code)" "409:0x002"
 
@@ -177,12 +162,12 @@ it_is "cms %%%: problem" "$(it_json problem)" "Invalid CMS"
 body "$W/b.json" "$(printf 'hello' | base64)"
 refused "cms not a CMS" EU "$W/b.json" 400 n/a '^CMS could not be decrypted\. FAILURE_INVALID_CMS$' -
 printf 'text' >"$W/text.txt"
-body "$W/b.json" "$(cms "$W/text.txt" "$PKI/EU/upload")"
+body "$W/b.json" "$(it_cms "$W/text.txt" "$PKI/EU/upload" -)"
 refused "cms over text" EU "$W/b.json" 400 n/a 'FAILURE_CMS_BODY_PARSING_FAILED' -
-body "$W/b.json" "$(openssl cms -sign -binary -in "$W/dsc1.der" -signer "$PKI/EU/upload.pem" -inkey "$PKI/EU/upload.key" -outform DER 2>/dev/null | openssl base64 -A)"
+body "$W/b.json" "$(it_cms "$W/dsc1.der" "$PKI/EU/upload" - --detached)"
 refused "detached cms" EU "$W/b.json" 400 n/a 'FAILURE_CMS_BODY_NO_CONTENT' -
 cert dsc2 "/C=EU/O=dgcg test/CN=EU dsc two" "$PKI/EU/csca" leaf
-python3 - "$(cms "$W/dsc2.der" "$PKI/EU/upload")" "$W/tampered" <<'EOF'
+python3 - "$(it_cms "$W/dsc2.der" "$PKI/EU/upload" -)" "$W/tampered" <<'EOF'
 import base64, sys
 d = bytearray(base64.b64decode(sys.argv[1]))
 d[-20] ^= 1
@@ -192,41 +177,41 @@ body "$W/b.json" "$(cat "$W/tampered")"
 refused "CMS whose signature does not verify (14.3)" EU "$W/b.json" 400 n/a \
 	'^Signature of CMS signed certificate is not validating content of CMS package$' -
 it_is "bad signature: problem" "$(it_json problem)" "Invalid CMS Signature"
-body "$W/b.json" "$(cms "$W/dsc2.der" "$PKI/DE/upload")"
+body "$W/b.json" "$(it_cms "$W/dsc2.der" "$PKI/DE/upload" -)"
 refused "CMS by DE's upload certificate, caller EU (SignerInformationServiceTest)" EU "$W/b.json" 400 0x004 \
 	"^Could not find upload certificate with hash $(it_thumb_pem "$PKI/DE/upload.pem") and country EU$" "$BAD"
-body "$W/b.json" "$(cms "$W/dsc2.der" "$PKI/EU/csca")"
+body "$W/b.json" "$(it_cms "$W/dsc2.der" "$PKI/EU/csca" -)"
 refused "CMS by the CSCA instead of the upload certificate" EU "$W/b.json" 400 0x004 "Could not find upload certificate" "$BAD"
 cert cde "/C=DE/O=dgcg test/CN=DE subject" "$PKI/EU/csca" leaf
-body "$W/b.json" "$(cms "$W/cde.der" "$PKI/EU/upload")"
+body "$W/b.json" "$(it_cms "$W/cde.der" "$PKI/EU/upload" -)"
 refused "DSC with C=DE by EU (COUNTRY_OF_ORIGIN)" EU "$W/b.json" 400 0x004 "not issued for uploader country" "$BAD"
-body "$W/b.json" "$(cms "$W/cde.der" "$PKI/EU/upload")" 'group="DSC"'
+body "$W/b.json" "$(it_cms "$W/cde.der" "$PKI/EU/upload" -)" 'group="DSC"'
 refused "group DSC given: the same" EU "$W/b.json" 400 0x004 "not issued for uploader country" "$BAD"
 body "$W/b.json" "$CMS1" 'group="CSCA"'
 refused "group CSCA (14.3)" EU "$W/b.json" 400 n/a '^Property Key or Value CSCA is not allowed\. Allowed Values are: DSC, SIGN, AUTH, CUSTOM, DESC$' "$FAILED"
 it_is "group CSCA: problem" "$(it_json problem)" "Upload of Signer Certificate failed"
-body "$W/b.json" "$(cms "$W/dsc2.der" "$PKI/EU/upload")" 'domain="ICAO"'
+body "$W/b.json" "$(it_cms "$W/dsc2.der" "$PKI/EU/upload" -)" 'domain="ICAO"'
 refused "domain ICAO (14.3)" EU "$W/b.json" 400 n/a '^Property Key or Value ICAO is not allowed\. Allowed Values are: DCC, IPS-PILGRIMAGE, DICVP, PH4H$' "$FAILED"
-body "$W/b.json" "$(cms "$W/dsc2.der" "$PKI/EU/upload")" 'properties={"color":"x"}'
+body "$W/b.json" "$(it_cms "$W/dsc2.der" "$PKI/EU/upload" -)" 'properties={"color":"x"}'
 refused "properties {color} (14.3)" EU "$W/b.json" 400 n/a \
 	'^Property Key or Value color is not allowed\. Allowed Values are: purpose, usergroup, scope, standard, displayName, displayLogo, validFrom, validUntil, pubkey, displayURL$' "$FAILED"
 cert ta_signed "/C=EU/O=dgcg test/CN=signed by the TA" "$PKI/ta" leaf
-body "$W/b.json" "$(cms "$W/ta_signed.der" "$PKI/EU/upload")"
+body "$W/b.json" "$(it_cms "$W/ta_signed.der" "$PKI/EU/upload" -)"
 refused "DSC signed by the TA (CSCA_CHECK_FAILED)" EU "$W/b.json" 400 0x004 "not issued .* by a CSCA of country EU" "$BAD"
 cert by_de "/C=EU/O=dgcg test/CN=EU subject, DE CSCA" "$PKI/DE/csca" leaf
-body "$W/b.json" "$(cms "$W/by_de.der" "$PKI/EU/upload")"
+body "$W/b.json" "$(it_cms "$W/by_de.der" "$PKI/EU/upload" -)"
 refused "DSC signed by another country's CSCA" EU "$W/b.json" 400 0x004 "CSCA of country EU" "$BAD"
 
 # --- stricter than TNG: a 400 with a problem report where TNG answers 500 ------------------------
-body "$W/b.json" "$(cms "$W/dsc2.der" "$PKI/EU/upload")" 'properties=-'
+body "$W/b.json" "$(it_cms "$W/dsc2.der" "$PKI/EU/upload" -)" 'properties=-'
 refused "no properties (TNG: 500 0x008)" EU "$W/b.json" 400 n/a '^properties: must not be null' "$FAILED"
-body "$W/b.json" "$(cms "$W/dsc2.der" "$PKI/EU/upload")" 'properties=null'
+body "$W/b.json" "$(it_cms "$W/dsc2.der" "$PKI/EU/upload" -)" 'properties=null'
 refused "properties null (TNG: 500)" EU "$W/b.json" 400 n/a '^properties: must not be null' "$FAILED"
-body "$W/b.json" "$(cms "$W/dsc2.der" "$PKI/EU/upload")" 'kid="abcdefghijklmnopqrstu"'
+body "$W/b.json" "$(it_cms "$W/dsc2.der" "$PKI/EU/upload" -)" 'kid="abcdefghijklmnopqrstu"'
 refused "a kid of 21 characters (TNG: 500, VARCHAR(20))" EU "$W/b.json" 400 0x004 '^kid: size must be between 1 and 20$' "$BAD"
-body "$W/b.json" "$(cms "$W/dsc2.der" "$PKI/EU/upload")" 'kid="my kid"'
+body "$W/b.json" "$(it_cms "$W/dsc2.der" "$PKI/EU/upload" -)" 'kid="my kid"'
 refused "a kid with a blank" EU "$W/b.json" 400 0x004 'printable ASCII' "$BAD"
-body "$W/b.json" "$(cms "$W/dsc2.der" "$PKI/EU/upload")" 'properties={"purpose":"'"$(printf 'x%.0s' {1..2000})"'"}'
+body "$W/b.json" "$(it_cms "$W/dsc2.der" "$PKI/EU/upload" -)" 'properties={"purpose":"'"$(printf 'x%.0s' {1..2000})"'"}'
 refused "properties over 2000 characters (TNG: 500)" EU "$W/b.json" 400 n/a 'at most 2000 characters' "$FAILED"
 printf '{"properties":{}}' >"$W/b.json"
 refused "no cms (TNG: 500)" EU "$W/b.json" 400 0x001 '^cms: must not be empty$' -
@@ -242,7 +227,7 @@ st=$(it_curl EU POST /trustedCertificate -H 'Content-Type: application/cms' --da
 it_is "Content-Type application/cms (TNG: 403 0x403)" "$st:$(it_json code)" "415:0x415"
 
 # --- properties, kid ---------------------------------------------------------------------------
-body "$W/b2.json" "$(cms "$W/dsc2.der" "$PKI/EU/upload")" 'kid="myKid"' 'properties={"scope":"s","purpose":"p","displayName":"EU \"two\""}'
+body "$W/b2.json" "$(it_cms "$W/dsc2.der" "$PKI/EU/upload" -)" 'kid="myKid"' 'properties={"scope":"s","purpose":"p","displayName":"EU \"two\""}'
 st=$(up EU "$W/b2.json"); it_is "upload with kid myKid and properties" "$st" 201
 T2=$(thumb dsc2)
 # (it_sql is mariadb -B, which writes a backslash as two)
@@ -256,83 +241,83 @@ st=$(it_curl EU GET /trustList)
 it_ok "v1 /trustList lists kid myKid (14.3)" python3 -c 'import json,sys
 assert [i["thumbprint"] for i in json.load(open(sys.argv[1])) if i["kid"] == "myKid"] == [sys.argv[2]]' "$IT_BODY" "$T2"
 cert dsc3 "/C=EU/O=dgcg test/CN=EU dsc three" "$PKI/EU/csca" leaf
-body "$W/b.json" "$(cms "$W/dsc3.der" "$PKI/EU/upload")" 'kid="myKid"'
+body "$W/b.json" "$(it_cms "$W/dsc3.der" "$PKI/EU/upload" -)" 'kid="myKid"'
 refused "another certificate with kid myKid (14.3)" EU "$W/b.json" 400 0x004 '^A certificate with KID of uploaded certificate already exists$' "$BAD"
 K1=$(python3 -c 'import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1][:16])).decode())' "$T1")
-body "$W/b.json" "$(cms "$W/dsc3.der" "$PKI/EU/upload")" "kid=\"$K1\""
+body "$W/b.json" "$(it_cms "$W/dsc3.der" "$PKI/EU/upload" -)" "kid=\"$K1\""
 refused "a custom kid equal to another DSC's derived kid (TNG: 201, defect 8)" EU "$W/b.json" 400 0x004 'KID of uploaded certificate' "$BAD"
 KTP=$(python3 -c 'import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1][:16])).decode())' "$(it_thumb_pem "$PKI/DE/csca.pem")")
-body "$W/b.json" "$(cms "$W/dsc3.der" "$PKI/EU/upload")" "kid=\"$KTP\""
+body "$W/b.json" "$(it_cms "$W/dsc3.der" "$PKI/EU/upload" -)" "kid=\"$KTP\""
 refused "a custom kid equal to a trusted party's derived kid (TNG: 201)" EU "$W/b.json" 400 0x004 'KID of uploaded certificate' "$BAD"
 T3=$(thumb dsc3)
 it_sql "INSERT INTO signer_information (created_at, country, thumbprint, raw_data, signature, certificate_type) VALUES (UTC_TIMESTAMP(), 'EU', '${T3:0:16}$(printf '%048d' 0)', 'AA==', NULL, 'DSC')"
-body "$W/b.json" "$(cms "$W/dsc3.der" "$PKI/EU/upload")"
+body "$W/b.json" "$(it_cms "$W/dsc3.der" "$PKI/EU/upload" -)"
 refused "a stored thumbprint with the same first 16 hex digits (KID_CHECK_FAILED)" EU "$W/b.json" 400 0x004 'KID of uploaded certificate' "$BAD"
 it_sql "DELETE FROM signer_information WHERE thumbprint='${T3:0:16}$(printf '%048d' 0)'"
 
 # --- groups: DESC, SIGN, AUTH, CUSTOM --------------------------------------------------------------
 cert deca "/C=EU/O=dgcg test/CN=EU deca" - ca
-out=$(it_admin onboard --country EU --type DECA --cert "$W/deca.pem" --signature "$(tasig "$W/deca.pem")"); rc=$?
+out=$(it_admin onboard --country EU --type DECA --cert "$W/deca.pem" --signature "$(it_ta_sign "$W/deca.pem")"); rc=$?
 it_like "dgcg-admin onboard --type DECA" "$rc:$out" "^0:onboarded id=[0-9]+ country=EU type=DECA"
 cert desc1 "/C=EU/O=dgcg test/CN=EU desc" "$W/deca" leaf
-body "$W/b.json" "$(cms "$W/desc1.der" "$PKI/EU/upload")" 'group="DESC"'
+body "$W/b.json" "$(it_cms "$W/desc1.der" "$PKI/EU/upload" -)" 'group="DESC"'
 st=$(up EU "$W/b.json"); it_is "group DESC issued by a DECA (14.3)" "$st" 201
 it_is "stored as DESC" "$(it_sql "SELECT certificate_type FROM signer_information WHERE thumbprint='$(thumb desc1)'")" DESC
 cert desc2 "/C=EU/O=dgcg test/CN=EU desc by csca" "$PKI/EU/csca" leaf
-body "$W/b.json" "$(cms "$W/desc2.der" "$PKI/EU/upload")" 'group="DESC"'
+body "$W/b.json" "$(it_cms "$W/desc2.der" "$PKI/EU/upload" -)" 'group="DESC"'
 refused "group DESC issued by a CSCA" EU "$W/b.json" 400 0x004 "by a DECA of country EU" "$BAD"
 st=$(v2list 'group=DESC'); it_is "group=DESC lists it" "$st:$(items)" "200:DESC/EU"
 st=$(v2list 'group=DECA'); it_is "group=DECA lists the DECA" "$st:$(items)" "200:DECA/EU"
 st=$(it_curl EU GET /trustList/DSC); it_is "not in the v1 DSC list" "$st:$(grep -c "$(thumb desc1)" "$IT_BODY")" "200:0"
 st=$(it_curl EU GET /trustList/DESC); it_is "/trustList/DESC stays unknown in v1 (TNG: 500)" "$st:$(it_json code)" "400:0x001"
 st=$(it_curl EU GET /trustList/DECA); it_is "/trustList/DECA stays unknown in v1" "$st:$(it_json code)" "400:0x001"
-st=$(it_curl EU GET /trustList); it_is "the DECA is not in the v1 list" "$st:$(jlen)" "200:8"
+st=$(it_curl EU GET /trustList); it_is "the DECA is not in the v1 list" "$st:$(it_jlen)" "200:8"
 for g in SIGN AUTH CUSTOM; do
 	cert "g$g" "/C=EU/O=dgcg test/CN=EU $g" "$PKI/EU/csca" leaf
-	body "$W/b.json" "$(cms "$W/g$g.der" "$PKI/EU/upload")" "group=\"$g\""
+	body "$W/b.json" "$(it_cms "$W/g$g.der" "$PKI/EU/upload" -)" "group=\"$g\""
 	st=$(up EU "$W/b.json"); it_is "group $g (14.3)" "$st" 201
 	it_is "group $g kept as $g (TNG: stored as DSC, defect 1)" "$(it_sql "SELECT certificate_type FROM signer_information WHERE thumbprint='$(thumb "g$g")'")" "$g"
 	st=$(v2list "group=$g"); it_is "group=$g lists it (TNG: [])" "$st:$(items)" "200:$g/EU"
 done
 st=$(it_curl EU GET /trustList/DSC)
-it_is "SIGN, AUTH, CUSTOM not in the v1 DSC list (TNG: they are)" "$st:$(jlen)" "200:2"
+it_is "SIGN, AUTH, CUSTOM not in the v1 DSC list (TNG: they are)" "$st:$(it_jlen)" "200:2"
 st=$(v2list)
 it_is "the unfiltered v2 list leaves SIGN, AUTH, CUSTOM out (ddcc-gateway-lib's 8 groups)" "$st:$(sorted_items)" \
 	"200:AUTHENTICATION/DE AUTHENTICATION/EU CSCA/DE CSCA/EU DECA/EU DESC/EU DSC/EU DSC/EU UPLOAD/DE UPLOAD/EU"
 st=$(v2list 'group=DSC,DESC,SIGN,AUTH,CUSTOM')
 it_is "all signer groups when named" "$st:$(sorted_items)" "200:AUTH/EU CUSTOM/EU DESC/EU DSC/EU DSC/EU SIGN/EU"
 cert signde "/C=DE/O=dgcg test/CN=DE subject, SIGN by EU" "$PKI/EU/csca" leaf
-body "$W/b.json" "$(cms "$W/signde.der" "$PKI/EU/upload")" 'group="SIGN"'
+body "$W/b.json" "$(it_cms "$W/signde.der" "$PKI/EU/upload" -)" 'group="SIGN"'
 st=$(up EU "$W/b.json"); it_is "SIGN with C=DE by EU: no subject-country check for SIGN (as TNG)" "$st" 201
 
 # --- domains: the upload's UPLOAD certificate and CSCA are of its domain (stricter than TNG) ------
 cert up_ph4h "/C=EU/O=dgcg test/CN=EU upload PH4H" - leaf
 cert csca_ph4h "/C=EU/O=dgcg test/CN=EU csca PH4H" - ca
-it_ok "onboard an EU UPLOAD of domain PH4H" it_admin onboard --country EU --type UPLOAD --domain PH4H --cert "$W/up_ph4h.pem" --signature "$(tasig "$W/up_ph4h.pem")"
-it_ok "onboard an EU CSCA of domain PH4H" it_admin onboard --country EU --type CSCA --domain PH4H --cert "$W/csca_ph4h.pem" --signature "$(tasig "$W/csca_ph4h.pem")"
+it_ok "onboard an EU UPLOAD of domain PH4H" it_admin onboard --country EU --type UPLOAD --domain PH4H --cert "$W/up_ph4h.pem" --signature "$(it_ta_sign "$W/up_ph4h.pem")"
+it_ok "onboard an EU CSCA of domain PH4H" it_admin onboard --country EU --type CSCA --domain PH4H --cert "$W/csca_ph4h.pem" --signature "$(it_ta_sign "$W/csca_ph4h.pem")"
 cert p1 "/C=EU/O=dgcg test/CN=EU PH4H by DCC CSCA" "$PKI/EU/csca" leaf
-body "$W/b.json" "$(cms "$W/p1.der" "$W/up_ph4h")" 'domain="PH4H"'
+body "$W/b.json" "$(it_cms "$W/p1.der" "$W/up_ph4h" -)" 'domain="PH4H"'
 refused "a PH4H DSC issued by the DCC CSCA (TNG: 201, defect 4)" EU "$W/b.json" 400 0x004 'by a CSCA of country EU and domain PH4H' "$BAD"
 cert p2 "/C=EU/O=dgcg test/CN=EU PH4H" "$W/csca_ph4h" leaf
-body "$W/b.json" "$(cms "$W/p2.der" "$PKI/EU/upload")" 'domain="PH4H"'
+body "$W/b.json" "$(it_cms "$W/p2.der" "$PKI/EU/upload" -)" 'domain="PH4H"'
 refused "a PH4H DSC signed by the DCC UPLOAD certificate (TNG: 201)" EU "$W/b.json" 400 0x004 'in domain PH4H \(it is of domain DCC\)' "$BAD"
-body "$W/b.json" "$(cms "$W/p2.der" "$W/up_ph4h")"
+body "$W/b.json" "$(it_cms "$W/p2.der" "$W/up_ph4h" -)"
 refused "a DCC DSC issued by the PH4H CSCA, signed by the PH4H UPLOAD" EU "$W/b.json" 400 0x004 'in domain DCC \(it is of domain PH4H\)' "$BAD"
-body "$W/b.json" "$(cms "$W/p2.der" "$W/up_ph4h")" 'domain="PH4H"'
+body "$W/b.json" "$(it_cms "$W/p2.der" "$W/up_ph4h" -)" 'domain="PH4H"'
 st=$(up EU "$W/b.json"); it_is "a PH4H DSC, PH4H CSCA and UPLOAD" "$st" 201
 st=$(v2list 'domain=PH4H'); it_is "domain=PH4H" "$st:$(sorted_items)" "200:CSCA/EU DSC/EU UPLOAD/EU"
 st=$(it_curl EU GET /trustList/DSC); it_is "PH4H rows stay out of the v1 lists" "$st:$(grep -c "$(thumb p2)" "$IT_BODY")" "200:0"
-st=$(it_curl EU GET /trustList/CSCA); it_is "v1 /trustList/CSCA: only the DCC CSCAs" "$st:$(jlen)" "200:2"
-st=$(it_curl EU GET /trustList/CSCA/EU); it_is "v1 /trustList/CSCA/EU: only DCC (TNG: any domain, defect 9)" "$st:$(jlen)" "200:1"
+st=$(it_curl EU GET /trustList/CSCA); it_is "v1 /trustList/CSCA: only the DCC CSCAs" "$st:$(it_jlen)" "200:2"
+st=$(it_curl EU GET /trustList/CSCA/EU); it_is "v1 /trustList/CSCA/EU: only DCC (TNG: any domain, defect 9)" "$st:$(it_jlen)" "200:1"
 
 # --- federation: federated rows never vouch for a local upload; withFederation lists them -------
 cert peer_ta "/C=EU/O=peer gateway/CN=peer trust anchor" - ca
 it_sql "INSERT INTO federation_gateway (timestamp, download_interval, download_target, downloader_implementation, gateway_endpoint, gateway_id, gateway_kid, gateway_public_key, mode, signature) VALUES (UTC_TIMESTAMP(), NULL, 'FEDERATION', 'DdccDownloader_V1', 'https://peer.example', '$GW', 'peer', NULL, 'OVERRIDE', 'x')"
-out=$(it_admin onboard --country EU --type TRUSTANCHOR --assigned-gateway "$GW" --cert "$W/peer_ta.pem" --signature "$(tasig "$W/peer_ta.pem")"); rc=$?
+out=$(it_admin onboard --country EU --type TRUSTANCHOR --assigned-gateway "$GW" --cert "$W/peer_ta.pem" --signature "$(it_ta_sign "$W/peer_ta.pem")"); rc=$?
 it_like "onboard the peer's TRUSTANCHOR" "$rc:$out" "^0:onboarded .*type=TRUSTANCHOR .*assigned_gateway=$GW"
 # fedrow NAME CC TYPE SIGNER: a federated trusted_party row of the peer (SIGNER signs the DER)
 fedrow() {
-	openssl cms -sign -binary -in "$W/$1.der" -signer "$4.pem" -inkey "$4.key" -outform DER 2>/dev/null | base64 -w0 >"$W/$1.tasig"
+	it_cms "$W/$1.der" "$4" "$W/$1.tasig" --detached
 	it_sql "INSERT INTO trusted_party (created_at, country, thumbprint, raw_data, signature, certificate_type, domain, uuid, source_gateway_id) VALUES (UTC_TIMESTAMP(), '$2', '$(thumb "$1")', '$(base64 -w0 <"$W/$1.der")', '$(cat "$W/$1.tasig")', '$3', 'DCC', UUID(), '$GW')"
 }
 cert fed_up "/C=EU/O=peer gateway/CN=EU federated upload" - leaf
@@ -342,12 +327,12 @@ fedrow fed_csca EU CSCA "$W/peer_ta"
 cert fed_bad "/C=EU/O=peer gateway/CN=EU federated, local TA" - ca
 fedrow fed_bad EU CSCA "$PKI/ta"
 cert f1 "/C=EU/O=dgcg test/CN=EU by federated csca" "$W/fed_csca" leaf
-body "$W/b.json" "$(cms "$W/f1.der" "$PKI/EU/upload")"
+body "$W/b.json" "$(it_cms "$W/f1.der" "$PKI/EU/upload" -)"
 refused "a DSC issued by a federated CSCA (TNG: 201, defect 4)" EU "$W/b.json" 400 0x004 'by a CSCA of country EU' "$BAD"
 cert f2 "/C=EU/O=dgcg test/CN=EU signed by federated upload" "$PKI/EU/csca" leaf
-body "$W/b.json" "$(cms "$W/f2.der" "$W/fed_up")"
+body "$W/b.json" "$(it_cms "$W/f2.der" "$W/fed_up" -)"
 refused "a CMS by a federated UPLOAD certificate (TNG: 201, defect 6)" EU "$W/b.json" 400 0x004 'Could not find upload certificate' "$BAD"
-st=$(it_curl EU POST /signerCertificate -H 'Content-Type: application/cms' --data-binary "$(cms "$W/f2.der" "$W/fed_up")")
+st=$(it_curl EU POST /signerCertificate -H 'Content-Type: application/cms' --data-binary "$(it_cms "$W/f2.der" "$W/fed_up" -)")
 it_is "the same through v1" "$st:$(it_json code)" "400:0x004"
 # a federated DSC of country EX, signed by the peer's EX UPLOAD certificate
 cert ex_up "/C=EX/O=peer gateway/CN=EX upload" - leaf
@@ -359,7 +344,7 @@ cert ex_dsc2 "/C=EX/O=peer gateway/CN=EX dsc signed by EU" "$W/ex_csca" leaf
 for n in ex_dsc:ex_up ex_dsc2:"$PKI/EU/upload"; do
 	d=${n%%:*} s=${n#*:}
 	[[ "$s" == ex_up ]] && s=$W/ex_up
-	it_sql "INSERT INTO signer_information (created_at, country, thumbprint, raw_data, signature, certificate_type, domain, uuid, version, source_gateway_id) VALUES (UTC_TIMESTAMP(), 'EX', '$(thumb "$d")', '$(base64 -w0 <"$W/$d.der")', '$(openssl cms -sign -binary -in "$W/$d.der" -signer "$s.pem" -inkey "$s.key" -outform DER 2>/dev/null | base64 -w0)', 'DSC', 'DCC', UUID(), 7, '$GW')"
+	it_sql "INSERT INTO signer_information (created_at, country, thumbprint, raw_data, signature, certificate_type, domain, uuid, version, source_gateway_id) VALUES (UTC_TIMESTAMP(), 'EX', '$(thumb "$d")', '$(base64 -w0 <"$W/$d.der")', '$(it_cms "$W/$d.der" "$s" - --detached)', 'DSC', 'DCC', UUID(), 7, '$GW')"
 done
 st=$(v2list 'country=EX')
 it_is "federated rows are left out without withFederation" "$st:$(cat "$IT_BODY")" "200:[]"
@@ -373,30 +358,30 @@ for i in json.load(open(sys.argv[1])):
 st=$(v2list 'country=EU&withFederation=true&group=CSCA,UPLOAD')
 it_is "federated EU rows: only the ones the peer's trust anchor signed" "$st:$(sorted_items)" \
 	"200:CSCA/EU CSCA/EU CSCA/EU@${GW:0:4} UPLOAD/EU UPLOAD/EU UPLOAD/EU@${GW:0:4}"
-st=$(v2list 'country=EX,DE&withFederation=true'); it_is "country=EX,DE with federation" "$st:$(jlen)" "200:6"
-st=$(v2list 'country=EX,DE'); it_is "country=EX,DE without" "$st:$(jlen)" "200:3"
-st=$(it_curl EU GET /trustList/UPLOAD); it_is "v1 lists never carry federated rows" "$st:$(jlen)" "200:2"
-st=$(it_curl EU GET /trustList/UPLOAD/EU); it_is "v1 /trustList/UPLOAD/EU neither (TNG: yes, defect 9)" "$st:$(jlen)" "200:1"
+st=$(v2list 'country=EX,DE&withFederation=true'); it_is "country=EX,DE with federation" "$st:$(it_jlen)" "200:6"
+st=$(v2list 'country=EX,DE'); it_is "country=EX,DE without" "$st:$(it_jlen)" "200:3"
+st=$(it_curl EU GET /trustList/UPLOAD); it_is "v1 lists never carry federated rows" "$st:$(it_jlen)" "200:2"
+st=$(it_curl EU GET /trustList/UPLOAD/EU); it_is "v1 /trustList/UPLOAD/EU neither (TNG: yes, defect 9)" "$st:$(it_jlen)" "200:1"
 st=$(it_curl EU GET /countrylist); it_is "the country list leaves federated rows out (as TNG)" "$st:$(cat "$IT_BODY")" '200:["DE","EU"]'
 # a federated EU DSC cannot be deleted here (TNG: 204, defect 10)
 cert fed_dsc "/C=EU/O=peer gateway/CN=EU federated dsc" "$PKI/EU/csca" leaf
 it_sql "INSERT INTO signer_information (created_at, country, thumbprint, raw_data, signature, certificate_type, source_gateway_id) VALUES (UTC_TIMESTAMP(), 'EU', '$(thumb fed_dsc)', '$(base64 -w0 <"$W/fed_dsc.der")', 'x', 'DSC', '$GW')"
-a0=$(count audit_event)
-st=$(del EU "$(cms "$W/fed_dsc.der" "$PKI/EU/upload")")
+a0=$(it_count audit_event)
+st=$(del EU "$(it_cms "$W/fed_dsc.der" "$PKI/EU/upload" -)")
 it_is "DELETE of a federated DSC (TNG: 204)" "$st:$(it_json code)" "400:0x007"
 it_like "federated: details" "$(it_json details)" "federated from gateway $GW"
 it_is "federated: row kept, audited BAD_REQUEST" "$(it_sql "SELECT COUNT(*) FROM signer_information WHERE thumbprint='$(thumb fed_dsc)' AND deleted_at IS NULL") $(last_audit)" \
 	"1 BAD_REQUEST|revokeVerificationInformation triggered BAD_REQUEST"
 
 # --- ETag and If-Modified-Since on the v2 list (TNG has neither) --------------------------------
-st=$(v2list 'group=DSC'); e1=$(it_header ETag); n1=$(jlen)
+st=$(v2list 'group=DSC'); e1=$(it_header ETag); n1=$(it_jlen)
 it_like "the v2 list has an ETag" "$st:$e1" '^200:"[0-9a-f]{32}"$'
 st=$(v2list 'group=DSC' -H "If-None-Match: $e1"); it_is "If-None-Match: 304" "$st:$(wc -c <"$IT_BODY")" "304:0"
-st=$(v2list 'group=DSC' -H 'If-None-Match: "abc"'); it_is "another ETag: 200" "$st:$(jlen)" "200:$n1"
+st=$(v2list 'group=DSC' -H 'If-None-Match: "abc"'); it_is "another ETag: 200" "$st:$(it_jlen)" "200:$n1"
 since=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
-a0=$(count audit_event)
+a0=$(it_count audit_event)
 st=$(del EU "$CMS1"); it_is "DELETE /trustedCertificate with the upload CMS (14.3)" "$st" 204
-it_is "delete audited as the v1 delete" "$(count audit_event) $(last_audit)" "$((a0 + 1)) SUCCESS|revokeVerificationInformation triggered SUCCESS"
+it_is "delete audited as the v1 delete" "$(it_count audit_event) $(last_audit)" "$((a0 + 1)) SUCCESS|revokeVerificationInformation triggered SUCCESS"
 it_is "a tombstone is kept" "$(it_sql "SELECT CONCAT(deleted_at IS NOT NULL, signature IS NULL) FROM signer_information WHERE thumbprint='$T1'")" 11
 st=$(v2list 'group=DSC'); it_is "gone from the v2 list" "$st:$(has "$T1")" "200:"
 it_ok "ETag changed" test "$(it_header ETag)" != "$e1"
@@ -410,16 +395,16 @@ k = sys.argv[2]
 import base64
 assert t[0]["kid"] == base64.b64encode(bytes.fromhex(k[:16])).decode(), t' "$IT_BODY" "$T1"
 st=$(v2list '' -H "If-Modified-Since: $(LC_ALL=C date -u -d '-1 hour' '+%a, %d %b %Y %H:%M:%S GMT')")
-it_like "IMS as an HTTP-date" "$st:$(jlen)" '^200:[1-9][0-9]*$'
+it_like "IMS as an HTTP-date" "$st:$(it_jlen)" '^200:[1-9][0-9]*$'
 st=$(v2list '' -H "If-Modified-Since: $(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"); it_is "IMS in the future" "$st:$(cat "$IT_BODY")" "200:[]"
 st=$(v2list '' -H "If-Modified-Since: yesterday"); it_is "IMS malformed" "$st:$(it_json code)" "400:0x001"
 st=$(del EU "$CMS1" POST /trustedCertificate/delete); it_is "POST /trustedCertificate/delete, deleted again (as v1)" "$st" 204
 cert never "/C=EU/O=dgcg test/CN=EU never uploaded" "$PKI/EU/csca" leaf
-st=$(del EU "$(cms "$W/never.der" "$PKI/EU/upload")"); it_is "delete of an unknown certificate (EXIST_CHECK_FAILED)" "$st:$(it_json code)" "404:0x005"
+st=$(del EU "$(it_cms "$W/never.der" "$PKI/EU/upload" -)"); it_is "delete of an unknown certificate (EXIST_CHECK_FAILED)" "$st:$(it_json code)" "404:0x005"
 it_is "unknown: audited" "$(last_audit)" "EXIST_CHECK_FAILED|revokeVerificationInformation triggered EXIST_CHECK_FAILED"
-st=$(del DE "$(cms "$W/dsc2.der" "$PKI/DE/upload")"); it_is "DE deletes EU's certificate: payload C=EU (COUNTRY_OF_ORIGIN)" "$st:$(it_json code)" "400:0x007"
-st=$(del EU "$(cms "$W/dsc2.der" "$PKI/DE/upload")"); it_is "delete signed by DE's upload certificate (UPLOADER_CERT)" "$st:$(it_json code)" "400:0x007"
-st=$(del EU "$(cms "$W/signde.der" "$PKI/EU/upload")" POST /trustedCertificate/delete)
+st=$(del DE "$(it_cms "$W/dsc2.der" "$PKI/DE/upload" -)"); it_is "DE deletes EU's certificate: payload C=EU (COUNTRY_OF_ORIGIN)" "$st:$(it_json code)" "400:0x007"
+st=$(del EU "$(it_cms "$W/dsc2.der" "$PKI/DE/upload" -)"); it_is "delete signed by DE's upload certificate (UPLOADER_CERT)" "$st:$(it_json code)" "400:0x007"
+st=$(del EU "$(it_cms "$W/signde.der" "$PKI/EU/upload" -)" POST /trustedCertificate/delete)
 it_is "delete of the SIGN certificate with C=DE (TNG: 400, cannot be deleted, defect 1)" "$st" 204
 st=$(it_curl EU DELETE /trustedCertificate -H 'Content-Type: application/json' --data-binary '{}'); it_is "delete with JSON: 415" "$st:$(it_json code)" "415:0x415"
 # re-upload after delete: the tombstone is replaced
@@ -428,11 +413,11 @@ it_is "re-upload: one row" "$(it_sql "SELECT COUNT(*) FROM signer_information WH
 
 # --- one transaction with its audit event --------------------------------------------------------
 cert tx "/C=EU/O=dgcg test/CN=EU tx" "$PKI/EU/csca" leaf
-body "$W/b.json" "$(cms "$W/tx.der" "$PKI/EU/upload")"
+body "$W/b.json" "$(it_cms "$W/tx.der" "$PKI/EU/upload" -)"
 it_sql "REVOKE INSERT ON $DGCG_DB_NAME.audit_event FROM '$DGCG_DB_APP_USER'@'localhost'"
-b0=$(count signer_information)
+b0=$(it_count signer_information)
 st=$(up EU "$W/b.json")
-it_is "the audit event cannot be written: 503, and the row is not stored either" "$st:$(it_json code):$(count signer_information)" "503:0x503:$b0"
+it_is "the audit event cannot be written: 503, and the row is not stored either" "$st:$(it_json code):$(it_count signer_information)" "503:0x503:$b0"
 it_sql "GRANT INSERT ON $DGCG_DB_NAME.audit_event TO '$DGCG_DB_APP_USER'@'localhost'"
 st=$(up EU "$W/b.json"); it_is "the same upload afterwards" "$st" 201
 

@@ -12,8 +12,6 @@ set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
 export STACK_BODY_MAX=65536 STACK_COUNTRIES="EU DE"
 it_start
-W=$IT_DIR/w
-mkdir -p "$W"
 fivexx=0
 audited=0
 
@@ -32,7 +30,6 @@ hb() {
 	hx "$1" "$2" "$3" "$4" "$5" "$6" -H "Content-Type: $7" --data-binary @"$8"
 	audited=$((audited + ${9:-0}))
 }
-cms() { openssl cms -sign -nodetach -binary -in "$1" -signer "$2.pem" -inkey "$2.key" -outform DER 2>/dev/null | openssl base64 -A; }
 # cbody OUT CMS [KEY=JSON...]: a trusted-certificate body
 cbody() {
 	python3 - "$@" <<'PY'
@@ -56,7 +53,7 @@ for a in sys.argv[3:]:
     d[k] = json.loads(v)
 open(sys.argv[1] + ".json", "w").write(json.dumps(d))
 PY
-	openssl cms -sign -nodetach -binary -in "$1.json" -signer "$2.pem" -inkey "$2.key" -outform DER 2>/dev/null | openssl base64 -A >"$1"
+	it_cms "$1.json" "$2" "$1"
 }
 counts() {
 	local t out=""
@@ -70,13 +67,9 @@ SQLQ=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]
 
 # --- setup ---------------------------------------------------------------------------------------
 openssl x509 -in "$PKI/EU/dsc.pem" -outform DER -out "$W/dsc.der"
-CMS=$(cms "$W/dsc.der" "$PKI/EU/upload")
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/C=EU/CN=EU other" \
-	-keyout "$W/o.key" -out "$W/o.csr" 2>/dev/null
-openssl x509 -req -in "$W/o.csr" -CA "$PKI/EU/csca.pem" -CAkey "$PKI/EU/csca.key" -days 365 \
-	-set_serial 0x1234 -out "$W/o.pem" 2>/dev/null
-openssl x509 -in "$W/o.pem" -outform DER -out "$W/o.der"
-OCMS=$(cms "$W/o.der" "$PKI/EU/upload")
+CMS=$(it_cms "$W/dsc.der" "$PKI/EU/upload" -)
+it_dsc "$W/o" "/C=EU/CN=EU other" EU
+OCMS=$(it_cms "$W/o.der" "$PKI/EU/upload" -)
 pids0=$(STACK_DIR=$IT_DIR stack_worker_pids | sort | tr '\n' ' ')
 c0=$(counts)
 a0=$(it_sql "SELECT COUNT(*) FROM audit_event")
@@ -139,9 +132,9 @@ for c in '%%%' 'AAAA' "${CMS:0:100}" "${CMS}AAAA" "${CMS:1}" "$(printf '%s' "$CM
 	hb "cms ${c:0:30}" 400 n/a EU POST /trustedCertificate $J "$W/c.json"
 done
 printf 'text' >"$W/t"
-cbody "$W/c.json" "$(cms "$W/t" "$PKI/EU/upload")"
+cbody "$W/c.json" "$(it_cms "$W/t" "$PKI/EU/upload" -)"
 hb "cms over text" 400 n/a EU POST /trustedCertificate $J "$W/c.json"
-cbody "$W/c.json" "$(openssl cms -sign -nodetach -binary -in "$W/o.der" -signer "$PKI/EU/upload.pem" -inkey "$PKI/EU/upload.key" -certfile "$PKI/EU/csca.pem" -outform DER 2>/dev/null | openssl base64 -A)"
+cbody "$W/c.json" "$(it_cms "$W/o.der" EU - -certfile "$PKI/EU/csca.pem")"
 hb "cms with two certificates" 400 n/a EU POST /trustedCertificate $J "$W/c.json"
 # a valid CMS with hostile fields (audited: past the upload-certificate check)
 for f in "group=\"$SQLI\"" 'group="dsc"' 'group="DSC "' 'group="TRUSTANCHOR"' 'group=""' "domain=\"$SQLI\"" 'domain="dcc"' \
@@ -153,12 +146,12 @@ for f in "kid=\"$SQLI\"" 'kid=""' 'kid="\u00e9"' 'kid="a\tb"' "kid=\"$(printf 'k
 	cbody "$W/c.json" "$OCMS" "$f"
 	hb "kid ${f:0:40}" 400 0x004 EU POST /trustedCertificate $J "$W/c.json" 1
 done
-cbody "$W/c.json" "$(cms "$W/o.der" "$PKI/DE/upload")"
+cbody "$W/c.json" "$(it_cms "$W/o.der" "$PKI/DE/upload" -)"
 hb "EU sends a CMS by DE's upload certificate" 400 0x004 EU POST /trustedCertificate $J "$W/c.json" 1
 cbody "$W/c.json" "$OCMS"
 hb "DE uploads EU's certificate with EU's CMS" 400 0x004 DE POST /trustedCertificate $J "$W/c.json" 1
 openssl x509 -in "$PKI/DE/dsc.pem" -outform DER -out "$W/de.der"
-cbody "$W/c.json" "$(cms "$W/de.der" "$PKI/EU/upload")"
+cbody "$W/c.json" "$(it_cms "$W/de.der" "$PKI/EU/upload" -)"
 hb "EU uploads DE's DSC" 400 0x004 EU POST /trustedCertificate $J "$W/c.json" 1
 cbody "$W/c.json" "$OCMS" 'group="DESC"'
 hb "a DESC without a DECA" 400 0x004 EU POST /trustedCertificate $J "$W/c.json" 1
@@ -191,7 +184,7 @@ for c in '%%%' "${CMS:0:100}" "$SQLI" '{"cms":"x"}'; do
 	printf '%s' "$c" >"$W/d"
 	hb "delete ${c:0:30}" 400 0x402 EU DELETE /trustedCertificate $C "$W/d"
 done
-printf '%s' "$(cms "$W/o.der" "$PKI/DE/upload")" >"$W/d"
+printf '%s' "$(it_cms "$W/o.der" "$PKI/DE/upload" -)" >"$W/d"
 hb "delete signed by another country's upload certificate" 400 0x007 EU DELETE /trustedCertificate $C "$W/d" 1
 printf '%s' "$OCMS" >"$W/d"
 hb "DE deletes with EU's CMS" 400 0x007 DE POST /trustedCertificate/delete $C "$W/d" 1
@@ -205,14 +198,14 @@ for c in '%%%' "${CMS:0:100}" "$SQLI" '{"uuid":"x"}'; do
 	hb "reference ${c:0:30}" 400 0x402 EU POST /trust/reference $T "$W/r"
 	hb "reference delete ${c:0:30}" 400 0x402 EU DELETE /trust/reference $T "$W/r"
 done
-printf '\xff\xfe{}' >"$W/bin"; printf '%s' "$(cms "$W/bin" "$PKI/EU/upload")" >"$W/r"
+printf '\xff\xfe{}' >"$W/bin"; printf '%s' "$(it_cms "$W/bin" "$PKI/EU/upload" -)" >"$W/r"
 hb "a payload that is no UTF-8" 400 0x402 EU POST /trust/reference $T "$W/r"
 for t in '{' 'null' '[]' '{"url":"x"} 1' '{"url":"a","url":"b"}' '{"type":"fhir"}' '{"signatureType":"X"}' \
 	'{"version":"1"}' '{"url":{}}' '{"country":"E\\u0000"}'; do
-	printf '%b' "$t" >"$W/t"; printf '%s' "$(cms "$W/t" "$PKI/EU/upload")" >"$W/r"
+	printf '%b' "$t" >"$W/t"; printf '%s' "$(it_cms "$W/t" "$PKI/EU/upload" -)" >"$W/r"
 	hb "reference JSON ${t:0:30}" 400 0x000 EU POST /trust/reference $T "$W/r"
 done
-python3 -c 'print("[" * 200 + "]" * 200)' >"$W/t"; printf '%s' "$(cms "$W/t" "$PKI/EU/upload")" >"$W/r"
+python3 -c 'print("[" * 200 + "]" * 200)' >"$W/t"; printf '%s' "$(it_cms "$W/t" "$PKI/EU/upload" -)" >"$W/r"
 hb "reference JSON nested 200 deep" 400 0x000 EU POST /trust/reference $T "$W/r"
 for f in "url=\"$(printf 'u%.0s' {1..101})\"" "name=\"$(printf 'n%.0s' {1..513})\"" "uuid=\"$SQLI\"" "sourceGateway=\"$SQLI\"" \
 	'thumbprint=""' "referenceVersion=\"$(printf 'v%.0s' {1..257})\"" 'url=null'; do
@@ -226,7 +219,7 @@ hb "reference signed by DE's upload certificate" 403 0x000 EU POST /trust/refere
 rbody "$W/r" "$PKI/EU/upload" 'uuid="00000000-0000-4000-8000-000000000000"'
 hb "reference update of an unknown uuid" 404 0x000 EU POST /trust/reference $T "$W/r"
 for u in "\"$SQLI\"" '"00000000-0000-4000-8000-000000000000"' 'null' '""'; do
-	printf '{"uuid":%s}' "$u" >"$W/t"; printf '%s' "$(cms "$W/t" "$PKI/EU/upload")" >"$W/r"
+	printf '{"uuid":%s}' "$u" >"$W/t"; printf '%s' "$(it_cms "$W/t" "$PKI/EU/upload" -)" >"$W/r"
 	hb "reference delete uuid ${u:0:30}" 404 0x000 EU DELETE /trust/reference $T "$W/r"
 done
 hb "reference with application/json" 415 0x415 EU POST /trust/reference $J "$W/r"
