@@ -435,11 +435,22 @@ it_like "without the peer's trust anchor its rows fail" "$rc:$out" '^1:.*FAIL.*n
 out=$("$DGCG_SRCDIR/t/consumer-check-v2" -u "$DGCG_URL" -a "$DGCG_CACERT" -c "$PKI/EU/auth.pem" -k "$PKI/EU/auth.key" -t "$W/peer_ta.pem" 2>&1); rc=$?
 it_like "consumer-check-v2 with another trust anchor fails" "$rc:$out" '^1:.*FAIL'
 # v2_list_extra_groups = yes: SIGN, AUTH, CUSTOM in the unfiltered list, which
-# ddcc-gateway-lib (and consumer-check-v2) refuse
-printf 'v2_list_extra_groups = yes\n' >>"$DGCG_CONFIG"
+# ddcc-gateway-lib (and consumer-check-v2) refuse; and other allowed domains
+# and property keys (TNG's allowedDomains and allowedProperties)
+printf 'v2_list_extra_groups = yes\nv2_allowed_domains = DCC,XYZ\nv2_allowed_properties = purpose,color\n' >>"$DGCG_CONFIG"
 STACK_DIR=$IT_DIR stack_restart_workers
 st=$(v2list); it_like "the unfiltered list carries SIGN, AUTH, CUSTOM" "$st:$(sorted_items)" '^200:.*AUTH/EU.*CUSTOM/EU.*SIGN/EU'
 out=$("${CC[@]}" 2>&1); rc=$?
 it_like "consumer-check-v2 refuses a group outside ddcc-gateway-lib's enum" "$rc:$out" '^1:.*FAIL.*group (SIGN|AUTH|CUSTOM)'
+cert dsc_conf "/C=EU/O=dgcg test/CN=EU dsc conf" "$PKI/EU/csca" leaf
+body "$W/b.json" "$(it_cms "$W/dsc_conf.der" "$PKI/EU/upload" -)" 'domain="PH4H"'
+refused "v2_allowed_domains = DCC,XYZ: PH4H is refused" EU "$W/b.json" 400 n/a \
+	'^Property Key or Value PH4H is not allowed\. Allowed Values are: DCC, XYZ$' "$FAILED"
+body "$W/b.json" "$(it_cms "$W/dsc_conf.der" "$PKI/EU/upload" -)" 'properties={"scope":"x"}'
+refused "v2_allowed_properties = purpose,color: scope is refused" EU "$W/b.json" 400 n/a \
+	'^Property Key or Value scope is not allowed\. Allowed Values are: purpose, color$' "$FAILED"
+body "$W/b.json" "$(it_cms "$W/dsc_conf.der" "$PKI/EU/upload" -)" 'properties={"color":"red"}'
+st=$(up EU "$W/b.json"); it_is "... and color is taken" "$st" 201
+it_is "... stored as sent" "$(it_sql "SELECT properties FROM signer_information WHERE thumbprint='$(thumb dsc_conf)'")" '{"color":"red"}'
 
 it_done
