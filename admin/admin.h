@@ -3,6 +3,7 @@
 #define DGCG_ADMIN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <openssl/x509.h>
 
@@ -37,6 +38,17 @@ int admin_open_gw(struct dgcg_gw *gw);
  * in *der (malloc'd, caller frees); NULL when it is none. */
 X509 *admin_load_cert(const char *path, unsigned char **der, size_t *derlen);
 
+/* A number argument of option opt (for the message) within min..max into
+ * *out; 0, or EX_USAGE after printing the range. */
+int admin_number_arg(const char *opt, const char *arg, long min, long max, long *out);
+
+/* A --country argument: two upper-case letters; 0 or EX_USAGE (printed). */
+int admin_country_arg(const char *country);
+
+/* A --type argument: AUTHENTICATION, UPLOAD or CSCA, and DSC when dsc;
+ * 0 or EX_USAGE (printed). */
+int admin_type_arg(const char *name, int dsc, enum dgcg_cert_type *type);
+
 /* The thumbprint (lower-case hex) of --cert certfile when not NULL, else
  * of --thumbprint targ (any case); 0, EX_ERROR (not a PEM certificate) or
  * EX_USAGE (not 64 hex characters). */
@@ -57,6 +69,13 @@ char *admin_read_file(const char *path, size_t max, size_t *len);
 #define ADMIN_TEXT_MAX	(16 * 1024 * 1024)
 char *admin_read_text(const char *path);
 
+/* lint.c: lints x as type of country with the policy of conf (SecReq-042
+ * keys) and min_days, prints each finding to out as "PREFIXRULE: TEXT" and
+ * returns how many there were. */
+struct dgcg_conf;
+size_t admin_lint_report(FILE *out, const char *prefix, X509 *x, enum dgcg_cert_type type,
+	const char *country, const struct dgcg_conf *conf, unsigned min_days);
+
 /* The commands, one file per group (argv[0] is the command's name; each
  * returns the exit status). */
 int cmd_ta_sign(int argc, char *argv[]);	/* parties.c */
@@ -69,5 +88,7 @@ int cmd_valuesets(int argc, char *argv[]);	/* valuesets.c */
 int cmd_purge(int argc, char *argv[]);		/* purge.c */
 int cmd_roles(int argc, char *argv[]);		/* roles.c */
 int cmd_issuer(int argc, char *argv[]);		/* issuers.c */
+int cmd_lint(int argc, char *argv[]);		/* lint.c */
+int cmd_expiry(int argc, char *argv[]);		/* expiry.c */
 
 #endif

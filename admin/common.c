@@ -59,6 +59,45 @@ admin_load_cert(const char *path, unsigned char **der, size_t *derlen)
 }
 
 int
+admin_number_arg(const char *opt, const char *arg, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "dgcg-admin: %s must be %ld..%ld\n", opt, min, max);
+		return EX_USAGE;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+admin_country_arg(const char *country)
+{
+	if (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' ||
+	    country[1] < 'A' || country[1] > 'Z') {
+		fprintf(stderr, "dgcg-admin: --country must be two upper-case letters\n");
+		return EX_USAGE;
+	}
+	return 0;
+}
+
+int
+admin_type_arg(const char *name, int dsc, enum dgcg_cert_type *type)
+{
+	*type = dgcg_cert_type_parse(name);
+	if (*type == DGCG_CT__MAX || (*type == DGCG_CT_DSC && !dsc)) {
+		fprintf(stderr, "dgcg-admin: --type must be AUTHENTICATION, UPLOAD or CSCA%s\n",
+		    dsc ? " (or DSC)" : " (DSCs are uploaded by the countries)");
+		return EX_USAGE;
+	}
+	return 0;
+}
+
+int
 admin_thumb_arg(const char *targ, const char *certfile, char thumb[DGCG_THUMB_HEX_LEN + 1])
 {
 	unsigned char *der = NULL;

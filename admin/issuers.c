@@ -92,11 +92,8 @@ check_core(const struct fields *f)
 {
 	if (f->country == NULL || f->name == NULL || f->url == NULL || f->type == NULL)
 		admin_usage();
-	if (strlen(f->country) != 2 || f->country[0] < 'A' || f->country[0] > 'Z' ||
-	    f->country[1] < 'A' || f->country[1] > 'Z') {
-		fprintf(stderr, "dgcg-admin: --country must be two upper-case letters\n");
+	if (admin_country_arg(f->country) != 0)
 		return EX_USAGE;
-	}
 	if (strcmp(f->type, "HTTP") != 0 && strcmp(f->type, "DID") != 0) {
 		fprintf(stderr, "dgcg-admin: --url-type must be HTTP or DID\n");
 		return EX_USAGE;

@@ -1,6 +1,7 @@
 /* main.c: dgcg-admin, the operator's tool: its options, its usage and the
  * table of its commands, each group in its own file (trusted parties,
- * schema migrations, value sets, purge, roles, trusted issuers). All logic
+ * schema migrations, value sets, purge, roles, trusted issuers, the
+ * onboarding linter, certificate expiry). All logic
  * lives in lib/; the command files parse their arguments and print.
  *
  * Exit status: 0 success; 1 refused or an integrity failure; 2 database or
@@ -28,7 +29,7 @@ admin_usage(void)
 	    "  ta-sign --ta-cert FILE --ta-key FILE CERT.pem | --string TEXT\n"
 	    "  onboard --country CC --type AUTHENTICATION|UPLOAD|CSCA|DECA|TRUSTANCHOR|\n"
 	    "          AUTHENTICATION_FEDERATION --cert CERT.pem --signature BASE64|@FILE\n"
-	    "          [--domain DOMAIN] [--assigned-gateway GATEWAY_ID]\n"
+	    "          [--domain DOMAIN] [--assigned-gateway GATEWAY_ID] [--min-days N] [--force]\n"
 	    "  offboard --thumbprint HEX | --cert CERT.pem\n"
 	    "  list\n"
 	    "  verify\n"
@@ -43,7 +44,9 @@ admin_usage(void)
 	    "             --signature BASE64|@FILE [--thumbprint HEX] [--ssl-public-key KEY]\n"
 	    "             [--key-storage-type TYPE] [--uuid UUID] [--domain DOMAIN]\n"
 	    "  issuer list\n"
-	    "  issuer remove --id N | --uuid UUID\n");
+	    "  issuer remove --id N | --uuid UUID\n"
+	    "  lint CERT.pem --type AUTHENTICATION|UPLOAD|CSCA|DSC --country CC [--min-days N]\n"
+	    "  expiry [--days N]\n");
 	exit(EX_USAGE);
 }
 
@@ -67,6 +70,8 @@ static const struct admin_cmd {
 	{ "purge",	cmd_purge,		1 },	/* purge.c */
 	{ "roles",	cmd_roles,		1 },	/* roles.c */
 	{ "issuer",	cmd_issuer,		1 },	/* issuers.c ("issuer string" does not) */
+	{ "lint",	cmd_lint,		0 },	/* lint.c */
+	{ "expiry",	cmd_expiry,		1 },	/* expiry.c */
 };
 
 int

@@ -8,9 +8,10 @@
  *       prints the detached CMS signature (base64, one line); no database
  *   onboard --country CC --type AUTHENTICATION|UPLOAD|CSCA|DECA|TRUSTANCHOR|
  *           AUTHENTICATION_FEDERATION --cert CERT.pem --signature BASE64|@FILE
- *           [--domain DOMAIN] [--assigned-gateway GATEWAY_ID]
- *       refuses a certificate whose subject is not of CC, or a signature
- *       that is not the trust anchor's over its DER
+ *           [--domain DOMAIN] [--assigned-gateway GATEWAY_ID] [--min-days N] [--force]
+ *       refuses a certificate whose subject is not of CC, one with lint
+ *       findings (lint.c) unless --force, or a signature that is not the
+ *       trust anchor's over its DER
  *   offboard --thumbprint HEX | --cert CERT.pem
  *   list     every row with its integrity result (a federated row against
  *            its gateway's trust anchors)
@@ -33,6 +34,7 @@
 #include "store/schema_version.h"
 #include "store/trusted_party_roles.h"
 #include "worker/gateway.h"
+#include "pki/lint.h"
 #include "pki/trust.h"
 #include "pki/x509.h"
 #include "base/uuid.h"
@@ -116,6 +118,25 @@ domain_ok(const char *s)
 	return n >= 1 && n <= DGCG_DOMAIN_MAX;
 }
 
+/* The v1 type whose usage the linter asks of a trusted-party group: a
+ * DECA signs certificates as a CSCA does, a peer's TLS pin is a client
+ * certificate, a peer's trust anchor signs (its CMS signatures) as an
+ * upload certificate does. */
+static enum dgcg_cert_type
+lint_type(enum dgcg_group g)
+{
+	switch (g) {
+	case DGCG_G_AUTHENTICATION:
+	case DGCG_G_AUTHENTICATION_FEDERATION:
+		return DGCG_CT_AUTHENTICATION;
+	case DGCG_G_UPLOAD:
+	case DGCG_G_TRUSTANCHOR:
+		return DGCG_CT_UPLOAD;
+	default:
+		return DGCG_CT_CSCA;
+	}
+}
+
 int
 cmd_onboard(int argc, char *argv[])
 {
@@ -126,10 +147,15 @@ cmd_onboard(int argc, char *argv[])
 		{ "signature", required_argument, NULL, 's' },
 		{ "domain", required_argument, NULL, 'd' },
 		{ "assigned-gateway", required_argument, NULL, 'g' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "min-days", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *country = NULL, *tname = NULL, *certfile = NULL, *sigarg = NULL;
 	const char *domain = DGCG_DOMAIN_DCC, *gateway = NULL;
+	long min_days = DGCG_LINT_MIN_DAYS_DEFAULT;
+	size_t findings;
+	int force = 0;
 	char thumb[DGCG_THUMB_HEX_LEN + 1], cc[DGCG_COUNTRY_MAX + 1], uuid[DGCG_UUID_LEN + 1];
 	char *sig = NULL, *raw = NULL;
 	unsigned char *der = NULL;
@@ -150,6 +176,11 @@ cmd_onboard(int argc, char *argv[])
 		case 's': sigarg = optarg; break;
 		case 'd': domain = optarg; break;
 		case 'g': gateway = optarg; break;
+		case 'F': force = 1; break;
+		case 'm':
+			if ((rc = admin_number_arg("--min-days", optarg, 0, 36500, &min_days)) != 0)
+				return rc;
+			break;
 		default: admin_usage();
 		}
 	}
@@ -177,11 +208,9 @@ cmd_onboard(int argc, char *argv[])
 		    "only for them\n");
 		return EX_USAGE;
 	}
-	if (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' ||
-	    country[1] < 'A' || country[1] > 'Z') {
-		fprintf(stderr, "dgcg-admin: --country must be two upper-case letters\n");
-		return EX_USAGE;
-	}
+	if ((rc = admin_country_arg(country)) != 0)
+		return rc;
+	rc = EX_ERROR;
 	if ((sig = admin_signature_arg(sigarg)) == NULL)
 		return EX_ERROR;
 	if ((x = admin_load_cert(certfile, &der, &derlen)) == NULL)
@@ -203,6 +232,20 @@ cmd_onboard(int argc, char *argv[])
 		goto out;
 	gw_open = 1;
 	rc = EX_ERROR;
+	/* The linter first (dgcg-admin lint): its findings refuse, unless
+	 * --force, where they are warnings. */
+	findings = admin_lint_report(stderr, "dgcg-admin: lint: ", x, lint_type(group), country,
+	    &gw.conf,
+	    (unsigned)min_days);
+	if (findings > 0 && !force) {
+		fprintf(stderr, "dgcg-admin: refused: %zu lint finding%s (--force onboards "
+		    "anyway)\n", findings, findings == 1 ? "" : "s");
+		rc = EX_REFUSED;
+		goto out;
+	}
+	if (findings > 0)
+		fprintf(stderr, "dgcg-admin: --force: onboarding despite %zu lint finding%s\n",
+		    findings, findings == 1 ? "" : "s");
 	dgcg_x509_thumbprint(der, derlen, thumb);
 	raw = dgcg_b64_encode(der, derlen);
 	ir = dgcg_gw_integrity(&gw, thumb, raw, sig);

@@ -92,7 +92,9 @@
 # pid files), secrets/ (passwords, 0600), keys/ (the data-at-rest key file,
 # 0600; STACK_DB_ENCRYPT), log/ (dgcg.log, mariadb.err,
 # spawn-N.log), nginx/ (prefix: nginx.conf, logs/, tmp/, js/, errors/),
-# dgcg.conf, port, health_port, env (sourceable: DGCG_URL, DGCG_CACERT, DGCG_PKI, ...).
+# cache/ (cache_dir), state/ (the workers': metrics, their metrics_file),
+# dgcg.conf, port, health_port, env (sourceable: DGCG_URL, DGCG_CACERT, DGCG_PKI,
+# DGCG_HEALTH_URL, DGCG_METRICS_URL, ...).
 #
 # The PKI holds, besides the onboarded countries, client certificates for
 # tests in pki/extra/ (all for the first country): good (trusted by nginx,
@@ -441,8 +443,9 @@ _stack_conf_write() {
 		ADMIN_USER "$_stack_admin_user" ADMIN_PASSWORD_FILE "$_stack_secrets/admin.password" \
 		TRUST_ANCHOR "$_stack_pki/ta.pem" LOG_FILE "$_stack_log/dgcg.log" \
 		LOG_LEVEL "${STACK_LOG_LEVEL:-DEBUG}" BODY_MAX "$_stack_body_max" \
-		SQL_DIR "$_stack_src/sql" CACHE_DIR "$STACK_DIR/cache" || return 1
-	mkdir -p "$STACK_DIR/cache" || return 1
+		SQL_DIR "$_stack_src/sql" CACHE_DIR "$STACK_DIR/cache" \
+		METRICS_FILE "$STACK_DIR/state/metrics" || return 1
+	mkdir -p "$STACK_DIR/cache" "$STACK_DIR/state" || return 1
 	if [[ -n "${STACK_EXTRA_CONF:-}" ]]; then
 		printf '%s\n' "$STACK_EXTRA_CONF" >>"$_stack_conf" || return 1
 	fi
@@ -493,7 +496,7 @@ REVOKE ALL PRIVILEGES, GRANT OPTION FROM '$u'@'$h';"
 # _stack_perms: when root starts the stack, the workers run as
 # $_stack_wuser:$_stack_wgroup. That group may enter $STACK_DIR and read
 # dgcg.conf, the app password and the certificates (keys stay 0600 root);
-# the worker user owns its log and cache. Everything else stays root's.
+# the worker user owns its log, cache and state. Everything else stays root's.
 _stack_perms() {
 	[[ $EUID -eq 0 ]] || return 0
 	chgrp "$_stack_wgroup" "$STACK_DIR" "$_stack_secrets" "$_stack_secrets/app.password" \
@@ -506,7 +509,7 @@ _stack_perms() {
 	touch "$_stack_log/dgcg.log" &&
 		chown "$_stack_wuser:$_stack_wgroup" "$_stack_log/dgcg.log" &&
 		chmod 0640 "$_stack_log/dgcg.log" &&
-		chown -R "$_stack_wuser:$_stack_wgroup" "$STACK_DIR/cache"
+		chown -R "$_stack_wuser:$_stack_wgroup" "$STACK_DIR/cache" "$STACK_DIR/state"
 }
 
 # _stack_onboard: AUTHENTICATION, UPLOAD and CSCA of each country, signed by the TA.
@@ -615,9 +618,9 @@ _stack_nginx_up() {
 		cp "$f" "$_stack_ngx/errors/" || return 1
 	done
 	for (( i = 1; i <= _stack_pools; i++ )); do
-		ups+="        server unix:$_stack_run/fcgi-$i.sock max_fails=0;"$'\n'
+		ups+="    server unix:$_stack_run/fcgi-$i.sock max_fails=0;"$'\n'
 	done
-	# where the client identity comes from (see nginx/dgcg.conf.in)
+	# where the client identity comes from (see nginx/dgcg-site.conf.in)
 	id=(CLIENT_SHA256 '$dgcg_client_sha256' CLIENT_DN '$ssl_client_s_dn' REQUEST_ID '$request_id')
 	if [[ -n "$_stack_proxy_dn" ]]; then
 		if [[ "$_stack_proxy_dn" == *[\"\\\$\'\{\}\;]* ]]; then
@@ -626,21 +629,29 @@ _stack_nginx_up() {
 		fi
 		id=(CLIENT_SHA256 '$http_x_ssl_client_sha256' CLIENT_DN '$http_x_ssl_client_dn'
 			REQUEST_ID '$dgcg_lb_request_id')
-		peer="            # Only the load balancer: its certificate's subject (STACK_PROXY_DN)."$'\n'
-		peer+="            if (\$ssl_client_s_dn != \"$_stack_proxy_dn\") {"$'\n'
-		peer+="                return 403 '{\"code\":\"0x403\",\"problem\":\"Only the load balancer may connect\",\"sendValue\":\"\",\"details\":\"\"}';"$'\n'
-		peer+="            }"
+		peer="        # Only the load balancer: its certificate's subject (STACK_PROXY_DN)."$'\n'
+		peer+="        if (\$ssl_client_s_dn != \"$_stack_proxy_dn\") {"$'\n'
+		peer+="            return 403 '{\"code\":\"0x403\",\"problem\":\"Only the load balancer may connect\",\"sendValue\":\"\",\"details\":\"\"}';"$'\n'
+		peer+="        }"
 	fi
-	_stack_subst "$_stack_src/nginx/dgcg.conf.in" "$_stack_ngx/nginx.conf" \
-		PREFIX "$_stack_ngx" NGINX_USER "$_stack_wuser $_stack_wgroup" PORT "$port" \
-		ADDR "$_stack_addr" "${id[@]}" PEER_CHECK "$peer" \
+	# the gateway's site (the same template the package installs), then
+	# the whole nginx.conf around it
+	_stack_subst "$_stack_src/nginx/dgcg-site.conf.in" "$_stack_ngx/site.conf" \
+		LISTEN "$_stack_addr:$port" SERVER_NAME localhost "${id[@]}" PEER_CHECK "$peer" \
 		SERVER_CERT "${STACK_SERVER_CERT:-$_stack_pki/server.pem}" \
 		SERVER_KEY "${STACK_SERVER_KEY:-$_stack_pki/server.key}" \
 		CLIENT_CA "${STACK_CLIENT_CA:-$_stack_pki/client-bundle.pem}" \
 		CLIENT_CRL "${STACK_CLIENT_CRL:-$_stack_pki/client-ca.crl}" \
+		DRAIN_FILE "$_stack_ngx/drain" \
 		BODY_MAX "$_stack_body_max" UPSTREAMS "${ups%$'\n'}" \
 		HEALTH_LISTEN "127.0.0.1:$_stack_hport" HEALTH_ALLOW 127.0.0.1 \
-		CACHE_DIR "$STACK_DIR/cache" || return 1
+		ACCESS_LOG "$_stack_ngx/logs/access.log" JS_FILE "$_stack_ngx/js/dgcg.js" \
+		ERRORS_DIR "$_stack_ngx/errors" CACHE_DIR "$STACK_DIR/cache" \
+		EXTRA_CONF "$_stack_ngx/extra/*.conf" || return 1
+	_stack_subst "$_stack_src/nginx/dgcg.conf.in" "$_stack_ngx/nginx.conf" \
+		PREFIX "$_stack_ngx" NGINX_USER "$_stack_wuser $_stack_wgroup" \
+		SITE "$(<"$_stack_ngx/site.conf")" || return 1
+	rm -f "$_stack_ngx/site.conf"
 	if ! out=$("$_stack_nginx" -p "$_stack_ngx/" -e "$_stack_ngx/logs/error.log" -c "$_stack_ngx/nginx.conf" -t 2>&1); then
 		_stack_err "nginx -t failed: $out"
 		return 1
@@ -706,6 +717,7 @@ _stack_write_env() {
 		printf 'export DGCG_URL=%q\n' "https://$_stack_addr:$port"
 		printf 'export DGCG_CACERT=%q\n' "$_stack_pki/server-ca.pem"
 		printf 'export DGCG_HEALTH_URL=%q\n' "http://127.0.0.1:$_stack_hport/health"
+		printf 'export DGCG_METRICS_URL=%q\n' "http://127.0.0.1:$_stack_hport/metrics"
 		printf 'export DGCG_PKI=%q\n' "$_stack_pki"
 		printf 'export DGCG_DB_SOCKET=%q\n' "$_stack_dbsock"
 		printf 'export DGCG_DB_NAME=%q\n' "$_stack_db"

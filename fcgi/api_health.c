@@ -1,5 +1,5 @@
 /* api_health.c: GET /health, for the load balancer. Reachable only through
- * nginx's health-check listener (see route.c and nginx/dgcg.conf.in): it
+ * nginx's health-check listener (see route.c and nginx/dgcg-site.conf.in): it
  * needs no client certificate and tells nothing but whether this worker can
  * serve (dgcg_gw_healthy: its database answers, and a Galera node is in the
  * primary component and Synced), so that a node that cannot is taken out of

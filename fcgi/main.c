@@ -14,6 +14,7 @@
 #include "base/conf.h"
 #include "store/db.h"
 #include "worker/gateway.h"
+#include "worker/metrics.h"
 #include "io.h"
 #include "base/log.h"
 #include "route.h"
@@ -85,6 +86,7 @@ main(int argc, char *argv[])
 	/* Connect now so the first request does not pay for it; a failure is
 	 * not fatal: every request retries. */
 	(void)dgcg_db_connect(gw.db);
+	dgcg_metrics_add(gw.metrics, DGCG_M_WORKER_STARTS, NULL, 1);
 	dgcg_log(DGCG_LOG_INFO, "main", "Worker started", NULL, "config", conf, NULL);
 
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {

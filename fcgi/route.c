@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "store/trusted_party_roles.h"
 #include "route.h"
+#include "worker/metrics.h"
 #include "base/xmalloc.h"
 
 #define CMS_BODY	(DGCG_R_BODY | DGCG_R_CMS)
@@ -21,26 +22,28 @@
  * also match it. */
 static const struct dgcg_route routes[] = {
 	{ "GET", "/countrylist", api_countrylist, 0 },
-	{ "POST", "/signerCertificate", api_signer_upload, CMS_BODY },
-	{ "DELETE", "/signerCertificate", api_signer_delete, CMS_BODY },
-	{ "POST", "/signerCertificate/delete", api_signer_delete, CMS_BODY },
+	{ "POST", "/signerCertificate", api_signer_upload, CMS_BODY | DGCG_R_UPLOAD },
+	{ "DELETE", "/signerCertificate", api_signer_delete, CMS_BODY | DGCG_R_DELETE },
+	{ "POST", "/signerCertificate/delete", api_signer_delete, CMS_BODY | DGCG_R_DELETE },
 	{ "GET", "/trustList", api_trustlist, 0 },
 	{ "GET", "/trustList/issuers", api_issuers, 0 },
 	{ "GET", "/trustList/certificate", api_v2_certificate_list, 0 },
 	{ "GET", "/trustList/references", api_ref_list, 0 },
 	{ "GET", "/trustList/{type}", api_trustlist, 0 },
 	{ "GET", "/trustList/{type}/{country}", api_trustlist, 0 },
-	{ "POST", "/rules", api_rules_upload, CMS_TEXT_BODY },
-	{ "DELETE", "/rules", api_rules_delete, CMS_TEXT_BODY },
-	{ "POST", "/rules/delete", api_rules_delete, CMS_TEXT_BODY },
+	{ "POST", "/rules", api_rules_upload, CMS_TEXT_BODY | DGCG_R_UPLOAD },
+	{ "DELETE", "/rules", api_rules_delete, CMS_TEXT_BODY | DGCG_R_DELETE },
+	{ "POST", "/rules/delete", api_rules_delete, CMS_TEXT_BODY | DGCG_R_DELETE },
 	{ "GET", "/rules/{country}", api_rules_download, 0 },
 	{ "GET", "/valuesets", api_valuesets_list, 0 },
 	{ "GET", "/valuesets/{id}", api_valuesets_get, 0 },
 	{ "GET", "/revocation-list", api_rev_list, DGCG_R_ROLE_READER },
-	{ "POST", "/revocation-list", api_rev_upload, CMS_TEXT_BODY | DGCG_R_ROLE_UPLOADER },
-	{ "DELETE", "/revocation-list", api_rev_delete, CMS_TEXT_BODY | DGCG_R_ROLE_DELETER },
+	{ "POST", "/revocation-list", api_rev_upload,
+	    CMS_TEXT_BODY | DGCG_R_ROLE_UPLOADER | DGCG_R_UPLOAD },
+	{ "DELETE", "/revocation-list", api_rev_delete,
+	    CMS_TEXT_BODY | DGCG_R_ROLE_DELETER | DGCG_R_DELETE },
 	{ "POST", "/revocation-list/delete", api_rev_delete,
-	    CMS_TEXT_BODY | DGCG_R_ROLE_DELETER },
+	    CMS_TEXT_BODY | DGCG_R_ROLE_DELETER | DGCG_R_DELETE },
 	{ "GET", "/revocation-list/{batchId}", api_rev_get,
 	    DGCG_R_ROLE_READER | DGCG_R_ACCEPT_CMS },
 	{ "GET", "/cms-migration", api_mig_list, 0 },
@@ -54,6 +57,19 @@ static const struct dgcg_route routes[] = {
 	{ "GET", "/trust/reference/{uuid}", api_ref_get, 0 },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+/* The internal listener's paths, for requests with health_check set
+ * (DGCG_HEALTH_CHECK, which only nginx's internal listener sets): answered
+ * at once, without authentication, to GET and HEAD. On the mTLS listener
+ * they are unknown paths like any other. */
+static const struct {
+	const char	*path;
+	void		(*fn)(struct dgcg_gw *, struct dgcg_req *, struct dgcg_reply *);
+} internal[] = {
+	{ "/health", api_health },
+	{ "/metrics", api_metrics },
+};
+#define NINTERNAL (sizeof(internal) / sizeof(internal[0]))
 
 /* Matches path against pattern segment by segment; {name} matches one
  * non-empty segment, captured into req->params when req is not NULL. */
@@ -261,8 +277,14 @@ roles_ok(struct dgcg_gw *gw, unsigned flags, const struct dgcg_identity *id,
 	return 0;
 }
 
-void
-dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp)
+/*
+ * Answers the request; returns the route it went to for the metrics: the
+ * pattern of the route table (of the first route whose path matched, for a
+ * 405), an internal path, or NULL for an unknown path; *flags gets the
+ * flags of the route that took it (0 when none did).
+ */
+static const char *
+dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp, unsigned *flags)
 {
 	const struct dgcg_route *rt = NULL;
 	struct dgcg_identity id;
@@ -270,32 +292,36 @@ dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp)
 	const char *method = req->method != NULL ? req->method : "";
 	enum dgcg_prob prob;
 	enum dgcg_err rc;
+	const char *known = NULL;
 	size_t i, alen = 0;
-	int path_known = 0;
 
+	*flags = 0;
 	memset(&id, 0, sizeof(id));
 	allow[0] = '\0';
 	if (req->path == NULL || req->path[0] != '/' || strlen(req->path) > DGCG_PATH_MAX) {
 		dgcg_reply_fail(resp, DGCG_P_NOT_FOUND, NULL, "%s", "The requested path does not exist.");
-		return;
+		return NULL;
 	}
-	/* /health exists only for nginx's health-check listener, which sets
-	 * DGCG_HEALTH_CHECK (a FastCGI parameter, which no client header can
-	 * become); on the mTLS listener it is an unknown path like any other. */
-	if (req->health_check && strcmp(req->path, "/health") == 0) {
+	/* The internal paths exist only for nginx's internal listener, which
+	 * sets DGCG_HEALTH_CHECK (a FastCGI parameter, which no client header
+	 * can become). */
+	for (i = 0; req->health_check && i < NINTERNAL; i++) {
+		if (strcmp(req->path, internal[i].path) != 0)
+			continue;
 		if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
-			api_health(gw, req, resp);
+			internal[i].fn(gw, req, resp);
 		else {
 			dgcg_reply_fail(resp, DGCG_P_METHOD, NULL, "%s", "Allowed methods are listed in Allow.");
 			dgcg_reply_header(resp, "Allow", "GET");
 		}
 		dgcg_gw_request_end(gw);
-		return;
+		return internal[i].path;
 	}
 	for (i = 0; i < NROUTES; i++) {
 		if (!match(routes[i].pattern, req->path, NULL))
 			continue;
-		path_known = 1;
+		if (known == NULL)
+			known = routes[i].pattern;
 		if (strstr(allow, routes[i].method) == NULL) {
 			int n = snprintf(allow + alen, sizeof(allow) - alen, "%s%s",
 			    alen ? ", " : "", routes[i].method);
@@ -308,15 +334,16 @@ dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp)
 			break;
 		}
 	}
-	if (!path_known) {
+	if (known == NULL) {
 		dgcg_reply_fail(resp, DGCG_P_NOT_FOUND, NULL, "%s", "The requested path does not exist.");
-		return;
+		return NULL;
 	}
 	if (rt == NULL) {
 		dgcg_reply_fail(resp, DGCG_P_METHOD, NULL, "%s", "Allowed methods are listed in Allow.");
 		dgcg_reply_header(resp, "Allow", allow);
-		return;
+		return known;
 	}
+	*flags = rt->flags;
 	(void)match(rt->pattern, req->path, req);
 
 	prob = dgcg_auth(gw, req->thumb, req->dn, &id, &send);
@@ -361,4 +388,59 @@ dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp)
 out:
 	dgcg_identity_clear(&id);
 	dgcg_gw_request_end(gw);
+	return rt->pattern;
+}
+
+/*
+ * The request's counters (worker/metrics.h), counted before the answer is
+ * sent: dgcg_requests_total by method (one of a fixed set, else "other":
+ * the client chooses it), route (dispatch's, "unmatched" when NULL) and
+ * status; dgcg_problems_total by the problem table's row; for a route
+ * flagged DGCG_R_UPLOAD or DGCG_R_DELETE dgcg_writes_total by resource (the
+ * pattern's first segment), operation and outcome.
+ */
+static void
+count(struct dgcg_gw *gw, const struct dgcg_req *req, const char *route, unsigned flags,
+    const struct dgcg_reply *resp)
+{
+	static const char *const methods[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
+		"OPTIONS" };
+	const struct dgcg_prob_info *pi;
+	const char *v[3];
+	char status[12], resource[64];
+	int st = resp->status ? resp->status : 500;	/* what io.c sends */
+	size_t i;
+
+	if (gw->metrics == NULL)
+		return;
+	v[0] = "other";
+	for (i = 0; req->method != NULL && i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(req->method, methods[i]) == 0)
+			v[0] = methods[i];
+	v[1] = route != NULL ? route : "unmatched";
+	snprintf(status, sizeof(status), "%d", st);
+	v[2] = status;
+	dgcg_metrics_add(gw->metrics, DGCG_M_REQUESTS, v, 1);
+	if (dgcg_reply_failed(resp)) {
+		pi = dgcg_prob_info(resp->prob);
+		v[0] = pi->code;
+		v[1] = pi->name;
+		dgcg_metrics_add(gw->metrics, DGCG_M_PROBLEMS, v, 1);
+	}
+	if (route != NULL && (flags & (DGCG_R_UPLOAD | DGCG_R_DELETE)) != 0) {
+		snprintf(resource, sizeof(resource), "%.*s", (int)strcspn(route + 1, "/"), route + 1);
+		v[0] = resource;
+		v[1] = (flags & DGCG_R_UPLOAD) ? "upload" : "delete";
+		v[2] = st < 300 ? "ok" : st < 500 ? "rejected" : "error";
+		dgcg_metrics_add(gw->metrics, DGCG_M_WRITES, v, 1);
+	}
+}
+
+void
+dgcg_dispatch(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp)
+{
+	unsigned flags;
+	const char *route = dispatch(gw, req, resp, &flags);
+
+	count(gw, req, route, flags, resp);
 }

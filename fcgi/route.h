@@ -1,12 +1,14 @@
 /* route.h: the route table and the dispatcher.
  *
  * Order for every request: a path that is not "/..." or is longer than
- * DGCG_PATH_MAX (404); GET or HEAD /health with DGCG_HEALTH_CHECK set (the
- * health listener only) answered at once, without authentication; match the
+ * DGCG_PATH_MAX (404); GET or HEAD /health or /metrics with
+ * DGCG_HEALTH_CHECK set (the internal listener only) answered at once,
+ * without authentication; match the
  * path (404), the method (405, with an Allow header), authenticate (section
  * 2: 401/400), the route's roles (403), Accept (406), the content type
  * (415), the declared length (413), then read the body (413 beyond
- * body_max) and call the handler. */
+ * body_max) and call the handler. Every answer is counted in the metrics
+ * (worker/metrics.h) before it is sent. */
 #ifndef DGCG_ROUTE_H
 #define DGCG_ROUTE_H
 
@@ -31,6 +33,10 @@ typedef void (*dgcg_handler)(struct dgcg_gw *gw, struct dgcg_req *req,
 /* The answer is a CMS: Accept must admit application/cms-text or
  * application/cms (406 0x406 otherwise, after the role check). */
 #define DGCG_R_ACCEPT_CMS	0x80
+/* An upload or a delete: counted in dgcg_writes_total by outcome, the
+ * resource being the pattern's first segment. */
+#define DGCG_R_UPLOAD		0x100
+#define DGCG_R_DELETE		0x200
 
 struct dgcg_route {
 	const char	*method;
@@ -74,7 +80,9 @@ DGCG_HANDLER(api_ref_upload);		/* api_references.c */
 DGCG_HANDLER(api_ref_delete);
 DGCG_HANDLER(api_ref_get);
 DGCG_HANDLER(api_ref_list);
-/* GET /health (api_health.c), only for requests with health_check set. */
+/* GET /health (api_health.c) and GET /metrics (api_metrics.c), only for
+ * requests with health_check set. */
 void api_health(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp);
+void api_metrics(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp);
 
 #endif

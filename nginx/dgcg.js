@@ -1,4 +1,4 @@
-// dgcg.js: njs helpers for nginx/dgcg.conf.in.
+// dgcg.js: njs helpers for nginx/dgcg-site.conf.in.
 //
 // client_sha256: the SHA-256 (lower-case hex) of the DER encoding of the
 // verified client certificate, i.e. the thumbprint the gateway looks up in

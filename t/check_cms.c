@@ -245,11 +245,16 @@ START_TEST(state_bad_cms)
 	    .md = EVP_sha256() }, der, len, &clen);
 	ck_assert_int_eq(parse(buf, clen / 2, NULL, 0, DGCG_CMS_PAYLOAD_CERT), DGCG_CMS_BAD_CMS);
 	ck_assert_int_eq(parse(buf, clen, NULL, 0, DGCG_CMS_PAYLOAD_CERT), DGCG_CMS_OK);
-	/* bytes after the ContentInfo are ignored, as Bouncy Castle does */
-	buf = realloc(buf, clen + 2);
+	/* bytes after the ContentInfo are refused (Bouncy Castle ignores them):
+	 * one, two, or a whole second copy */
+	buf = realloc(buf, 2 * clen);
 	buf[clen] = 0x00;
 	buf[clen + 1] = 0x05;
-	ck_assert_int_eq(parse(buf, clen + 2, NULL, 0, DGCG_CMS_PAYLOAD_CERT), DGCG_CMS_OK);
+	ck_assert_int_eq(parse(buf, clen + 1, NULL, 0, DGCG_CMS_PAYLOAD_CERT), DGCG_CMS_BAD_CMS);
+	ck_assert_int_eq(parse(buf, clen + 2, NULL, 0, DGCG_CMS_PAYLOAD_CERT), DGCG_CMS_BAD_CMS);
+	memcpy(buf + clen, buf, clen);
+	ck_assert_int_eq(parse(buf, 2 * clen, NULL, 0, DGCG_CMS_PAYLOAD_CERT), DGCG_CMS_BAD_CMS);
+	ck_assert_int_eq(parse(buf, clen, NULL, 0, DGCG_CMS_PAYLOAD_CERT), DGCG_CMS_OK);
 	free(buf);
 	/* a CMS ContentInfo of type id-data, not SignedData */
 	in = BIO_new_mem_buf("hello", 5);

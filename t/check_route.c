@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "worker/gateway.h"
+#include "worker/metrics.h"
 #include "base/log.h"
 #include "route.h"
 
@@ -97,6 +98,41 @@ START_TEST(auth_before_handler)
 }
 END_TEST
 
+/* Every answer is counted once: by method (a client's own as "other"),
+ * route pattern ("unmatched" for an unknown path, /metrics without the
+ * internal listener's parameter among them) and status; its problem row;
+ * and on an upload or delete route the write's outcome. */
+START_TEST(counted)
+{
+	const char *r404[] = { "GET", "unmatched", "404" };
+	const char *r405[] = { "other", "/countrylist", "405" };
+	const char *r401[] = { "POST", "/signerCertificate", "401" };
+	const char *p404[] = { "0x404", "NOT_FOUND" };
+	const char *p400[] = { "0x400", "AUTH_MISSING" };
+	const char *up[] = { "signerCertificate", "upload", "rejected" };
+	const char *del[] = { "rules", "delete", "rejected" };
+	struct dgcg_metrics *m = NULL;
+	char err[256];
+
+	ck_assert_int_eq(dgcg_metrics_open(NULL, &m, err, sizeof(err)), DGCG_OK);
+	gw.metrics = m;
+	expect("GET", "/nothing", NULL, NULL, 404, "0x404", NULL);
+	expect("GET", "/metrics", NULL, NULL, 404, "0x404", NULL);
+	expect("BREW", "/countrylist", NULL, NULL, 405, "0x405", NULL);
+	expect("POST", "/signerCertificate", NULL, NULL, 401, "0x400", NULL);
+	expect("POST", "/rules/delete", NULL, NULL, 401, "0x400", NULL);
+	ck_assert_uint_eq(dgcg_metrics_get(m, DGCG_M_REQUESTS, r404), 2);
+	ck_assert_uint_eq(dgcg_metrics_get(m, DGCG_M_REQUESTS, r405), 1);
+	ck_assert_uint_eq(dgcg_metrics_get(m, DGCG_M_REQUESTS, r401), 1);
+	ck_assert_uint_eq(dgcg_metrics_get(m, DGCG_M_PROBLEMS, p404), 2);
+	ck_assert_uint_eq(dgcg_metrics_get(m, DGCG_M_PROBLEMS, p400), 2);
+	ck_assert_uint_eq(dgcg_metrics_get(m, DGCG_M_WRITES, up), 1);
+	ck_assert_uint_eq(dgcg_metrics_get(m, DGCG_M_WRITES, del), 1);
+	gw.metrics = NULL;
+	dgcg_metrics_close(m);
+}
+END_TEST
+
 static int body_reads;
 
 static enum dgcg_err
@@ -150,6 +186,7 @@ make_route_suite(void)
 	tcase_add_test(tc, wrong_method_405);
 	tcase_add_test(tc, auth_before_handler);
 	tcase_add_test(tc, no_body_before_auth);
+	tcase_add_test(tc, counted);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fake_complete.sh: t/fake_store.c stands in for lib/libdgcgstore.a, so it
-# must define every store function that lib/libdgcg.a (pki, domain, worker)
+# must define every store function that lib/libdgcg.a (domain, worker)
 # calls, whichever modules a test links; and it defines nothing else of
 # the store's name space that the store does not (nm on the build tree).
 set -u

@@ -455,6 +455,13 @@ dgcg_db_node_ready(struct dgcg_db *db, int *ready, const char **why)
 	return DGCG_OK;
 }
 
+void
+dgcg_db_stats(const struct dgcg_db *db, struct dgcg_db_stats *st)
+{
+	(void)db;
+	memset(st, 0, sizeof(*st));
+}
+
 int
 dgcg_db_in_tx(const struct dgcg_db *db)
 {

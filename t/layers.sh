@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # layers.sh: the archives' dependencies run one way (Makefile.am): lib/base
-# includes nothing else of ours, lib/store only base and store. A quoted
+# includes nothing else of ours, lib/store only base and store, lib/pki
+# only base and pki (dgcg-sync links it without the store). A quoted
 # include outside that set fails (config.h is always allowed).
 set -u
 src=${DGCG_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -19,4 +20,5 @@ check() {
 }
 check lib/base 'base'
 check lib/store 'base|store'
+check lib/pki 'base|pki'
 exit $fail

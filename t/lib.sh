@@ -38,13 +38,18 @@
 #   it_conf KEY                    the value of KEY in the stack's dgcg.conf
 #   it_admin ARGS...               run dgcg-admin on the stack (stderr kept in log/admin.log)
 #   it_ta_sign ARGS...             dgcg-admin ta-sign with the stack's trust anchor
-#   it_onboard CC TYPE PEM         onboard PEM as CC's TYPE certificate (once)
+#   it_onboard CC TYPE PEM         onboard PEM as CC's TYPE certificate (once; --force)
 #   it_auth CC                     a demo auth certificate for CC, onboarded (once)
 #   it_roles CC...                 grant every role to the auth certificate of each CC
 #   it_thumb_pem FILE              SHA-256 (hex) of a PEM certificate's DER
+#   it_kid_pem FILE                the kid of a PEM certificate (base64 of its SHA-256's first 8 bytes)
 #   it_dsc BASE SUBJECT ISSUER     a DSC BASE.pem|der|key issued by a CSCA
 #   it_selfsigned BASE SUBJECT [PROFILE]
 #                                  a self-signed certificate BASE.pem|key
+#   it_dated BASE SUBJECT NOTBEFORE NOTAFTER
+#                                  a certificate BASE.pem|key (by the client CA) valid
+#                                  from NOTBEFORE to NOTAFTER (YYYYMMDDHHMMSSZ): expired
+#                                  or not yet valid signers
 #   it_cms IN SIGNER [OUT [--detached] [OPTIONS...]]
 #                                  the base64 of a CMS signed by SIGNER over IN's bytes
 #   it_tamper IN OUT WHERE         a base64 CMS with one bit flipped
@@ -345,13 +350,16 @@ it_admin() {
 it_ta_sign() { it_admin ta-sign --ta-cert "$PKI/ta.pem" --ta-key "$PKI/ta.key" "$@"; }
 
 # it_onboard CC TYPE PEM: signs PEM with the trust anchor and onboards it as
-# CC's TYPE certificate (dgcg-admin onboard); nothing when that row exists.
+# CC's TYPE certificate (dgcg-admin onboard --force: the tests onboard real,
+# mostly expired certificates and deliberately odd ones, so the linter's
+# findings are warnings here; t/it/expiry.sh tests the refusal); nothing
+# when that row exists.
 it_onboard() {
 	local sig
 	[[ "$(it_count trusted_party "certificate_type='$2' AND country='$1' AND thumbprint='$(it_thumb_pem "$3")'")" == 0 ]] ||
 		return 0
 	sig=$(it_ta_sign "$3") || return 1
-	it_admin onboard --country "$1" --type "$2" --cert "$3" --signature "$sig" >/dev/null
+	it_admin onboard --force --country "$1" --type "$2" --cert "$3" --signature "$sig" >/dev/null
 }
 
 # it_auth CC: a demo AUTHENTICATION certificate for CC, $PKI/extra/auth-CC.pem|key
@@ -369,6 +377,10 @@ it_roles() {
 
 # it_thumb_pem FILE: the lower-case hex SHA-256 of a PEM certificate's DER.
 it_thumb_pem() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
+
+# it_kid_pem FILE: the kid of a PEM certificate, the base64 of the first 8
+# bytes of its DER's SHA-256.
+it_kid_pem() { openssl x509 -in "$1" -outform DER | openssl dgst -sha256 -binary | head -c 8 | base64; }
 
 # _it_prefix WHO ROLE: the path prefix (NAME.pem|key) of WHO: a country CC
 # means $PKI/CC/ROLE, anything else is a prefix already.
@@ -393,6 +405,11 @@ it_dsc() {
 # with its new key BASE.key; PROFILE is one of deploy/pki.sh (default
 # signing: an end-entity signing certificate, as an upload certificate).
 it_selfsigned() { _pki_selfsigned "$1" "$2" "${3:-signing}" "$PKI_DAYS"; }
+
+# it_dated BASE SUBJECT NOTBEFORE NOTAFTER: BASE.pem|key issued by the demo
+# client CA with fixed dates (OpenSSL 3.0's x509 has no -not_before; openssl
+# ca has -startdate/-enddate).
+it_dated() { _pki_ca_issue "$1" "$2" -startdate "$3" -enddate "$4"; }
 
 # it_cms IN SIGNER [OUT [--detached] [OPTION...]]: the base64 (one line, no
 # newline) of a CMS over IN's bytes signed by SIGNER (a country CC: its upload

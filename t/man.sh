@@ -68,5 +68,17 @@ want=$(literals '\(secure_\)\?getenv' "$src"/admin/*.c "$src"/lib/*.c)
 same "dgcg-admin.8 ENVIRONMENT = the variables admin/ and lib/ read" \
 	"$want" "$(names "$admin_man" ENVIRONMENT)"
 
+# dgcg-sync(1): what sync/ reads, plus the proxy variables libcurl reads for it
+sync_man=$build/man/dgcg-sync.1
+if [[ -r "$sync_man" ]]; then
+	want=$({ literals '\(secure_\)\?getenv' "$src"/sync/*.c
+		printf '%s\n' https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY; } | sort -u)
+	same "dgcg-sync.1 ENVIRONMENT = the variables sync/ and libcurl read" \
+		"$want" "$(names "$sync_man" ENVIRONMENT)"
+else
+	fail=$((fail + 1))
+	echo "FAIL: $sync_man is missing (run through make check)"
+fi
+
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

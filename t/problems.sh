@@ -8,7 +8,7 @@ set -u
 src=${DGCG_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 fail=0 n=0
 cd "$src" || exit 99
-code=(lib fcgi admin)
+code=(lib fcgi admin sync)
 
 rows=$(sed -n 's/^\tDGCG_P_\([A-Z0-9_]*\),.*/\1/p' lib/domain/problem.h | grep -v '^_')
 for r in $rows; do

@@ -74,6 +74,12 @@ testpki_cert(EVP_PKEY *key, const struct testpki_spec *s)
 		add_ext(x, iss != NULL ? iss : x, NID_subject_key_identifier, "hash");
 		if (iss != NULL)
 			add_ext(x, iss, NID_authority_key_identifier, "keyid:always");
+		if (s->ku != NULL)
+			add_ext(x, iss != NULL ? iss : x, NID_key_usage, s->ku);
+		if (s->eku != NULL)
+			add_ext(x, iss != NULL ? iss : x, NID_ext_key_usage, s->eku);
+		if (s->bc != NULL)
+			add_ext(x, iss != NULL ? iss : x, NID_basic_constraints, s->bc);
 	}
 	ck_assert(X509_sign(x, ikey, s->md != NULL ? s->md : EVP_sha256()) > 0);
 	X509_NAME_free(n);

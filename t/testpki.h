@@ -27,6 +27,11 @@ struct testpki_spec {
 	long		 na_days;	/* notAfter, days from now (0: 365) */
 	int		 v1;		/* an X.509 v1 certificate (no extensions) */
 	const EVP_MD	*md;		/* NULL: SHA-256 */
+	/* extensions in openssl.cnf syntax, e.g. "critical,digitalSignature";
+	 * NULL: none (v3 certificates always get a subject key identifier) */
+	const char	*ku;		/* keyUsage */
+	const char	*eku;		/* extendedKeyUsage */
+	const char	*bc;		/* basicConstraints */
 };
 
 /* An EC key on a curve ("P-256", "P-224", ...). */

@@ -26,35 +26,20 @@
 #define CONF_SECRET_MAX	4096	/* largest password file */
 #define CONF_HEADER_MAX	100	/* longest header name (fcgi/io.h keeps 128 with "HTTP_") */
 
-enum ctype {
-	CT_STRING,
-	CT_UINT,
-	CT_SIZE,
-	CT_BOOL,
-};
-
-/*
- * One configuration key. def is the default as it would be written in the
- * file (NULL: none), so defaults go through the same checks as the file.
- * check, for strings, returns why v is bad (or NULL) and may set *canon to
- * a canonical spelling to store instead.
- */
-struct conf_key {
-	const char		*key;
-	enum ctype		 type;
-	size_t			 off;
-	unsigned long long	 min, max;
-	const char		*def;
-	const char		*(*check)(const char *v, const char **canon);
-};
+/* The gateway's keys use the table types of conf.h. */
+#define CT_STRING	DGCG_CONF_STRING
+#define CT_UINT		DGCG_CONF_UINT
+#define CT_SIZE		DGCG_CONF_SIZE
+#define CT_BOOL		DGCG_CONF_BOOL
+#define CT_LIST		DGCG_CONF_LIST
+#define conf_key	dgcg_conf_def
 
 static const char	*check_header(const char *, const char **);
-static const char	*check_level(const char *, const char **);
 static const char	*check_list(const char *, const char **);
 
 #define OFF(f)	offsetof(struct dgcg_conf, f)
 
-static const struct conf_key keys[] = {
+static const struct conf_key gw_keys[] = {
 	{ "db_socket", CT_STRING, OFF(db_socket), 0, 0, NULL, NULL },
 	{ "db_host", CT_STRING, OFF(db_host), 0, 0, "localhost", NULL },
 	{ "db_port", CT_UINT, OFF(db_port), 1, 65535, "3306", NULL },
@@ -74,7 +59,7 @@ static const struct conf_key keys[] = {
 	    "X-SSL-Client-SHA256", check_header },
 	{ "header_dn", CT_STRING, OFF(header_dn), 0, 0, "X-SSL-Client-DN", check_header },
 	{ "log_file", CT_STRING, OFF(log_file), 0, 0, "-", NULL },
-	{ "log_level", CT_STRING, OFF(log_level), 0, 0, "INFO", check_level },
+	{ "log_level", CT_STRING, OFF(log_level), 0, 0, "INFO", dgcg_conf_check_level },
 	{ "body_max", CT_SIZE, OFF(body_max), 1024, 64 * 1024 * 1024, "1048576", NULL },
 	{ "sql_dir", CT_STRING, OFF(sql_dir), 0, 0, DGCG_SQLDIR, NULL },
 	{ "check_dsc_expiry", CT_BOOL, OFF(check_dsc_expiry), 0, 1, "yes", NULL },
@@ -93,9 +78,12 @@ static const struct conf_key keys[] = {
 	    "purpose,usergroup,scope,standard,displayName,displayLogo,validFrom,validUntil,"
 	    "pubkey,displayURL", check_list },
 	{ "v2_list_extra_groups", CT_BOOL, OFF(v2_list_extra_groups), 0, 1, "no", NULL },
+	{ "metrics_file", CT_STRING, OFF(metrics_file), 0, 0, NULL, NULL },
 };
 
-#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+static const struct dgcg_conf_table gw_table = {
+	gw_keys, sizeof(gw_keys) / sizeof(gw_keys[0]), sizeof(struct dgcg_conf)
+};
 
 static const char *
 check_header(const char *v, const char **canon)
@@ -112,8 +100,8 @@ check_header(const char *v, const char **canon)
 	return NULL;
 }
 
-static const char *
-check_level(const char *v, const char **canon)
+const char *
+dgcg_conf_check_level(const char *v, const char **canon)
 {
 	enum dgcg_log_level l = dgcg_log_level_parse(v);
 
@@ -214,16 +202,30 @@ printable(const char *s, char *buf, size_t bufsz)
 	return buf;
 }
 
+static void
+list_clear(struct dgcg_conf_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
 /*
- * Sets key k of c from the text v. Returns NULL, or why v is refused
+ * Sets key k of c from the text v (a list key: appends v, or with !append
+ * replaces the list by it). Returns NULL, or why v is refused
  * (possibly formatted into rbuf). An empty value unsets a string key whose
  * default is none; it is refused for every other key.
  */
 static const char *
-set_value(struct dgcg_conf *c, const struct conf_key *k, const char *v,
+set_value(void *c, const struct conf_key *k, const char *v, int append,
     char *rbuf, size_t rsz)
 {
 	char *base = (char *)c + k->off, **sp;
+	struct dgcg_conf_list *lp;
 	unsigned long long n;
 	const char *end, *why, *canon = NULL;
 	char pbuf[72];
@@ -231,14 +233,30 @@ set_value(struct dgcg_conf *c, const struct conf_key *k, const char *v,
 	int b;
 
 	if (*v == '\0') {
-		if (k->type != CT_STRING || k->def != NULL)
+		if ((k->type != CT_STRING && k->type != CT_LIST) || k->def != NULL)
 			return "empty value";
+		if (k->type == CT_LIST) {
+			list_clear((struct dgcg_conf_list *)(void *)base);
+			return NULL;
+		}
 		sp = (char **)(void *)base;
 		free(*sp);
 		*sp = NULL;
 		return NULL;
 	}
 	switch (k->type) {
+	case CT_LIST:
+		for (i = 0; v[i] != '\0'; i++)
+			if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+				return "control character in value";
+		if (k->check != NULL && (why = k->check(v, &canon)) != NULL)
+			return why;
+		lp = (struct dgcg_conf_list *)(void *)base;
+		if (!append)
+			list_clear(lp);
+		lp->v = xrealloc(lp->v, (lp->n + 1) * sizeof(*lp->v));
+		lp->v[lp->n++] = xstrdup(canon != NULL ? canon : v);
+		return NULL;
 	case CT_STRING:
 		for (i = 0; v[i] != '\0'; i++)
 			if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
@@ -290,59 +308,86 @@ set_value(struct dgcg_conf *c, const struct conf_key *k, const char *v,
 }
 
 /*
- * NOTE: c is zeroed first and must not own strings: call dgcg_conf_free
+ * NOTE: c is zeroed first and must not own strings: call dgcg_conf_tfree
  * before setting the defaults again.
  */
 void
-dgcg_conf_defaults(struct dgcg_conf *c)
+dgcg_conf_tdefaults(const struct dgcg_conf_table *t, void *c)
 {
 	char rbuf[128];
 	const char *why;
 	size_t i;
 
-	memset(c, 0, sizeof(*c));
-	for (i = 0; i < NKEYS; i++) {
-		if (keys[i].def == NULL)
+	memset(c, 0, t->size);
+	for (i = 0; i < t->n; i++) {
+		if (t->keys[i].def == NULL)
 			continue;
-		why = set_value(c, &keys[i], keys[i].def, rbuf, sizeof(rbuf));
+		why = set_value(c, &t->keys[i], t->keys[i].def, 1, rbuf, sizeof(rbuf));
 		assert(why == NULL);
 		(void)why;
 	}
 }
 
-/* Leaves every string pointer NULL; numbers are kept. */
+/* Leaves every string pointer NULL and every list empty; numbers are kept. */
 void
-dgcg_conf_free(struct dgcg_conf *c)
+dgcg_conf_tfree(const struct dgcg_conf_table *t, void *c)
 {
 	char **sp;
 	size_t i;
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < NKEYS; i++) {
-		if (keys[i].type != CT_STRING)
+	for (i = 0; i < t->n; i++) {
+		if (t->keys[i].type == CT_LIST) {
+			list_clear((struct dgcg_conf_list *)(void *)((char *)c + t->keys[i].off));
 			continue;
-		sp = (char **)(void *)((char *)c + keys[i].off);
+		}
+		if (t->keys[i].type != CT_STRING)
+			continue;
+		sp = (char **)(void *)((char *)c + t->keys[i].off);
 		free(*sp);
 		*sp = NULL;
 	}
 }
 
-/* Copies src into dst, duplicating the strings. */
+/* Copies src into dst (t->size bytes), duplicating the strings and lists. */
 static void
-conf_copy(struct dgcg_conf *dst, const struct dgcg_conf *src)
+conf_copy(const struct dgcg_conf_table *t, void *dst, const void *src)
 {
-	char **sp;
-	size_t i;
+	struct dgcg_conf_list *lp;
+	char **sp, **v;
+	size_t i, j;
 
-	*dst = *src;
-	for (i = 0; i < NKEYS; i++) {
-		if (keys[i].type != CT_STRING)
+	memcpy(dst, src, t->size);
+	for (i = 0; i < t->n; i++) {
+		if (t->keys[i].type == CT_LIST) {
+			lp = (struct dgcg_conf_list *)(void *)((char *)dst + t->keys[i].off);
+			if (lp->n == 0)
+				continue;
+			v = xcalloc(lp->n, sizeof(*v));
+			for (j = 0; j < lp->n; j++)
+				v[j] = xstrdup(lp->v[j]);
+			lp->v = v;
 			continue;
-		sp = (char **)(void *)((char *)dst + keys[i].off);
+		}
+		if (t->keys[i].type != CT_STRING)
+			continue;
+		sp = (char **)(void *)((char *)dst + t->keys[i].off);
 		if (*sp != NULL)
 			*sp = xstrdup(*sp);
 	}
+}
+
+void
+dgcg_conf_defaults(struct dgcg_conf *c)
+{
+	dgcg_conf_tdefaults(&gw_table, c);
+}
+
+void
+dgcg_conf_free(struct dgcg_conf *c)
+{
+	dgcg_conf_tfree(&gw_table, c);
 }
 
 static void
@@ -402,14 +447,15 @@ trim(char *s)
 }
 
 /*
- * NOTE: c must hold defaults (dgcg_conf_defaults) or a previous load. The
+ * NOTE: c must hold defaults (dgcg_conf_tdefaults) or a previous load. The
  * file is applied to a copy; c changes only when the whole file is good.
  */
 enum dgcg_err
-dgcg_conf_load(const char *path, struct dgcg_conf *c, char *err, size_t errsz)
+dgcg_conf_tload(const struct dgcg_conf_table *tb, const char *path, void *c, char *err,
+    size_t errsz)
 {
-	struct dgcg_conf t;
-	unsigned long seen[NKEYS], lineno = 0;
+	void *t;
+	unsigned long *seen, lineno = 0;
 	char line[CONF_LINE_MAX + 1], rbuf[160], pbuf[72];
 	char *s, *eq, *key, *val;
 	const char *why;
@@ -422,8 +468,9 @@ dgcg_conf_load(const char *path, struct dgcg_conf *c, char *err, size_t errsz)
 		seterr(err, errsz, "%s: %s", path, strerror(errno));
 		return DGCG_ERR_IO;
 	}
-	memset(seen, 0, sizeof(seen));
-	conf_copy(&t, c);
+	seen = xcalloc(tb->n, sizeof(*seen));
+	t = xmalloc(tb->size);
+	conf_copy(tb, t, c);
 	while (read_line(f, line, &flags)) {
 		lineno++;
 		if (flags & 2) {
@@ -450,58 +497,99 @@ dgcg_conf_load(const char *path, struct dgcg_conf *c, char *err, size_t errsz)
 			seterr(err, errsz, "%s:%lu: =: missing key before '='", path, lineno);
 			goto out;
 		}
-		for (i = 0; i < NKEYS; i++)
-			if (strcmp(key, keys[i].key) == 0)
+		for (i = 0; i < tb->n; i++)
+			if (strcmp(key, tb->keys[i].key) == 0)
 				break;
-		if (i == NKEYS) {
+		if (i == tb->n) {
 			seterr(err, errsz, "%s:%lu: %s: unknown key", path, lineno,
 			    printable(key, pbuf, sizeof(pbuf)));
 			goto out;
 		}
-		if (seen[i] != 0) {
+		/* A list key may be repeated: each line adds one value (the
+		 * file's first replaces what c had). */
+		if (seen[i] != 0 && tb->keys[i].type != CT_LIST) {
 			seterr(err, errsz, "%s:%lu: %s: duplicate key (first on line %lu)",
 			    path, lineno, key, seen[i]);
 			goto out;
 		}
-		seen[i] = lineno;
-		if ((why = set_value(&t, &keys[i], val, rbuf, sizeof(rbuf))) != NULL) {
+		if ((why = set_value(t, &tb->keys[i], val, seen[i] != 0, rbuf,
+		    sizeof(rbuf))) != NULL) {
 			seterr(err, errsz, "%s:%lu: %s: %s", path, lineno, key, why);
 			goto out;
 		}
+		if (seen[i] == 0)
+			seen[i] = lineno;
 	}
 	if (ferror(f)) {
 		seterr(err, errsz, "%s: read error", path);
 		rc = DGCG_ERR_IO;
 		goto out;
 	}
-	dgcg_conf_free(c);
-	*c = t;
-	memset(&t, 0, sizeof(t));
+	dgcg_conf_tfree(tb, c);
+	memcpy(c, t, tb->size);
+	memset(t, 0, tb->size);
 	rc = DGCG_OK;
  out:
-	dgcg_conf_free(&t);
+	dgcg_conf_tfree(tb, t);
+	free(t);
+	free(seen);
 	fclose(f);
 	return rc;
 }
 
 enum dgcg_err
-dgcg_conf_key(size_t i, struct dgcg_conf_keyinfo *ki)
+dgcg_conf_load(const char *path, struct dgcg_conf *c, char *err, size_t errsz)
+{
+	return dgcg_conf_tload(&gw_table, path, c, err, errsz);
+}
+
+enum dgcg_err
+dgcg_conf_tset(const struct dgcg_conf_table *tb, void *c, const char *where, const char *key,
+    const char *value, int append, char *err, size_t errsz)
+{
+	char rbuf[160], pbuf[72];
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < tb->n; i++)
+		if (strcmp(key, tb->keys[i].key) == 0)
+			break;
+	if (i == tb->n) {
+		seterr(err, errsz, "%s: %s: unknown key", where, printable(key, pbuf, sizeof(pbuf)));
+		return DGCG_ERR_CONFIG;
+	}
+	if ((why = set_value(c, &tb->keys[i], value, append, rbuf, sizeof(rbuf))) != NULL) {
+		seterr(err, errsz, "%s: %s: %s", where, key, why);
+		return DGCG_ERR_CONFIG;
+	}
+	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_conf_tkey(const struct dgcg_conf_table *t, size_t i, struct dgcg_conf_keyinfo *ki)
 {
 	static const char *const kinds[] = {
 		[CT_STRING] = "string",
 		[CT_UINT] = "number",
 		[CT_SIZE] = "size",
 		[CT_BOOL] = "boolean",
+		[CT_LIST] = "list",
 	};
 
-	if (i >= NKEYS)
+	if (i >= t->n)
 		return DGCG_ERR_NOTFOUND;
-	ki->key = keys[i].key;
-	ki->kind = kinds[keys[i].type];
-	ki->min = keys[i].min;
-	ki->max = keys[i].max;
-	ki->def = keys[i].def;
+	ki->key = t->keys[i].key;
+	ki->kind = kinds[t->keys[i].type];
+	ki->min = t->keys[i].min;
+	ki->max = t->keys[i].max;
+	ki->def = t->keys[i].def;
 	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_conf_key(size_t i, struct dgcg_conf_keyinfo *ki)
+{
+	return dgcg_conf_tkey(&gw_table, i, ki);
 }
 
 /* Overwrites n bytes in a way the compiler may not drop. */

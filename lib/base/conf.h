@@ -63,6 +63,9 @@ struct dgcg_conf {
 	char		*v2_allowed_domains;	/* comma list: domains of POST /trustedCertificate */
 	char		*v2_allowed_properties;	/* comma list: property keys allowed there */
 	int		 v2_list_extra_groups;	/* 1: SIGN, AUTH, CUSTOM in unfiltered lists */
+	/* the counters every worker of the host shares (worker/metrics.h); NULL =
+	 * each worker counts alone */
+	char		*metrics_file;
 };
 
 /* 1 when s[0..len) is one of the values of a comma list (exact, as TNG
@@ -86,7 +89,7 @@ char *dgcg_conf_read_secret(const char *path);
 /* One key of the table, as dgcg.conf(5) must describe it. */
 struct dgcg_conf_keyinfo {
 	const char		*key;
-	const char		*kind;		/* "string", "number", "size" or "boolean" */
+	const char		*kind;		/* "string", "number", "size", "boolean" or "list" */
 	unsigned long long	 min, max;	/* range of a number or size */
 	const char		*def;		/* default as written in the file; NULL: none */
 };
@@ -95,5 +98,60 @@ struct dgcg_conf_keyinfo {
  * DGCG_ERR_NOTFOUND past the last key. The strings are static. For the test
  * that holds the manual to the table (t/check_conf.c). */
 enum dgcg_err dgcg_conf_key(size_t i, struct dgcg_conf_keyinfo *ki);
+
+/*
+ * The same parser for another program's own key table (dgcg-sync's, in
+ * sync/conf.c): the format, checks and error texts above. A table maps
+ * each key to a field of the program's struct at off; def is the default
+ * as it would be written in the file (NULL: none) and goes through the
+ * same checks; check (strings and lists) says why a value is bad, or
+ * NULL, and may give a canonical spelling in *canon.
+ * A DGCG_CONF_LIST key is a struct dgcg_conf_list; unlike other keys it may
+ * be repeated in a file, each line adding one value.
+ */
+enum dgcg_conf_type {
+	DGCG_CONF_STRING = 0,	/* char * */
+	DGCG_CONF_UINT,		/* unsigned */
+	DGCG_CONF_SIZE,		/* size_t, with suffix k/K or m/M */
+	DGCG_CONF_BOOL,		/* int: yes/no, true/false, on/off, 1/0 */
+	DGCG_CONF_LIST		/* struct dgcg_conf_list */
+};
+
+struct dgcg_conf_list {
+	char	**v;
+	size_t	  n;
+};
+
+struct dgcg_conf_def {
+	const char		*key;
+	enum dgcg_conf_type	 type;
+	size_t			 off;
+	unsigned long long	 min, max;
+	const char		*def;
+	const char		*(*check)(const char *v, const char **canon);
+};
+
+struct dgcg_conf_table {
+	const struct dgcg_conf_def	*keys;
+	size_t				 n;
+	size_t				 size;	/* sizeof the program's struct */
+};
+
+void dgcg_conf_tdefaults(const struct dgcg_conf_table *t, void *c);
+enum dgcg_err dgcg_conf_tload(const struct dgcg_conf_table *t, const char *path, void *c,
+	char *err, size_t errsz);
+void dgcg_conf_tfree(const struct dgcg_conf_table *t, void *c);
+enum dgcg_err dgcg_conf_tkey(const struct dgcg_conf_table *t, size_t i,
+	struct dgcg_conf_keyinfo *ki);
+
+/* The check of a log_level key (ERROR, WARN, INFO or DEBUG, any case;
+ * *canon the upper-case name), for every program's table. */
+const char *dgcg_conf_check_level(const char *v, const char **canon);
+
+/* Sets one key from elsewhere than a file (a command-line option), with the
+ * same checks; errors read "where: key: reason". A list key appends value
+ * with append != 0, else the list becomes just value. */
+enum dgcg_err dgcg_conf_tset(const struct dgcg_conf_table *t, void *c, const char *where,
+	const char *key, const char *value, int append, char *err, size_t errsz);
 
 #endif

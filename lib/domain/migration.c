@@ -225,41 +225,24 @@ out:
 	return ok;
 }
 
+/* The three payload kinds differ only in what the CMS carries. */
+#define MIG_PROFILE(kind) {				\
+		.payload = (kind),				\
+		.parse = DGCG_P_CMS_SIGNATURE,			\
+		.parse_details = D_BAD_CMS,			\
+		.signature = DGCG_P_CMS_SIGNATURE,		\
+		.signature_details = D_BAD_CMS,			\
+		.signature_why = 1,				\
+		.uploader = DGCG_P_UPLOAD_BAD,			\
+		.upload_policy = 1,				\
+		.internal = DGCG_P_UNAVAILABLE,			\
+	}
 static const struct dgcg_signed_profile mig_profile[PKG__MAX] = {
-	[PKG_DSC] = {
-		.payload = DGCG_CMS_PAYLOAD_CERT,
-		.parse = DGCG_P_CMS_SIGNATURE,
-		.parse_details = D_BAD_CMS,
-		.signature = DGCG_P_CMS_SIGNATURE,
-		.signature_details = D_BAD_CMS,
-		.signature_why = 1,
-		.uploader = DGCG_P_UPLOAD_BAD,
-		.upload_policy = 1,
-		.internal = DGCG_P_UNAVAILABLE,
-	},
-	[PKG_REVOCATION_LIST] = {
-		.payload = DGCG_CMS_PAYLOAD_STRING,
-		.parse = DGCG_P_CMS_SIGNATURE,
-		.parse_details = D_BAD_CMS,
-		.signature = DGCG_P_CMS_SIGNATURE,
-		.signature_details = D_BAD_CMS,
-		.signature_why = 1,
-		.uploader = DGCG_P_UPLOAD_BAD,
-		.upload_policy = 1,
-		.internal = DGCG_P_UNAVAILABLE,
-	},
-	[PKG_VALIDATION_RULE] = {
-		.payload = DGCG_CMS_PAYLOAD_STRING,
-		.parse = DGCG_P_CMS_SIGNATURE,
-		.parse_details = D_BAD_CMS,
-		.signature = DGCG_P_CMS_SIGNATURE,
-		.signature_details = D_BAD_CMS,
-		.signature_why = 1,
-		.uploader = DGCG_P_UPLOAD_BAD,
-		.upload_policy = 1,
-		.internal = DGCG_P_UNAVAILABLE,
-	},
+	[PKG_DSC] = MIG_PROFILE(DGCG_CMS_PAYLOAD_CERT),
+	[PKG_REVOCATION_LIST] = MIG_PROFILE(DGCG_CMS_PAYLOAD_STRING),
+	[PKG_VALIDATION_RULE] = MIG_PROFILE(DGCG_CMS_PAYLOAD_STRING),
 };
+#undef MIG_PROFILE
 
 /* DSC checks beyond the uploader: the row is the caller's, the CMS carries
  * its very certificate, whose subject has the caller's C, issued by a

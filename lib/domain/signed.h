@@ -17,7 +17,7 @@
  *      a signer outside its validity are refused.
  * Each endpoint passes a profile naming its problem rows and texts. The
  * policy applies to every endpoint that signs with an UPLOAD certificate
- * (DSC, rules, batches, migration: doc/api.md says so); the reference
+ * (DSC, rules, batches, migration: doc/api.txt says so); the reference
  * applies it nowhere.
  * NOTE: a signature whose only fault is a digest outside the allowed set
  * (step 2 answers DGCG_ERR_POLICY) goes on unverified to step 3 and is then

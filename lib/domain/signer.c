@@ -17,6 +17,7 @@
 #include "domain/trustlist.h"
 #include "domain/signer.h"
 #include "pki/cms.h"
+#include "pki/entry.h"
 #include "pki/x509.h"
 #include "store/audit_event.h"
 #include "store/signer_information.h"
@@ -100,8 +101,8 @@ dgcg_signer_csca(struct dgcg_gw *gw, const char *country, enum dgcg_group ca,
 	struct dgcg_tp_list l;
 	unsigned char *der;
 	size_t i, dlen;
-	int found = 0;
-	X509 *x;
+	X509 **cas;
+	long k;
 
 	if (dgcg_gw_trusted(gw, NULL, country, ca, domain, &l) != DGCG_OK)
 		return -1;
@@ -115,26 +116,27 @@ dgcg_signer_csca(struct dgcg_gw *gw, const char *country, enum dgcg_group ca,
 		dgcg_tp_list_free(&l);
 		return 0;
 	}
-	for (i = 0; i < l.n && !found; i++) {
-		if (dgcg_b64_decode(l.v[i].raw_data, strlen(l.v[i].raw_data), &der, &dlen) !=
-		    DGCG_OK)
-			continue;
-		x = dgcg_x509_from_der(der, dlen);
-		free(der);
-		if (x != NULL && dgcg_x509_issued_by(dsc, x)) {
-			found = 1;
-			snprintf(csca, DGCG_THUMB_HEX_LEN + 1, "%s", l.v[i].thumbprint);
+	cas = xcalloc(l.n, sizeof(*cas));
+	for (i = 0; i < l.n; i++)
+		if (dgcg_b64_decode(l.v[i].raw_data, strlen(l.v[i].raw_data), &der, &dlen) ==
+		    DGCG_OK) {
+			cas[i] = dgcg_x509_from_der(der, dlen);
+			free(der);
 		}
-		X509_free(x);
-	}
-	dgcg_tp_list_free(&l);
-	if (!found && strcmp(domain, DGCG_DOMAIN_DCC) == 0)
+	k = dgcg_entry_issuer(dsc, cas, l.n);
+	if (k >= 0)
+		snprintf(csca, DGCG_THUMB_HEX_LEN + 1, "%s", l.v[k].thumbprint);
+	else if (strcmp(domain, DGCG_DOMAIN_DCC) == 0)
 		snprintf(why, whysz, "Uploaded certificate is not issued (issuer name and signature) "
 		    "by a %s of country %s", dgcg_group_name(ca), country);
-	else if (!found)
+	else
 		snprintf(why, whysz, "Uploaded certificate is not issued (issuer name and signature) "
 		    "by a %s of country %s and domain %s", dgcg_group_name(ca), country, domain);
-	return found;
+	for (i = 0; i < l.n; i++)
+		X509_free(cas[i]);
+	free(cas);
+	dgcg_tp_list_free(&l);
+	return k >= 0;
 }
 
 /* 1 when s is hex digits only (a LIKE prefix without wildcards). */
@@ -198,20 +200,21 @@ int
 dgcg_signer_strict(struct dgcg_gw *gw, X509 *dsc, char *why, size_t whysz)
 {
 	const struct dgcg_conf *cf = &gw->conf;
+	const struct dgcg_cert_policy p = {
+		.require_x509v3 = cf->require_x509v3,
+		.allow_sha1 = cf->allow_sha1,
+		.min_rsa_bits = cf->min_rsa_bits,
+		.min_ec_bits = cf->min_ec_bits,
+	};
+	enum dgcg_er er;
 	char r[256];
 
-	if (cf->require_x509v3 && dgcg_x509_check_v3(dsc, r, sizeof(r)) != DGCG_OK)
-		snprintf(why, whysz, "Uploaded certificate: %s", r);
-	else if (dgcg_x509_check_key(dsc, cf->min_rsa_bits, cf->min_ec_bits, r, sizeof(r)) !=
-	    DGCG_OK)
-		snprintf(why, whysz, "Uploaded certificate: %s", r);
-	else if (dgcg_x509_check_sig_hash(dsc, cf->allow_sha1, r, sizeof(r)) != DGCG_OK)
-		snprintf(why, whysz, "Uploaded certificate: %s", r);
-	else if (cf->check_dsc_expiry &&
-	    dgcg_x509_check_validity(dsc, time(NULL), r, sizeof(r)) != DGCG_OK)
-		snprintf(why, whysz, "Uploaded certificate %s", r);
-	else
+	er = dgcg_entry_policy(dsc, &p, cf->check_dsc_expiry, time(NULL), r, sizeof(r));
+	if (er == DGCG_ER_OK)
 		return 1;
+	/* "Uploaded certificate expired on ...", "Uploaded certificate: ..." */
+	snprintf(why, whysz, "Uploaded certificate%s %s",
+	    er == DGCG_ER_EXPIRED || er == DGCG_ER_NOT_YET_VALID ? "" : ":", r);
 	return 0;
 }
 

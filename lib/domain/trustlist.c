@@ -24,6 +24,7 @@
 #include "base/xmalloc.h"
 #include "domain/trustlist.h"
 #include "pki/cms.h"
+#include "pki/entry.h"
 #include "pki/x509.h"
 #include "store/signer_information.h"
 #include "store/trusted_party.h"
@@ -135,47 +136,27 @@ dgcg_tl_uploads_hash(EVP_MD_CTX *md, const struct dgcg_tl_uploads *u, const char
 			EVP_DigestUpdate(md, u->l.v[i].thumbprint, DGCG_THUMB_HEX_LEN + 1);
 }
 
-/* Checks a live signer row; returns NULL when fine, else the reason. */
-static const char *
+/* Checks a live signer row (pki/entry.h): the certificate and its
+ * thumbprint, the upload CMS over it, and its signer a verified UPLOAD
+ * certificate of the row's country, domain and source gateway. Returns
+ * DGCG_ER_OK or the reason. */
+static enum dgcg_er
 dsc_check(const struct dgcg_si *r, const struct dgcg_tl_uploads *u)
 {
 	unsigned char *der = NULL;
-	const unsigned char *sder;
-	char thumb[DGCG_THUMB_HEX_LEN + 1];
-	struct dgcg_cms *cms = NULL;
-	const char *why = NULL;
-	size_t dlen = 0, slen;
+	char signer[DGCG_THUMB_HEX_LEN + 1];
+	enum dgcg_er why;
+	size_t dlen = 0;
 	X509 *x = NULL;
 
-	if (r->signature == NULL || *r->signature == '\0') {
-		why = "live row without signature";
-		goto out;
-	}
-	if (dgcg_b64_decode(r->raw_data, strlen(r->raw_data), &der, &dlen) != DGCG_OK ||
-	    (x = dgcg_x509_from_der(der, dlen)) == NULL) {
-		why = "raw data is not a certificate";
-		goto out;
-	}
-	dgcg_x509_thumbprint(der, dlen, thumb);
-	if (strcasecmp(thumb, r->thumbprint) != 0) {
-		why = "thumbprint does not match the certificate";
-		goto out;
-	}
-	if (dgcg_cms_parse_b64(r->signature, strlen(r->signature), der, dlen,
-	    DGCG_CMS_PAYLOAD_ANY, &cms) != DGCG_CMS_OK) {
-		why = "signature is not a detached CMS over the certificate";
-		goto out;
-	}
-	if (dgcg_cms_verify(cms, u->digests, NULL) != DGCG_OK) {
-		why = "signature does not verify";
-		goto out;
-	}
-	sder = dgcg_cms_signer_der(cms, &slen);
-	dgcg_x509_thumbprint(sder, slen, thumb);
-	if (!dgcg_tl_is_upload(u, r->country, r->domain, r->source_gateway, thumb))
-		why = "signature is not by a verified UPLOAD certificate of the country and domain";
-out:
-	dgcg_cms_free(cms);
+	if (r->signature == NULL || *r->signature == '\0')
+		return DGCG_ER_NO_SIGNATURE;
+	why = dgcg_entry_cert(r->raw_data, r->thumbprint, NULL, &der, &dlen, &x);
+	if (why == DGCG_ER_OK)
+		why = dgcg_entry_signature(r->signature, der, dlen, u->digests, signer, NULL, NULL);
+	if (why == DGCG_ER_OK &&
+	    !dgcg_tl_is_upload(u, r->country, r->domain, r->source_gateway, signer))
+		why = DGCG_ER_SIGNER_NOT_UPLOAD;
 	X509_free(x);
 	free(der);
 	return why;
@@ -185,7 +166,7 @@ int
 dgcg_tl_signer_ok(struct dgcg_gw *gw, const struct dgcg_si *r, const struct dgcg_tl_uploads *u)
 {
 	unsigned char key[32];
-	const char *why;
+	enum dgcg_er why;
 	const int *v;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned int klen = 0;
@@ -206,17 +187,17 @@ dgcg_tl_signer_ok(struct dgcg_gw *gw, const struct dgcg_si *r, const struct dgcg
 	if ((v = dgcg_cache_get(gw, DGCG_CACHE_DSC_VERDICT, key, sizeof(key))) != NULL)
 		return *v;
 	why = dsc_check(r, u);
-	if (why != NULL) {
+	if (why != DGCG_ER_OK) {
 		char ids[32];
 
 		snprintf(ids, sizeof(ids), "%lld", r->id);
 		dgcg_log(DGCG_LOG_ERROR, "trustlist", "DSC row left out of the trust list", NULL,
-		    "reason", why, "signerInformationId", ids, "certVerifyThumbprint",
-		    r->thumbprint, NULL);
+		    "reason", dgcg_er_text(why), "reasonCode", dgcg_er_code(why),
+		    "signerInformationId", ids, "certVerifyThumbprint", r->thumbprint, NULL);
 	}
 	(void)dgcg_cache_put(gw, DGCG_CACHE_DSC_VERDICT, key, sizeof(key), (time_t)-1,
-	    (void *)(uintptr_t)(why == NULL ? &VERDICT_OK : &VERDICT_BAD), NULL);
-	return why == NULL;
+	    (void *)(uintptr_t)(why == DGCG_ER_OK ? &VERDICT_OK : &VERDICT_BAD), NULL);
+	return why == DGCG_ER_OK;
 }
 
 void

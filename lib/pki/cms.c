@@ -61,8 +61,12 @@ memdup0(const unsigned char *p, size_t len)
 }
 
 /*
- * NOTE: bytes after the outer ContentInfo are ignored, as Bouncy Castle's
- * CMSSignedData(byte[]) does. A CMS that carries content and is also given
+ * Bytes after the outer ContentInfo are refused (DGCG_CMS_BAD_CMS), though
+ * Bouncy Castle's CMSSignedData(byte[]) ignores them (so the reference and
+ * TNG accept them): no signature covers them, and the gateway would store
+ * and serve them to every consumer as part of the signature. Certificates
+ * are read the same way (x509.c). None of the 970 real CMS of the shared
+ * test data has any. A CMS that carries content and is also given
  * detached content is accepted only when both are byte-identical (the
  * reference verifies against the external content, so an attached
  * signature over the same bytes passes there too).
@@ -85,7 +89,7 @@ dgcg_cms_parse(const unsigned char *der, size_t len, const unsigned char *detach
 		st = DGCG_CMS_BAD_CMS;
 		goto out;
 	}
-	if ((ci = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL ||
+	if ((ci = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL || p != der + len ||
 	    OBJ_obj2nid(CMS_get0_type(ci)) != NID_pkcs7_signed) {
 		st = DGCG_CMS_BAD_CMS;
 		goto out;

@@ -12,16 +12,18 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "pki/cms.h"
 #include "base/codec.h"
 #include "base/log.h"
+#include "base/xmalloc.h"
+#include "pki/cms.h"
+#include "pki/entry.h"
 #include "pki/trust.h"
 #include "pki/x509.h"
-#include "base/xmalloc.h"
 
 struct ta_cert {
 	unsigned char	*der;
 	size_t		 len;
+	char		 thumb[DGCG_THUMB_HEX_LEN + 1];
 };
 
 struct dgcg_ta {
@@ -30,35 +32,30 @@ struct dgcg_ta {
 	unsigned char	 id[32];	/* SHA-256 over all DERs: part of cache keys */
 };
 
-enum dgcg_err
-dgcg_ta_load(const char *pem_path, struct dgcg_ta **out)
+/* Adds every certificate of the PEM file path to ta (at least one). */
+static enum dgcg_err
+ta_add_file(struct dgcg_ta *ta, const char *path)
 {
 	enum dgcg_err rc = DGCG_ERR_PARSE;
-	struct dgcg_ta *ta = NULL;
-	EVP_MD_CTX *md = NULL;
 	BIO *b = NULL;
 	X509 *x = NULL;
 	unsigned long e;
 	unsigned char *der;
-	size_t len;
+	size_t len, before = ta->n;
 
-	*out = NULL;
-	if (pem_path == NULL) {
-		rc = DGCG_ERR_INVAL;
-		goto out;
-	}
-	if ((b = BIO_new_file(pem_path, "r")) == NULL) {
+	if (path == NULL)
+		return DGCG_ERR_INVAL;
+	if ((b = BIO_new_file(path, "r")) == NULL) {
 		rc = DGCG_ERR_IO;
 		goto out;
 	}
-	ta = xcalloc(1, sizeof(*ta));
 	for (;;) {
 		if ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL) {
 			e = ERR_peek_last_error();
 			/* The normal end: no further PEM block. */
 			if (ERR_GET_LIB(e) == ERR_LIB_PEM &&
-			    ERR_GET_REASON(e) == PEM_R_NO_START_LINE && ta->n > 0)
-				break;
+			    ERR_GET_REASON(e) == PEM_R_NO_START_LINE && ta->n > before)
+				rc = DGCG_OK;
 			goto out;
 		}
 		if ((der = dgcg_x509_to_der(x, &len)) == NULL)
@@ -66,33 +63,15 @@ dgcg_ta_load(const char *pem_path, struct dgcg_ta **out)
 		ta->certs = xrealloc(ta->certs, (ta->n + 1) * sizeof(*ta->certs));
 		ta->certs[ta->n].der = der;
 		ta->certs[ta->n].len = len;
+		dgcg_x509_thumbprint(der, len, ta->certs[ta->n].thumb);
 		ta->n++;
 		X509_free(x);
 		x = NULL;
 	}
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		rc = DGCG_ERR_NOMEM;
-		goto out;
-	}
-	for (len = 0; len < ta->n; len++)
-		if (EVP_DigestUpdate(md, ta->certs[len].der, ta->certs[len].len) != 1) {
-			rc = DGCG_ERR_NOMEM;
-			goto out;
-		}
-	if (EVP_DigestFinal_ex(md, ta->id, NULL) != 1) {
-		rc = DGCG_ERR_NOMEM;
-		goto out;
-	}
-	*out = ta;
-	ta = NULL;
-	rc = DGCG_OK;
 out:
 	ERR_clear_error();
-	EVP_MD_CTX_free(md);
 	X509_free(x);
 	BIO_free(b);
-	dgcg_ta_free(ta);
 	return rc;
 }
 
@@ -115,6 +94,31 @@ out:
 	return ok;
 }
 
+enum dgcg_err
+dgcg_ta_load_files(const char *const *paths, size_t npaths, struct dgcg_ta **out)
+{
+	enum dgcg_err rc = DGCG_ERR_INVAL;
+	struct dgcg_ta *ta;
+	size_t i;
+
+	*out = NULL;
+	ta = xcalloc(1, sizeof(*ta));
+	for (i = 0; i < npaths; i++)
+		if ((rc = ta_add_file(ta, paths[i])) != DGCG_OK)
+			goto out;
+	if (ta->n == 0)
+		goto out;
+	rc = DGCG_ERR_NOMEM;
+	if (!ta_id(ta))
+		goto out;
+	*out = ta;
+	ta = NULL;
+	rc = DGCG_OK;
+out:
+	dgcg_ta_free(ta);
+	return rc;
+}
+
 struct dgcg_ta *
 dgcg_ta_from_der(const unsigned char *const *der, const size_t *len, size_t n)
 {
@@ -126,6 +130,7 @@ dgcg_ta_from_der(const unsigned char *const *der, const size_t *len, size_t n)
 		ta->certs[i].der = xmalloc(len[i] > 0 ? len[i] : 1);
 		memcpy(ta->certs[i].der, der[i], len[i]);
 		ta->certs[i].len = len[i];
+		dgcg_x509_thumbprint(der[i], len[i], ta->certs[i].thumb);
 	}
 	ta->n = n;
 	if (!ta_id(ta)) {
@@ -133,6 +138,23 @@ dgcg_ta_from_der(const unsigned char *const *der, const size_t *len, size_t n)
 		return NULL;
 	}
 	return ta;
+}
+
+enum dgcg_err
+dgcg_ta_load(const char *pem_path, struct dgcg_ta **out)
+{
+	return dgcg_ta_load_files(&pem_path, 1, out);
+}
+
+int
+dgcg_ta_has(const struct dgcg_ta *ta, const char *thumbprint)
+{
+	size_t i;
+
+	for (i = 0; ta != NULL && thumbprint != NULL && i < ta->n; i++)
+		if (strcasecmp(ta->certs[i].thumb, thumbprint) == 0)
+			return 1;
+	return 0;
 }
 
 size_t
@@ -199,12 +221,10 @@ check(const struct dgcg_ta *ta, const char *thumb, const char *raw, const char *
     enum dgcg_cms_state *stp, const char **exc)
 {
 	enum dgcg_integrity r;
-	enum dgcg_cms_state st;
-	struct dgcg_cms *c = NULL;
+	enum dgcg_er er;
 	unsigned char *der = NULL;
-	const unsigned char *sder;
-	size_t derlen = 0, slen, i;
-	char tp[DGCG_THUMB_HEX_LEN + 1];
+	size_t derlen = 0;
+	char signer[DGCG_THUMB_HEX_LEN + 1];
 	X509 *x = NULL;
 
 	*stp = DGCG_CMS_OK;
@@ -213,20 +233,15 @@ check(const struct dgcg_ta *ta, const char *thumb, const char *raw, const char *
 		r = DGCG_INTEGRITY_EMPTY;
 		goto out;
 	}
-	if (dgcg_b64_decode(raw, strlen(raw), &der, &derlen) != DGCG_OK) {
-		*exc = "raw_data is not valid base64";
-		r = DGCG_INTEGRITY_BAD_CERT;
-		goto out;
-	}
-	if ((x = dgcg_x509_from_der(der, derlen)) == NULL) {
-		*exc = "raw_data is not a DER X.509 certificate";
-		r = DGCG_INTEGRITY_BAD_CERT;
-		goto out;
-	}
 	/* NOTE: the reference compared in MySQL, whose collation ignores
-	 * case; an upper-case column therefore matches. */
-	dgcg_x509_thumbprint(der, derlen, tp);
-	if (strlen(thumb) != DGCG_THUMB_HEX_LEN || strcasecmp(thumb, tp) != 0) {
+	 * case; an upper-case column therefore matches (pki/entry.h). */
+	er = dgcg_entry_cert(raw, thumb, NULL, &der, &derlen, &x);
+	if (er == DGCG_ER_BAD_CERTIFICATE) {
+		*exc = "raw_data is not base64 of a DER X.509 certificate";
+		r = DGCG_INTEGRITY_BAD_CERT;
+		goto out;
+	}
+	if (er != DGCG_ER_OK) {
 		r = DGCG_INTEGRITY_THUMB_MISMATCH;
 		goto out;
 	}
@@ -234,25 +249,17 @@ check(const struct dgcg_ta *ta, const char *thumb, const char *raw, const char *
 		r = DGCG_INTEGRITY_NO_TA;
 		goto out;
 	}
-	st = dgcg_cms_parse_b64(sig, strlen(sig), der, derlen, DGCG_CMS_PAYLOAD_ANY, &c);
-	if (st != DGCG_CMS_OK) {
-		*stp = st;
+	er = dgcg_entry_signature(sig, der, derlen, DGCG_DIGESTS_SHA2, signer, stp, exc);
+	if (er == DGCG_ER_BAD_CMS) {
 		r = DGCG_INTEGRITY_BAD_SIG;
 		goto out;
 	}
-	if (dgcg_cms_verify(c, DGCG_DIGESTS_SHA2, exc) != DGCG_OK) {
+	if (er != DGCG_ER_OK) {
 		r = DGCG_INTEGRITY_SIG_INVALID;
 		goto out;
 	}
-	sder = dgcg_cms_signer_der(c, &slen);
-	r = DGCG_INTEGRITY_NOT_TA;
-	for (i = 0; i < ta->n; i++)
-		if (ta->certs[i].len == slen && memcmp(ta->certs[i].der, sder, slen) == 0) {
-			r = DGCG_INTEGRITY_OK;
-			break;
-		}
+	r = dgcg_ta_has(ta, signer) ? DGCG_INTEGRITY_OK : DGCG_INTEGRITY_NOT_TA;
 out:
-	dgcg_cms_free(c);
 	X509_free(x);
 	free(der);
 	return r;
@@ -287,7 +294,8 @@ dgcg_ta_verify_content(const struct dgcg_ta *ta, const unsigned char *content, s
 	struct dgcg_cms *c = NULL;
 	const unsigned char *sder;
 	const char *why = NULL;
-	size_t slen, i;
+	char signer[DGCG_THUMB_HEX_LEN + 1];
+	size_t slen;
 
 	if (exc != NULL)
 		*exc = NULL;
@@ -307,12 +315,8 @@ dgcg_ta_verify_content(const struct dgcg_ta *ta, const unsigned char *content, s
 		goto out;
 	}
 	sder = dgcg_cms_signer_der(c, &slen);
-	r = DGCG_INTEGRITY_NOT_TA;
-	for (i = 0; i < ta->n; i++)
-		if (ta->certs[i].len == slen && memcmp(ta->certs[i].der, sder, slen) == 0) {
-			r = DGCG_INTEGRITY_OK;
-			break;
-		}
+	dgcg_x509_thumbprint(sder, slen, signer);
+	r = dgcg_ta_has(ta, signer) ? DGCG_INTEGRITY_OK : DGCG_INTEGRITY_NOT_TA;
 out:
 	if (exc != NULL)
 		*exc = why;

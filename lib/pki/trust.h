@@ -20,6 +20,14 @@ struct dgcg_ta;
 /* Loads every certificate of a PEM file as a trust anchor (several allow a
  * TA rollover). An empty or unreadable file is an error. */
 enum dgcg_err dgcg_ta_load(const char *pem_path, struct dgcg_ta **out);
+
+/* The same for several PEM files, each with at least one certificate
+ * (dgcg-sync's -t TA.pem -t TA2.pem). */
+enum dgcg_err dgcg_ta_load_files(const char *const *paths, size_t npaths, struct dgcg_ta **out);
+
+/* 1 when the certificate with this hex SHA-256 (either case) is one of the
+ * trust anchors: the same DER bytes, as the reference compares them. */
+int dgcg_ta_has(const struct dgcg_ta *ta, const char *thumbprint);
 size_t dgcg_ta_count(const struct dgcg_ta *ta);
 
 /* A trust-anchor set from n DER certificates (copied): a peer gateway's

@@ -264,6 +264,21 @@ dgcg_x509_check_validity(X509 *x, time_t now, char *why, size_t whysz)
 }
 
 enum dgcg_err
+dgcg_x509_not_after(X509 *x, time_t *out)
+{
+	const ASN1_TIME *na = X509_get0_notAfter(x);
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (na == NULL || ASN1_TIME_to_tm(na, &tm) != 1) {
+		ERR_clear_error();
+		return DGCG_ERR_VERIFY;
+	}
+	*out = timegm(&tm);
+	return DGCG_OK;
+}
+
+enum dgcg_err
 dgcg_x509_check_v3(X509 *x, char *why, size_t whysz)
 {
 	if (X509_get_version(x) != X509_VERSION_3) {

@@ -57,6 +57,10 @@ int dgcg_x509_hash_allowed(const char *name, int allow_sha1);
  * which, with the date). */
 enum dgcg_err dgcg_x509_check_validity(X509 *x, time_t now, char *why, size_t whysz);
 
+/* notAfter as Unix seconds into *out; DGCG_ERR_VERIFY when it cannot be
+ * read. */
+enum dgcg_err dgcg_x509_not_after(X509 *x, time_t *out);
+
 /* SecReq-033: DGCG_ERR_VERIFY unless the certificate is X.509 v3. */
 enum dgcg_err dgcg_x509_check_v3(X509 *x, char *why, size_t whysz);
 

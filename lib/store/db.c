@@ -43,6 +43,8 @@ struct dgcg_db {
 	char		*password;
 	unsigned	 errcode;	/* of the last error, for reconnect and rerun decisions */
 	unsigned long long reruns;
+	struct dgcg_db_stats stats;	/* reruns aside: kept above */
+	int		 connected_once;
 	unsigned	 seed;
 	char		 err[512];
 };
@@ -179,10 +181,14 @@ dgcg_db_connect(struct dgcg_db *db)
 		set_err(db, "connect", mysql_errno(db->my), mysql_error(db->my));
 		dgcg_log(DGCG_LOG_ERROR, "db", "Database connection failed", NULL,
 		    "error", db->err, NULL);
+		db->stats.connect_failures++;
 		mysql_close(db->my);
 		db->my = NULL;
 		return DGCG_ERR_DB;
 	}
+	if (db->connected_once)
+		db->stats.reconnects++;
+	db->connected_once = 1;
 	return DGCG_OK;
 }
 
@@ -416,9 +422,11 @@ dgcg_db_run(struct dgcg_db *db, const char *sql, const char *const *params, unsi
 		}
 		break;
 	}
-	if (rc == DGCG_ERR_DB)
+	if (rc == DGCG_ERR_DB) {
 		dgcg_log(DGCG_LOG_ERROR, "db", "Database statement failed", NULL,
 		    "error", db->err, NULL);
+		db->stats.statement_failures++;
+	}
 	return rc;
 }
 
@@ -672,8 +680,10 @@ tx_begin(struct dgcg_db *db)
 
 	if ((rc = dgcg_db_connect(db)) != DGCG_OK)
 		return rc;
-	if ((rc = simple(db, "START TRANSACTION")) != DGCG_OK)
+	if ((rc = simple(db, "START TRANSACTION")) != DGCG_OK) {
+		db->stats.tx_failures++;
 		return rc;
+	}
 	db->in_tx = 1;
 	return DGCG_OK;
 }
@@ -694,6 +704,7 @@ tx_end(struct dgcg_db *db, enum dgcg_err rc)
 	db->in_tx = 0;
 	if (simple(db, q) != DGCG_OK) {
 		dgcg_log(DGCG_LOG_ERROR, "db", "Transaction end failed", NULL, "error", db->err, NULL);
+		db->stats.tx_failures++;
 		return rc == DGCG_OK ? DGCG_ERR_DB : rc;
 	}
 	return rc;
@@ -760,4 +771,11 @@ unsigned long long
 dgcg_db_tx_reruns(const struct dgcg_db *db)
 {
 	return db->reruns;
+}
+
+void
+dgcg_db_stats(const struct dgcg_db *db, struct dgcg_db_stats *st)
+{
+	*st = db->stats;
+	st->reruns = db->reruns;
 }

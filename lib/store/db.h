@@ -153,4 +153,17 @@ enum dgcg_err dgcg_db_script(struct dgcg_db *db, const char *name, const char *s
 size_t dgcg_db_prepared(const struct dgcg_db *db);
 unsigned long long dgcg_db_tx_reruns(const struct dgcg_db *db);
 
+/* What a handle went through since dgcg_db_new: running totals, for the
+ * metrics (worker/gateway.c reports them after every request). A failed
+ * connection or statement is counted where it is logged at ERROR, once per
+ * dgcg_db_connect or dgcg_db_run that failed (after its retry and reruns). */
+struct dgcg_db_stats {
+	unsigned long long	 connect_failures;	/* "Database connection failed" */
+	unsigned long long	 statement_failures;	/* "Database statement failed" */
+	unsigned long long	 tx_failures;		/* START, COMMIT or ROLLBACK failed */
+	unsigned long long	 reconnects;		/* connections opened after the first */
+	unsigned long long	 reruns;		/* as dgcg_db_tx_reruns */
+};
+void dgcg_db_stats(const struct dgcg_db *db, struct dgcg_db_stats *st);
+
 #endif

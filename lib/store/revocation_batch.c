@@ -44,12 +44,14 @@ static const char SQL_RB_COUNTRY[] =
 static const char SQL_RB_SET_CMS[] =
     "UPDATE revocation_batch SET signed_batch = ?, changed = UTC_TIMESTAMP()"
     " WHERE id = ? AND deleted = 0";
-static const char SQL_RB_EXPIRE[] =
-    "UPDATE revocation_batch SET deleted = 1, signed_batch = NULL, changed = UTC_TIMESTAMP()"
-    " WHERE deleted = 0 AND expires < UTC_TIMESTAMP()";
-static const char SQL_RB_PURGE[] =
-    "DELETE FROM revocation_batch WHERE deleted = 1"
-    " AND changed < UTC_TIMESTAMP() - INTERVAL ? DAY";
+static const char SQL_RB_EXPIRED[] =
+    "SELECT " RB_COLS ", NULL FROM revocation_batch WHERE deleted = 0 AND expires < UTC_TIMESTAMP()"
+    " ORDER BY id FOR UPDATE";
+static const char SQL_RB_OLD_TOMBSTONES[] =
+    "SELECT " RB_COLS ", NULL FROM revocation_batch WHERE deleted = 1"
+    " AND changed < UTC_TIMESTAMP() - INTERVAL ? DAY ORDER BY id FOR UPDATE";
+static const char SQL_RB_REMOVE[] =
+    "DELETE FROM revocation_batch WHERE id = ?";
 #define F(x) offsetof(struct dgcg_rb, x)
 static const struct dgcg_col rb_cols[] = {
 	{ DGCG_COL_INT, F(id), 0 },
@@ -223,32 +225,37 @@ dgcg_db_rb_set_cms(struct dgcg_db *db, long long id, const char *cms)
 	return rc;
 }
 
-static enum dgcg_err
-expire_work(struct dgcg_db *db, void *arg)
+enum dgcg_err
+dgcg_db_rb_expired(struct dgcg_db *db, struct dgcg_rb_list *out)
 {
-	unsigned long long *n = arg;
 	enum dgcg_err rc;
 
-	*n = 0;
 	if ((rc = stamp_lock(db)) != DGCG_OK)
 		return rc;
-	return dgcg_db_exec(db, SQL_RB_EXPIRE, NULL, 0, n, NULL);
+	return select_rows(db, SQL_RB_EXPIRED, NULL, 0, out);
 }
 
 enum dgcg_err
-dgcg_db_rb_expire(struct dgcg_db *db, unsigned long long *n)
-{
-	*n = 0;
-	return dgcg_db_in_tx(db) ? expire_work(db, n) : dgcg_db_tx(db, expire_work, n);
-}
-
-enum dgcg_err
-dgcg_db_rb_purge(struct dgcg_db *db, unsigned days, unsigned long long *n)
+dgcg_db_rb_old_tombstones(struct dgcg_db *db, unsigned days, struct dgcg_rb_list *out)
 {
 	char ds[16];
 	const char *p[1] = { ds };
 
 	snprintf(ds, sizeof(ds), "%u", days);
-	*n = 0;
-	return dgcg_db_exec(db, SQL_RB_PURGE, p, 1, n, NULL);
+	return select_rows(db, SQL_RB_OLD_TOMBSTONES, p, 1, out);
+}
+
+enum dgcg_err
+dgcg_db_rb_remove(struct dgcg_db *db, long long id)
+{
+	char ids[32];
+	const char *p[1] = { ids };
+	unsigned long long n = 0;
+	enum dgcg_err rc;
+
+	snprintf(ids, sizeof(ids), "%lld", id);
+	rc = dgcg_db_exec(db, SQL_RB_REMOVE, p, 1, &n, NULL);
+	if (rc == DGCG_OK && n == 0)
+		rc = DGCG_ERR_NOTFOUND;
+	return rc;
 }

@@ -31,7 +31,7 @@ void dgcg_rb_list_free(struct dgcg_rb_list *l);
 
 /* The functions that stamp changed (insert, mark_deleted, set_cms, expire)
  * take the table's counter lock first (dgcg_db_version_lock, exclusive):
- * all but expire must run inside dgcg_db_tx. */
+ * they must run inside dgcg_db_tx. */
 
 /* Inserts a live batch, changed = now. expires is a DATETIME literal
  * (dgcg_time_format_sql), kid NULL for none. DGCG_ERR_CONFLICT when batch_id
@@ -87,11 +87,14 @@ enum dgcg_err dgcg_db_rb_of_country(struct dgcg_db *db, const char *country,
  * DGCG_ERR_NOTFOUND otherwise. */
 enum dgcg_err dgcg_db_rb_set_cms(struct dgcg_db *db, long long id, const char *cms);
 
-/* Housekeeping (reference-gateway.md 7.5). Marks live batches whose
- * expires lies in the past deleted (tombstones, changed = now); *n = rows.
- * Runs as its own transaction when called outside one. */
-enum dgcg_err dgcg_db_rb_expire(struct dgcg_db *db, unsigned long long *n);
-/* Removes tombstones changed more than days days ago; *n = rows. */
-enum dgcg_err dgcg_db_rb_purge(struct dgcg_db *db, unsigned days, unsigned long long *n);
+/* Housekeeping (reference-gateway.md 7.5), for dgcg-admin purge inside
+ * dgcg_db_tx: live batches whose expires lies in the past, locked (FOR
+ * UPDATE, after the counter lock), by id, for dgcg_db_rb_mark_deleted; and
+ * tombstones changed more than days days ago, locked, by id, for
+ * dgcg_db_rb_remove (DGCG_ERR_NOTFOUND when the row is gone). */
+enum dgcg_err dgcg_db_rb_expired(struct dgcg_db *db, struct dgcg_rb_list *out);
+enum dgcg_err dgcg_db_rb_old_tombstones(struct dgcg_db *db, unsigned days,
+	struct dgcg_rb_list *out);
+enum dgcg_err dgcg_db_rb_remove(struct dgcg_db *db, long long id);
 
 #endif

@@ -44,9 +44,9 @@ static const char SQL_SI_SINCE[] =
     "SELECT " SI_COLS " FROM signer_information"
     " WHERE deleted_at >= FROM_UNIXTIME(?) AND created_at < FROM_UNIXTIME(?)"
     " AND (? IS NULL OR country = ?)";
-static const char SQL_SI_PURGE[] =
-    "DELETE FROM signer_information WHERE deleted_at IS NOT NULL"
-    " AND deleted_at < UTC_TIMESTAMP() - INTERVAL ? DAY";
+static const char SQL_SI_OLD_TOMBSTONES[] =
+    "SELECT " SI_COLS " FROM signer_information WHERE deleted_at IS NOT NULL"
+    " AND deleted_at < UTC_TIMESTAMP() - INTERVAL ? DAY ORDER BY id FOR UPDATE";
 
 #define F(x) offsetof(struct dgcg_si, x)
 static const struct dgcg_col si_cols[] = {
@@ -192,12 +192,11 @@ dgcg_db_si_select(struct dgcg_db *db, const char *country, time_t since,
 }
 
 enum dgcg_err
-dgcg_db_si_purge(struct dgcg_db *db, unsigned days, unsigned long long *n)
+dgcg_db_si_old_tombstones(struct dgcg_db *db, unsigned days, struct dgcg_si_list *out)
 {
 	char ds[16];
 	const char *p[1] = { ds };
 
 	snprintf(ds, sizeof(ds), "%u", days);
-	*n = 0;
-	return dgcg_db_exec(db, SQL_SI_PURGE, p, 1, n, NULL);
+	return select_si(db, SQL_SI_OLD_TOMBSTONES, p, 1, out);
 }

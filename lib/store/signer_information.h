@@ -91,7 +91,9 @@ enum dgcg_err dgcg_db_si_set_signature(struct dgcg_db *db, long long id, const c
 enum dgcg_err dgcg_db_si_select(struct dgcg_db *db, const char *country, time_t since,
 	struct dgcg_si_list *out);
 
-/* Removes tombstones deleted more than days days ago; *n = rows removed. */
-enum dgcg_err dgcg_db_si_purge(struct dgcg_db *db, unsigned days, unsigned long long *n);
+/* Tombstones deleted more than days days ago, locked (FOR UPDATE, inside
+ * dgcg_db_tx), by id: what dgcg-admin purge removes (dgcg_db_si_remove). */
+enum dgcg_err dgcg_db_si_old_tombstones(struct dgcg_db *db, unsigned days,
+	struct dgcg_si_list *out);
 
 #endif

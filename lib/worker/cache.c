@@ -12,22 +12,30 @@
 
 #define T(x) (1u << (unsigned)(DGCG_T_##x))
 
-/* Each kind: the tables its entries derive from, and its size. */
+/* Each kind: the tables its entries derive from, its size, and its name
+ * (the metrics' cache label). */
 static const struct {
 	unsigned	 deps;
 	size_t		 max;
+	const char	*name;
 } kinds[DGCG_CACHE__MAX] = {
-	[DGCG_CACHE_AUTH] = { T(TRUSTED_PARTY), 512 },
-	[DGCG_CACHE_COUNTRYLIST] = { T(TRUSTED_PARTY), 1 },
-	[DGCG_CACHE_RULES] = { T(VALIDATION_RULE), 256 },
-	[DGCG_CACHE_TRUSTLIST] = { T(TRUSTED_PARTY) | T(SIGNER_INFORMATION), 256 },
-	[DGCG_CACHE_INTEGRITY] = { 0, 4096 },
-	[DGCG_CACHE_DSC_VERDICT] = { 0, 12288 },
-	[DGCG_CACHE_PEER_TA] = { T(TRUSTED_PARTY), 64 },
-	[DGCG_CACHE_CERTLIST] = { T(TRUSTED_PARTY) | T(SIGNER_INFORMATION), 64 },
-	[DGCG_CACHE_REFLIST] = { T(TRUSTED_PARTY) | T(TRUSTED_REFERENCE), 64 },
-	[DGCG_CACHE_REF_VERDICT] = { 0, 4096 },
+	[DGCG_CACHE_AUTH] = { T(TRUSTED_PARTY), 512, "auth" },
+	[DGCG_CACHE_COUNTRYLIST] = { T(TRUSTED_PARTY), 1, "countrylist" },
+	[DGCG_CACHE_RULES] = { T(VALIDATION_RULE), 256, "rules" },
+	[DGCG_CACHE_TRUSTLIST] = { T(TRUSTED_PARTY) | T(SIGNER_INFORMATION), 256, "trustlist" },
+	[DGCG_CACHE_INTEGRITY] = { 0, 4096, "integrity" },
+	[DGCG_CACHE_DSC_VERDICT] = { 0, 12288, "dsc_verdict" },
+	[DGCG_CACHE_PEER_TA] = { T(TRUSTED_PARTY), 64, "peer_ta" },
+	[DGCG_CACHE_CERTLIST] = { T(TRUSTED_PARTY) | T(SIGNER_INFORMATION), 64, "certlist" },
+	[DGCG_CACHE_REFLIST] = { T(TRUSTED_PARTY) | T(TRUSTED_REFERENCE), 64, "reflist" },
+	[DGCG_CACHE_REF_VERDICT] = { 0, 4096, "ref_verdict" },
 };
+
+const char *
+dgcg_cache_kind_name(enum dgcg_cache_kind kind)
+{
+	return (unsigned)kind < DGCG_CACHE__MAX ? kinds[kind].name : NULL;
+}
 
 struct entry {
 	unsigned char	 key[DGCG_CACHE_KEY_MAX];

@@ -34,6 +34,9 @@ enum dgcg_cache_kind {
 	DGCG_CACHE__MAX
 };
 
+/* The kind's name ("auth", "trustlist", ...), or NULL out of range. */
+const char *dgcg_cache_kind_name(enum dgcg_cache_kind kind);
+
 #define DGCG_CACHE_KEY_MAX 96
 
 struct dgcg_cache;

@@ -11,6 +11,26 @@
 #include "base/xmalloc.h"
 #include "worker/cache.h"
 #include "worker/gateway.h"
+#include "worker/metrics.h"
+
+/* The host's counters, else this worker's own (logged: the scrape then
+ * says dgcg_metrics_shared 0). */
+static void
+metrics_attach(struct dgcg_gw *gw)
+{
+	char why[512];
+
+	why[0] = '\0';
+	if (gw->conf.metrics_file != NULL &&
+	    dgcg_metrics_open(gw->conf.metrics_file, &gw->metrics, why, sizeof(why)) == DGCG_OK)
+		return;
+	if (gw->conf.metrics_file != NULL)
+		dgcg_log(DGCG_LOG_ERROR, "metrics", "Could not attach the shared metrics, "
+		    "counting in this worker only", NULL, "file", gw->conf.metrics_file,
+		    "reason", why, NULL);
+	if (dgcg_metrics_open(NULL, &gw->metrics, why, sizeof(why)) != DGCG_OK)
+		dgcg_log(DGCG_LOG_ERROR, "metrics", "No metrics", NULL, "reason", why, NULL);
+}
 
 enum dgcg_err
 dgcg_gw_init(struct dgcg_gw *gw, const char *conf_path, int admin, char *err, size_t errsz)
@@ -43,12 +63,15 @@ dgcg_gw_init(struct dgcg_gw *gw, const char *conf_path, int admin, char *err, si
 		snprintf(err, errsz, "cannot read the database password file");
 		return rc;
 	}
+	if (!admin)
+		metrics_attach(gw);
 	return DGCG_OK;
 }
 
 void
 dgcg_gw_free(struct dgcg_gw *gw)
 {
+	dgcg_metrics_close(gw->metrics);
 	dgcg_db_free(gw->db);
 	dgcg_cache_free(gw->cache);
 	dgcg_ta_free(gw->peer_ta_once);
@@ -64,10 +87,10 @@ struct verdict {
 };
 
 /* The check of one row against ta, remembered by content (the key holds
- * ta's identity); logged when it fails. */
+ * ta's identity); logged when it fails and log is set. */
 static enum dgcg_integrity
 integrity_with(struct dgcg_gw *gw, const struct dgcg_ta *ta, const char *thumbprint,
-    const char *raw_b64, const char *sig_b64)
+    const char *raw_b64, const char *sig_b64, int log)
 {
 	unsigned char key[32];
 	struct verdict *v;
@@ -90,7 +113,8 @@ integrity_with(struct dgcg_gw *gw, const struct dgcg_ta *ta, const char *thumbpr
 		(void)dgcg_cache_put(gw, DGCG_CACHE_INTEGRITY, key, sizeof(key), (time_t)-1, v,
 		    free);
 	}
-	dgcg_integrity_log(r, st, exc, thumbprint);
+	if (log)
+		dgcg_integrity_log(r, st, exc, thumbprint);
 	return r;
 }
 
@@ -98,7 +122,7 @@ enum dgcg_integrity
 dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64,
     const char *sig_b64)
 {
-	return integrity_with(gw, gw->ta, thumbprint, raw_b64, sig_b64);
+	return integrity_with(gw, gw->ta, thumbprint, raw_b64, sig_b64, 1);
 }
 
 static void
@@ -155,18 +179,33 @@ dgcg_gw_peer_ta(struct dgcg_gw *gw, const char *gateway_id)
 	return dgcg_cache_put(gw, DGCG_CACHE_PEER_TA, gateway_id, klen, (time_t)-1, ta, ta_free);
 }
 
-enum dgcg_integrity
-dgcg_gw_party_integrity(struct dgcg_gw *gw, const struct dgcg_tp *t)
+/* A row's check against the trust anchors of its source: the local one,
+ * or its peer gateway's. */
+static enum dgcg_integrity
+party_check(struct dgcg_gw *gw, const struct dgcg_tp *t, int log)
 {
 	const struct dgcg_ta *ta = gw->ta;
 
 	if (t->source_gateway[0] != '\0' &&
 	    (ta = dgcg_gw_peer_ta(gw, t->source_gateway)) == NULL) {
-		dgcg_integrity_log(DGCG_INTEGRITY_NO_TA, DGCG_CMS_OK,
-		    "the peer gateway's trust anchors could not be read", t->thumbprint);
+		if (log)
+			dgcg_integrity_log(DGCG_INTEGRITY_NO_TA, DGCG_CMS_OK,
+			    "the peer gateway's trust anchors could not be read", t->thumbprint);
 		return DGCG_INTEGRITY_NO_TA;
 	}
-	return integrity_with(gw, ta, t->thumbprint, t->raw_data, t->signature);
+	return integrity_with(gw, ta, t->thumbprint, t->raw_data, t->signature, log);
+}
+
+enum dgcg_integrity
+dgcg_gw_party_integrity(struct dgcg_gw *gw, const struct dgcg_tp *t)
+{
+	return party_check(gw, t, 1);
+}
+
+enum dgcg_integrity
+dgcg_gw_verdict(struct dgcg_gw *gw, const struct dgcg_tp *t)
+{
+	return party_check(gw, t, 0);
 }
 
 enum dgcg_err
@@ -255,4 +294,35 @@ void
 dgcg_gw_request_end(struct dgcg_gw *gw)
 {
 	gw->versions_fresh = 0;
+	dgcg_gw_metrics_sync(gw);
+}
+
+void
+dgcg_gw_metrics_sync(struct dgcg_gw *gw)
+{
+	struct dgcg_cache_stats cs;
+	struct dgcg_db_stats ds;
+	const char *v[1];
+	int k;
+
+	if (gw->metrics == NULL)
+		return;
+	for (k = 0; k < DGCG_CACHE__MAX; k++) {
+		dgcg_cache_stats(gw, (enum dgcg_cache_kind)k, &cs);
+		v[0] = dgcg_cache_kind_name((enum dgcg_cache_kind)k);
+		dgcg_metrics_total(gw->metrics, DGCG_M_CACHE_HITS, v, cs.hits);
+		dgcg_metrics_total(gw->metrics, DGCG_M_CACHE_MISSES, v, cs.misses);
+	}
+	if (gw->db == NULL)
+		return;
+	dgcg_db_stats(gw->db, &ds);
+	/* the kind label of dgcg_db_errors_total, one per field */
+	v[0] = "connect";
+	dgcg_metrics_total(gw->metrics, DGCG_M_DB_ERRORS, v, ds.connect_failures);
+	v[0] = "statement";
+	dgcg_metrics_total(gw->metrics, DGCG_M_DB_ERRORS, v, ds.statement_failures);
+	v[0] = "transaction";
+	dgcg_metrics_total(gw->metrics, DGCG_M_DB_ERRORS, v, ds.tx_failures);
+	dgcg_metrics_total(gw->metrics, DGCG_M_DB_RECONNECTS, NULL, ds.reconnects);
+	dgcg_metrics_total(gw->metrics, DGCG_M_DB_TX_RERUNS, NULL, ds.reruns);
 }

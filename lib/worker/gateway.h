@@ -12,6 +12,7 @@
 #include "store/trusted_party.h"
 
 struct dgcg_cache;
+struct dgcg_metrics;
 
 struct dgcg_gw {
 	struct dgcg_conf	 conf;
@@ -24,11 +25,16 @@ struct dgcg_gw {
 	struct dgcg_versions	 versions;
 	int			 versions_fresh;
 	struct dgcg_ta		*peer_ta_once;	/* dgcg_gw_peer_ta of an uncacheable id */
+	/* The counters (worker/metrics.h): the host's region (metrics_file),
+	 * else this worker's own; NULL for the admin tool and in tests. */
+	struct dgcg_metrics	*metrics;
 };
 
 /* Loads the configuration, opens the log, loads the trust anchors and
  * prepares (not connects) the database handle. admin selects the admin
- * database user. On error writes a reason into err. */
+ * database user; a worker (admin 0) also attaches the counters of
+ * metrics_file (when that fails, an error is logged and the worker counts
+ * alone). On error writes a reason into err. */
 enum dgcg_err dgcg_gw_init(struct dgcg_gw *gw, const char *conf_path, int admin, char *err,
 	size_t errsz);
 void dgcg_gw_free(struct dgcg_gw *gw);
@@ -44,8 +50,14 @@ enum dgcg_err dgcg_gw_versions(struct dgcg_gw *gw, const struct dgcg_versions **
  * text, for the log and the answer). */
 int dgcg_gw_healthy(struct dgcg_gw *gw, const char **why);
 
-/* Forgets the counters at the end of a request. */
+/* Forgets the counters at the end of a request, and reports the worker's
+ * own running totals (the database's failures and reconnects, the caches'
+ * hits and misses) to the metrics (dgcg_gw_metrics_sync). */
 void dgcg_gw_request_end(struct dgcg_gw *gw);
+
+/* Adds what the database handle and the caches counted since the last
+ * call to the shared counters. Nothing without gw->metrics. */
+void dgcg_gw_metrics_sync(struct dgcg_gw *gw);
 
 /* The trust-anchor integrity check of one trusted_party row, its verdict
  * remembered by content (cache.h); a failure is logged every time. */
@@ -64,6 +76,10 @@ const struct dgcg_ta *dgcg_gw_peer_ta(struct dgcg_gw *gw, const char *gateway_id
  * error counts as DGCG_INTEGRITY_NO_TA). Remembered and logged as
  * dgcg_gw_integrity. */
 enum dgcg_integrity dgcg_gw_party_integrity(struct dgcg_gw *gw, const struct dgcg_tp *t);
+
+/* dgcg_gw_party_integrity without the log line: for the metrics, which
+ * count the failing rows at every scrape instead. */
+enum dgcg_integrity dgcg_gw_verdict(struct dgcg_gw *gw, const struct dgcg_tp *t);
 
 /* The trusted_party rows onboarded here (never federated ones: they vouch
  * for nothing local, tng-gateway.md 13 #6) of a country, group and domain

@@ -9,10 +9,18 @@
 #      host still reaches it) and healed: its host's /health is DOWN
 #      meanwhile and the balancer takes the host out; it catches up by IST;
 #   4. concurrent uploads through all three hosts (Galera certification
-#      conflicts on the same rows): every answer 201 or a retryable 503.
+#      conflicts on the same rows): every answer 201 or a retryable 503;
+#   5. a rolling restart of the three hosts under load, as doc/cluster.txt's
+#      "Rolling upgrade" does it (drain, no more requests to it, stop,
+#      start, undrain, UP, next): no failed request at all (every GET 200,
+#      every upload 201), and one audit event per acknowledged upload;
+#   6. dgcg-admin purge on the three hosts at once, each against its own
+#      database node: every run succeeds, the work (DSC tombstones removed,
+#      expired batches marked, batch tombstones removed) is done and counted
+#      once, with one audit event per row.
 # In every phase: no acknowledged write (201) is lost, on any node; the
 # counts (requests, writes acknowledged and found, 503s and for how long)
-# are printed.
+# are printed; it ends with the three nodes' table checksums compared.
 set -u
 . "${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/t/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +48,7 @@ _faults_exit() {
 CC3=(DE FR IE)
 
 # --- upload bodies: DSCs (one key per country, a fresh serial each) and rules -------
-NUP=${CL_FAULTS_UPLOADS:-40}
+NUP=${CL_FAULTS_UPLOADS:-100}
 NBURST=5
 SERIAL=$((0x4d000000))
 # bodies DIR N TAG: for clients 1..4 (DE FR IE DE), N DSC uploads DIR/ID-K.dsc
@@ -393,6 +401,138 @@ c1=$(cl_checksum db1)
 it_like "burst: db1 has a checksum of every table" "$c1" '(^| )audit_event=[0-9]+ .*signer_information=[0-9]+ .*validation_rule=[0-9]+'
 it_is "burst: db2 holds exactly db1's rows" "$(cl_checksum db2)" "$c1"
 it_is "burst: db3 holds exactly db1's rows" "$(cl_checksum db3)" "$c1"
+
+# ======================================================================================
+# 5. A rolling restart of the three hosts under load (doc/cluster.txt)
+# ======================================================================================
+# quiet_host IP: until the balancer's access log has shown no request to
+# the host for 1.5 s (at most 20 s): its requests in flight have finished.
+quiet_host() {
+	local n0 n k k0=0
+	n0=$(grep -c "upstream=$1:" "$DGCG_LB_ACCESS_LOG")
+	for k in $(seq 1 200); do
+		sleep 0.1
+		n=$(grep -c "upstream=$1:" "$DGCG_LB_ACCESS_LOG")
+		if (( n != n0 )); then
+			n0=$n k0=$k
+		elif (( k - k0 >= 15 )); then
+			return 0
+		fi
+	done
+	return 1
+}
+audit0=$(cl_sql db1 "SELECT COUNT(*) FROM audit_event")
+a0=$(wc -l <"$DGCG_LB_ACCESS_LOG")
+load_start mixed
+wait_lines 20
+t_roll=$(now)
+i=0
+for h in gw1 gw2 gw3; do
+	i=$((i + 1))
+	ip=$NET.2$i
+	t_h=$(now)
+	cl drain "$h"
+	for _ in $(seq 1 100); do
+		grep -q "out of rotation: $h (" <(tail -n 1 "$CL_DIR/lb/health.log") && break
+		sleep 0.1
+	done
+	it_like "rolling: $h drained, out of rotation" "$(tail -n 1 "$CL_DIR/lb/health.log")" "out of rotation: $h \\("
+	it_ok "rolling: no more requests to $h" quiet_host "$ip"
+	cl stop "$h"
+	it_is "rolling: $h stopped" "$(ip netns pids "$CLUSTER_NAME-$h" | wc -l)" 0
+	cl start "$h"
+	it_is "rolling: $h started" "$?" 0
+	cl undrain "$h"
+	for _ in $(seq 1 150); do
+		grep -q "$h=UP" "$CL_DIR/lb/health.state" && grep -q 'out of rotation: none' <(tail -n 1 "$CL_DIR/lb/health.log") && break
+		sleep 0.1
+	done
+	it_like "rolling: $h back in rotation" "$(tail -n 1 "$CL_DIR/lb/health.log")" 'out of rotation: none'
+	printf '# rolling: %s drained, stopped, started, back in %ss\n' "$h" "$(secs "$t_h" "$(now)")"
+done
+sleep 3
+load_stop roll
+report roll "$t_roll"
+printf '# rolling: the three hosts in %ss\n' "$(secs "$t_roll" "$(now)")"
+it_ok "rolling: uploads were made during the restart" \
+	awk '($2 == "dsc" || $2 == "rule") { n++ } END { exit !(n >= 10) }' "$W/roll.txt"
+it_is "rolling: every GET answered 200" "$(bad_gets roll)" ""
+it_is "rolling: every upload answered 201 (no 503 either)" \
+	"$(awk '($2 == "dsc" || $2 == "rule") && $5 != 201' "$W/roll.txt" | head -n 5)" ""
+for i in 1 2 3; do
+	it_ok "rolling: gw$i served requests after its restart" \
+		bash -c "tail -n +$((a0 + 1)) '$DGCG_LB_ACCESS_LOG' | grep -q 'upstream=$NET.2$i:8443 upstream_status=20[01]'"
+done
+stored_everywhere roll
+it_is "rolling: every acknowledged upload is on every DB node" "$MISSING" ""
+acked=$(awk '($2 == "dsc" || $2 == "rule") && $5 == 201' "$W/roll.txt" | wc -l)
+for n in db1 db2 db3; do
+	it_is "rolling: one audit event per acknowledged upload, on $n" \
+		"$(( $(cl_sql "$n" "SELECT COUNT(*) FROM audit_event") - audit0 ))" "$acked"
+done
+printf '# rolling: %d acknowledged uploads, %d audit events\n' "$acked" \
+	"$(( $(cl_sql db1 "SELECT COUNT(*) FROM audit_event") - audit0 ))"
+c1=$(cl_checksum db1)
+it_like "rolling: db1 has a checksum of every table" "$c1" '(^| )audit_event=[0-9]+ .*signer_information=[0-9]+ .*validation_rule=[0-9]+'
+it_is "rolling: db2 holds exactly db1's rows" "$(cl_checksum db2)" "$c1"
+it_is "rolling: db3 holds exactly db1's rows" "$(cl_checksum db3)" "$c1"
+
+# ======================================================================================
+# 6. dgcg-admin purge on the three hosts at once
+# ======================================================================================
+# 12 of the DSCs acknowledged above become tombstones of 30 days; 30 live
+# batches expired an hour ago; 20 batch tombstones of 30 days.
+tps=$(awk '$2 == "dsc" && $5 == 201 { print "\x27" $3 "\x27" }' "$W/roll.txt" | head -n 12 | paste -sd,)
+it_is "purge: 12 DSCs to make tombstones of" "$(tr ',' '\n' <<<"$tps" | grep -c .)" 12
+cl_sql db1 "UPDATE signer_information SET deleted_at = UTC_TIMESTAMP() - INTERVAL 30 DAY, signature = NULL WHERE thumbprint IN ($tps)"
+cl_sql db2 "INSERT INTO revocation_batch (batch_id, country, changed, expires, deleted, type, kid, signed_batch) SELECT CONCAT(LPAD(seq, 8, '0'), '-1313-4313-8313-131313131313'), 'FR', UTC_TIMESTAMP() - INTERVAL 1 DAY, UTC_TIMESTAMP() - INTERVAL 1 HOUR, 0, 'UCI', NULL, 'MIIB' FROM seq_1_to_30"
+cl_sql db3 "INSERT INTO revocation_batch (batch_id, country, changed, expires, deleted, type, kid, signed_batch) SELECT CONCAT(LPAD(seq, 8, '0'), '-1414-4414-8414-141414141414'), 'IE', UTC_TIMESTAMP() - INTERVAL 30 DAY, UTC_TIMESTAMP() + INTERVAL 1 DAY, 1, 'UCI', NULL, NULL FROM seq_1_to_20"
+it_ok "purge: the rows replicated" cl_synced 300
+audit0=$(cl_sql db1 "SELECT COUNT(*) FROM audit_event")
+id0=$(cl_sql db1 "SELECT COALESCE(MAX(id), 0) FROM audit_event")
+pids=()
+rm -f "$W/purge.go"
+for i in 1 2 3; do
+	# gwN's own dgcg-admin configuration: the admin user on dbN
+	sed "s/^db_host = .*/db_host = $NET.3$i/" "$DGCG_CONFIG" >"$W/purge-gw$i.conf"
+	( while [[ ! -e "$W/purge.go" ]]; do sleep 0.01; done
+	  ip netns exec "$CLUSTER_NAME-gw$i" "$DGCG_ADMIN" -c "$W/purge-gw$i.conf" purge \
+		>"$W/purge.$i.out" 2>"$W/purge.$i.err"
+	  echo $? >"$W/purge.$i.rc" ) &
+	pids+=($!)
+done
+sleep 0.5
+: >"$W/purge.go"
+wait "${pids[@]}"
+ok=1 dsc=0 marked=0 purged=0 skipped=0
+for i in 1 2 3; do
+	sed "s/^/# purge gw$i: /" "$W/purge.$i.out" "$W/purge.$i.err"
+	[[ "$(<"$W/purge.$i.rc")" == 0 && ! -s "$W/purge.$i.err" ]] || ok=0
+	m=$(sed -n 's/^purged \([0-9]*\) signer.*/\1/p' "$W/purge.$i.out"); dsc=$((dsc + ${m:-0}))
+	m=$(sed -n 's/^marked \([0-9]*\) expired.*/\1/p' "$W/purge.$i.out"); marked=$((marked + ${m:-0}))
+	m=$(sed -n 's/^purged \([0-9]*\) revocation.*/\1/p' "$W/purge.$i.out"); purged=$((purged + ${m:-0}))
+	grep -q skipped "$W/purge.$i.out" && skipped=$((skipped + 1))
+done
+it_is "purge: the three runs all exit 0, nothing on stderr" "$ok" 1
+it_is "purge: 12 DSC tombstones purged once in total" "$dsc" 12
+it_is "purge: 30 expired batches marked once in total" "$marked" 30
+it_is "purge: 20 batch tombstones purged once in total" "$purged" 20
+it_is "purge: each run did the batch part or skipped it" \
+	"$(( skipped + $(grep -l '^marked' "$W"/purge.[1-3].out | wc -l) ))" 3
+for n in db1 db2 db3; do
+	it_is "purge: one audit event per purged or marked row, on $n" \
+		"$(cl_sql "$n" "SELECT CONCAT(SUBSTRING_INDEX(description, ' ', 3), ':', COUNT(*)) FROM audit_event WHERE id > $id0 GROUP BY 1 ORDER BY 1" | tr '\n' ' ')" \
+		"Expired revocation batch:30 Purged DSC tombstone:12 Purged revocation batch:20 "
+done
+it_is "purge: nothing left to purge" \
+	"$(cl_sql db2 "SELECT CONCAT((SELECT COUNT(*) FROM signer_information WHERE thumbprint IN ($tps)), ' ', (SELECT COUNT(*) FROM revocation_batch WHERE batch_id LIKE '%-1414-4414-8414-141414141414'), ' ', (SELECT COUNT(*) FROM revocation_batch WHERE batch_id LIKE '%-1313-4313-8313-131313131313' AND deleted = 1 AND signed_batch IS NULL))")" "0 0 30"
+printf '# purge: 3 concurrent runs: %d DSC tombstones, %d batches marked, %d batch tombstones; %d runs skipped the batch part; %d audit events\n' \
+	"$dsc" "$marked" "$purged" "$skipped" "$(( $(cl_sql db1 "SELECT COUNT(*) FROM audit_event") - audit0 ))"
+it_ok "purge: all three Synced" cl_synced 300
+c1=$(cl_checksum db1)
+it_like "purge: db1 has a checksum of every table" "$c1" '(^| )audit_event=[0-9]+ .*signer_information=[0-9]+ .*validation_rule=[0-9]+'
+it_is "purge: db2 holds exactly db1's rows" "$(cl_checksum db2)" "$c1"
+it_is "purge: db3 holds exactly db1's rows" "$(cl_checksum db3)" "$c1"
 
 printf '# faults done after %ds\n' "$SECONDS"
 bg_stop

@@ -441,7 +441,7 @@ it_is "kills: every retried request succeeded on its second worker" \
 # Requests wait for data_version (every request reads it first) while the
 # worker serving the GET is killed, then the one serving nginx's retry. The
 # GET fails (both tries used), but neither pool may be taken out of rotation:
-# the next requests must all be served (nginx/dgcg.conf.in, max_fails=0).
+# the next requests must all be served (nginx/dgcg-site.conf.in, max_fails=0).
 lock_hold "LOCK TABLES data_version WRITE;"
 it_is "data_version locked by a root session" "$?" 0
 acc4=$(access_lines)

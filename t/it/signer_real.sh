@@ -23,7 +23,6 @@ it_need_testdata csca/index.json
 STACK_COUNTRIES=DE
 it_start
 
-kid_pem() { openssl x509 -in "$1" -outform DER | openssl dgst -sha256 -binary | head -c 8 | base64; }
 iso_end() { date -u -d "$(openssl x509 -in "$1" -noout -enddate | cut -d= -f2)" +%Y-%m-%dT%H:%M:%SZ; }
 # party CC: a demo AUTHENTICATION certificate ($PKI/extra/auth-CC, by the
 # client CA nginx trusts) and a demo UPLOAD certificate ($W/CC-upload), onboarded once.
@@ -135,7 +134,7 @@ for p in "${PAIRS[@]}"; do
 	st=$(upload "$cc" "$TD/$dsc")
 	it_is "$cc check_dsc_expiry = no: 201 ($what)" "$st" 201
 	it_is "$cc: served with its kid and thumbprint" "$(served_kids "$cc")" \
-		"$(kid_pem "$TD/$dsc") $(it_thumb_pem "$TD/$dsc")"
+		"$(it_kid_pem "$TD/$dsc") $(it_thumb_pem "$TD/$dsc")"
 	row "$cc" "$what" "400 0x004, then 201" "expired $(iso_end "$TD/$dsc" | cut -c1-10)"
 done
 it_log_has "Saving new SignerInformation Entity.*cscaCertThumbprint=\"$(it_thumb_pem "$TD/csca/SE/tng-dev_Swedish-Test-Digital-Green-Certifica_af630bfa8c.pem")\""
