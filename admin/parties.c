@@ -119,9 +119,8 @@ domain_ok(const char *s)
 }
 
 /* The v1 type whose usage the linter asks of a trusted-party group: a
- * DECA signs certificates as a CSCA does, a peer's TLS pin is a client
- * certificate, a peer's trust anchor signs (its CMS signatures) as an
- * upload certificate does. */
+ * DECA and a peer's trust anchor are CAs as a CSCA is (CA:TRUE,
+ * keyCertSign), a peer's TLS pin is a client certificate. */
 static enum dgcg_cert_type
 lint_type(enum dgcg_group g)
 {
@@ -130,7 +129,6 @@ lint_type(enum dgcg_group g)
 	case DGCG_G_AUTHENTICATION_FEDERATION:
 		return DGCG_CT_AUTHENTICATION;
 	case DGCG_G_UPLOAD:
-	case DGCG_G_TRUSTANCHOR:
 		return DGCG_CT_UPLOAD;
 	default:
 		return DGCG_CT_CSCA;

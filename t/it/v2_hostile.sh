@@ -224,7 +224,10 @@ for u in "\"$SQLI\"" '"00000000-0000-4000-8000-000000000000"' 'null' '""'; do
 done
 hb "reference with application/json" 415 0x415 EU POST /trust/reference $J "$W/r"
 hx "PATCH /trust/reference" 405 0x405 EU PATCH /trust/reference
-hx "POST /trust/reference/delete (no such alias)" 404 0x404 EU POST /trust/reference/delete
+# No such alias: the path is GET /trust/reference/{uuid}'s, so 405 (as POST
+# /rules/DE in hostile.sh, and as TNG's Spring router answers).
+hx "POST /trust/reference/delete (no such alias)" 405 0x405 EU POST /trust/reference/delete
+it_like "... 405 names GET" "$(it_header Allow)" '^GET$'
 hx "POST /trust/references (ddcc-gateway-lib's plural)" 404 0x404 EU POST /trust/references
 
 # --- the valid requests, then the totals ------------------------------------------------------------
