@@ -27,6 +27,7 @@
 #include "render.h"
 
 #define STATE_VERSION	1
+#define STATE_VERSION_TEXT "1"	/* read back exactly: "1.5" or "01" is no state of ours */
 #define KEEP_PREVIOUS	1	/* generations kept besides current */
 
 struct sync_engine {
@@ -346,7 +347,7 @@ state_load(struct sync_engine *e, struct state *st)
 	if (dgcg_json_parse(text, len, DGCG_JSON_DEPTH_MAX, &root, NULL, 0) != DGCG_OK)
 		goto out;
 	if ((d = dgcg_jv_get(root, "version")) == NULL || d->type != DGCG_J_NUMBER ||
-	    atoi(d->s) != STATE_VERSION)
+	    strcmp(d->s, STATE_VERSION_TEXT) != 0)
 		goto out;
 	if ((s = dgcg_jv_str(root, "url")) == NULL ||
 	    (e->c->url != NULL && strcmp(s, e->c->url) != 0) ||

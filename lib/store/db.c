@@ -134,8 +134,12 @@ dgcg_db_error(const struct dgcg_db *db)
 int
 dgcg_db_unavailable(const struct dgcg_db *db)
 {
+	/* ER_ERROR_DURING_COMMIT: a Galera node that leaves the primary
+	 * component while committing ("Got error 6 during COMMIT"; rolled
+	 * back); ER_QUERY_INTERRUPTED: a statement aborted by the server. */
 	return db->my == NULL || db->errcode == ER_LOCK_DEADLOCK ||
 	    db->errcode == ER_LOCK_WAIT_TIMEOUT || db->errcode == ER_UNKNOWN_COM_ERROR ||
+	    db->errcode == ER_ERROR_DURING_COMMIT || db->errcode == ER_QUERY_INTERRUPTED ||
 	    is_conn_error(db->errcode);
 }
 
