@@ -41,8 +41,8 @@ cmp_cert(const void *a, const void *b)
 		return x->readable - y->readable;
 	if (x->not_after != y->not_after)
 		return x->not_after < y->not_after ? -1 : 1;
-	if (x->type != y->type)
-		return (int)x->type - (int)y->type;
+	if (x->group != y->group)
+		return (int)x->group - (int)y->group;
 	return strcmp(x->thumbprint, y->thumbprint);
 }
 
@@ -51,7 +51,7 @@ print_cert(const struct dgcg_expiry_cert *c, time_t now)
 {
 	char when[DGCG_TIME_LEN + 1] = "-", days[24] = "-", n1[24] = "-", n2[24] = "-",
 	    n3[24] = "-";
-	const char *status = "UNREADABLE", *tn = dgcg_cert_type_name(c->type);
+	const char *status = "UNREADABLE", *tn = dgcg_group_name(c->group);
 	long long left, d;
 
 	if (c->readable) {
@@ -63,7 +63,7 @@ print_cert(const struct dgcg_expiry_cert *c, time_t now)
 		dgcg_time_format(c->not_after, when);
 		status = left <= 0 ? "EXPIRED" : "EXPIRING";
 	}
-	if (c->type == DGCG_CT_UPLOAD) {
+	if (c->group == DGCG_G_UPLOAD) {
 		snprintf(n1, sizeof(n1), "%zu", c->dscs);
 		snprintf(n2, sizeof(n2), "%zu", c->rules);
 		snprintf(n3, sizeof(n3), "%zu", c->batches);

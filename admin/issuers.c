@@ -1,8 +1,12 @@
 /* issuers.c: dgcg-admin issuer: trusted issuers (trusted_issuer).
  *
  *   issuer string --country CC --name NAME --url URL --url-type HTTP|DID
- *       prints the text the trust anchor signs ("CC;NAME;URL;TYPE;"), for
- *       dgcg-admin ta-sign --string on the trust anchor's host
+ *       [--format dgcg|tng]
+ *       prints the text the trust anchor signs, for dgcg-admin ta-sign
+ *       --string on the trust anchor's host: by default DGCG's
+ *       "CC;NAME;URL;TYPE;" (what dgc-lib checks), with --format tng TNG's
+ *       "CC;NAME;URL;TYPE" (what ddcc-gateway-lib checks); the gateway
+ *       accepts a signature over either
  *   issuer add --country CC --name NAME --url URL --url-type HTTP|DID
  *       --signature BASE64|@FILE [--thumbprint HEX] [--ssl-public-key KEY]
  *       [--key-storage-type TYPE] [--uuid UUID] [--domain DOMAIN]
@@ -25,6 +29,7 @@
 
 struct fields {
 	const char	*country, *name, *url, *type, *sig, *thumb, *sslkey, *kst, *uuid, *domain;
+	const char	*format;
 	long long	 id;
 	int		 has_id;
 };
@@ -44,6 +49,7 @@ parse(int argc, char *argv[], struct fields *f)
 		{ "uuid", required_argument, NULL, 'U' },
 		{ "domain", required_argument, NULL, 'd' },
 		{ "id", required_argument, NULL, 'i' },
+		{ "format", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
 	char *end;
@@ -62,6 +68,7 @@ parse(int argc, char *argv[], struct fields *f)
 		case 'K': f->kst = optarg; break;
 		case 'U': f->uuid = optarg; break;
 		case 'd': f->domain = optarg; break;
+		case 'F': f->format = optarg; break;
 		case 'i':
 			errno = 0;
 			f->id = strtoll(optarg, &end, 10);
@@ -103,6 +110,7 @@ check_core(const struct fields *f)
 static int
 cmd_string(int argc, char *argv[])
 {
+	enum dgcg_issuer_format form = DGCG_ISSUER_DGCG;
 	struct fields f;
 	char *s;
 	int rc;
@@ -110,7 +118,13 @@ cmd_string(int argc, char *argv[])
 	parse(argc, argv, &f);
 	if ((rc = check_core(&f)) != 0)
 		return rc;
-	s = dgcg_issuer_signed_string(f.country, f.name, f.url, f.type);
+	if (f.format != NULL && strcmp(f.format, "tng") == 0)
+		form = DGCG_ISSUER_TNG;
+	else if (f.format != NULL && strcmp(f.format, "dgcg") != 0) {
+		fprintf(stderr, "dgcg-admin: --format must be dgcg or tng\n");
+		return EX_USAGE;
+	}
+	s = dgcg_issuer_signed_string(f.country, f.name, f.url, f.type, form);
 	printf("%s\n", s);
 	free(s);
 	return 0;
@@ -138,9 +152,9 @@ cmd_add(int argc, char *argv[])
 		return rc;
 	if ((f.sslkey != NULL && strlen(f.sslkey) > 2048) ||
 	    (f.kst != NULL && strlen(f.kst) > 128) ||
-	    (f.domain != NULL && (strlen(f.domain) > 10 || *f.domain == '\0'))) {
+	    (f.domain != NULL && (strlen(f.domain) > DGCG_DOMAIN_MAX || *f.domain == '\0'))) {
 		fprintf(stderr, "dgcg-admin: --ssl-public-key (2048), --key-storage-type (128) or "
-		    "--domain (1-10 characters) too long\n");
+		    "--domain (1-32 characters) too long\n");
 		return EX_USAGE;
 	}
 	if (f.uuid != NULL) {
@@ -173,9 +187,10 @@ cmd_add(int argc, char *argv[])
 		return rc;
 	}
 	rc = EX_ERROR;
-	if ((ir = dgcg_issuer_verify(gw.ta, &is, &exc)) != DGCG_INTEGRITY_OK) {
+	if ((ir = dgcg_issuer_verify(gw.ta, &is, NULL, &exc)) != DGCG_INTEGRITY_OK) {
 		fprintf(stderr, "dgcg-admin: refused: the signature is not the trust anchor's over "
-		    "\"%s;%s;%s;%s;\": %s%s%s\n", f.country, f.name, f.url, f.type,
+		    "\"%s;%s;%s;%s;\" or \"%s;%s;%s;%s\": %s%s%s\n", f.country, f.name, f.url,
+		    f.type, f.country, f.name, f.url, f.type,
 		    dgcg_integrity_text(ir), exc ? ": " : "", exc ? exc : "");
 		rc = EX_REFUSED;
 		goto out;
@@ -217,7 +232,13 @@ cmd_list(void)
 	printf("%-6s %-2s %-4s %-36s %-9s %s | %s\n", "id", "cc", "type", "uuid", "integrity",
 	    "name", "url");
 	for (i = 0; i < l.n; i++) {
-		ir = dgcg_issuer_verify(gw.ta, &l.v[i], NULL);
+		const struct dgcg_ta *ta = gw.ta;
+
+		if (l.v[i].source_gateway != NULL &&
+		    (ta = dgcg_gw_peer_ta(&gw, l.v[i].source_gateway)) == NULL)
+			ir = DGCG_INTEGRITY_NO_TA;
+		else
+			ir = dgcg_issuer_verify(ta, &l.v[i], NULL, NULL);
 		printf("%-6lld %-2s %-4s %-36s %-9s %s | %s\n", l.v[i].id, l.v[i].country,
 		    l.v[i].url_type ? l.v[i].url_type : "", l.v[i].uuid ? l.v[i].uuid : "-",
 		    ir == DGCG_INTEGRITY_OK ? "ok" : "FAILED", l.v[i].name ? l.v[i].name : "",

@@ -1,17 +1,20 @@
 /* parties.c: dgcg-admin's trusted-party commands: the trust anchor's
  * signature over a certificate (or a trusted issuer's string), onboarding
- * and offboarding AUTHENTICATION, UPLOAD and CSCA certificates, and the
- * integrity scan of every trusted_party row.
+ * and offboarding trusted parties (AUTHENTICATION, UPLOAD, CSCA and TNG's
+ * DECA, TRUSTANCHOR, AUTHENTICATION_FEDERATION), and the integrity scan of
+ * every trusted_party row.
  *
  *   ta-sign --ta-cert FILE --ta-key FILE CERT.pem | --string TEXT
  *       prints the detached CMS signature (base64, one line); no database
- *   onboard --country CC --type AUTHENTICATION|UPLOAD|CSCA --cert CERT.pem
- *           --signature BASE64|@FILE [--min-days N] [--force]
+ *   onboard --country CC --type AUTHENTICATION|UPLOAD|CSCA|DECA|TRUSTANCHOR|
+ *           AUTHENTICATION_FEDERATION --cert CERT.pem --signature BASE64|@FILE
+ *           [--domain DOMAIN] [--assigned-gateway GATEWAY_ID] [--min-days N] [--force]
  *       refuses a certificate whose subject is not of CC, one with lint
  *       findings (lint.c) unless --force, or a signature that is not the
  *       trust anchor's over its DER
  *   offboard --thumbprint HEX | --cert CERT.pem
- *   list     every row with its integrity result
+ *   list     every row with its integrity result (a federated row against
+ *            its gateway's trust anchors)
  *   verify   only the rows that fail the integrity check; exit 1 when one does */
 #include "config.h"
 
@@ -34,6 +37,7 @@
 #include "pki/lint.h"
 #include "pki/trust.h"
 #include "pki/x509.h"
+#include "base/uuid.h"
 #include "base/xmalloc.h"
 
 #include "admin.h"
@@ -101,6 +105,36 @@ out:
 	return rc;
 }
 
+/* 1 when s is a domain name: 1-32 characters of A-Z a-z 0-9 . _ - */
+static int
+domain_ok(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (!((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z') ||
+		    (s[n] >= '0' && s[n] <= '9') || s[n] == '.' || s[n] == '_' || s[n] == '-'))
+			return 0;
+	return n >= 1 && n <= DGCG_DOMAIN_MAX;
+}
+
+/* The v1 type whose usage the linter asks of a trusted-party group: a
+ * DECA and a peer's trust anchor are CAs as a CSCA is (CA:TRUE,
+ * keyCertSign), a peer's TLS pin is a client certificate. */
+static enum dgcg_cert_type
+lint_type(enum dgcg_group g)
+{
+	switch (g) {
+	case DGCG_G_AUTHENTICATION:
+	case DGCG_G_AUTHENTICATION_FEDERATION:
+		return DGCG_CT_AUTHENTICATION;
+	case DGCG_G_UPLOAD:
+		return DGCG_CT_UPLOAD;
+	default:
+		return DGCG_CT_CSCA;
+	}
+}
+
 int
 cmd_onboard(int argc, char *argv[])
 {
@@ -109,19 +143,22 @@ cmd_onboard(int argc, char *argv[])
 		{ "type", required_argument, NULL, 't' },
 		{ "cert", required_argument, NULL, 'f' },
 		{ "signature", required_argument, NULL, 's' },
+		{ "domain", required_argument, NULL, 'd' },
+		{ "assigned-gateway", required_argument, NULL, 'g' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "min-days", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *country = NULL, *tname = NULL, *certfile = NULL, *sigarg = NULL;
+	const char *domain = DGCG_DOMAIN_DCC, *gateway = NULL;
 	long min_days = DGCG_LINT_MIN_DAYS_DEFAULT;
 	size_t findings;
 	int force = 0;
-	char thumb[DGCG_THUMB_HEX_LEN + 1], cc[DGCG_COUNTRY_MAX + 1];
+	char thumb[DGCG_THUMB_HEX_LEN + 1], cc[DGCG_COUNTRY_MAX + 1], uuid[DGCG_UUID_LEN + 1];
 	char *sig = NULL, *raw = NULL;
 	unsigned char *der = NULL;
 	size_t derlen = 0;
-	enum dgcg_cert_type type;
+	enum dgcg_group group;
 	enum dgcg_integrity ir;
 	enum dgcg_err e;
 	struct dgcg_gw gw;
@@ -135,6 +172,8 @@ cmd_onboard(int argc, char *argv[])
 		case 't': tname = optarg; break;
 		case 'f': certfile = optarg; break;
 		case 's': sigarg = optarg; break;
+		case 'd': domain = optarg; break;
+		case 'g': gateway = optarg; break;
 		case 'F': force = 1; break;
 		case 'm':
 			if ((rc = admin_number_arg("--min-days", optarg, 0, 36500, &min_days)) != 0)
@@ -146,7 +185,28 @@ cmd_onboard(int argc, char *argv[])
 	if (country == NULL || tname == NULL || certfile == NULL || sigarg == NULL ||
 	    optind != argc)
 		admin_usage();
-	if ((rc = admin_type_arg(tname, 0, &type)) != 0 || (rc = admin_country_arg(country)) != 0)
+	group = dgcg_group_parse_ci(tname);
+	if (!dgcg_group_is_party(group)) {
+		fprintf(stderr, "dgcg-admin: --type must be AUTHENTICATION, UPLOAD, CSCA, DECA, "
+		    "TRUSTANCHOR or AUTHENTICATION_FEDERATION (signer certificates are uploaded "
+		    "by the countries)\n");
+		return EX_USAGE;
+	}
+	if (!domain_ok(domain)) {
+		fprintf(stderr, "dgcg-admin: --domain must be 1-32 characters of A-Z a-z 0-9 . _ -\n");
+		return EX_USAGE;
+	}
+	/* A peer gateway's trust anchors and TLS pins name it (tng-gateway.md
+	 * 10.2); nothing else does. */
+	if ((gateway != NULL) != (group == DGCG_G_TRUSTANCHOR ||
+	    group == DGCG_G_AUTHENTICATION_FEDERATION) ||
+	    (gateway != NULL && (*gateway == '\0' || strlen(gateway) > DGCG_UUID_LEN))) {
+		fprintf(stderr, "dgcg-admin: --assigned-gateway (the peer's gateway_id, at most 36 "
+		    "characters) is required for TRUSTANCHOR and AUTHENTICATION_FEDERATION, and "
+		    "only for them\n");
+		return EX_USAGE;
+	}
+	if ((rc = admin_country_arg(country)) != 0)
 		return rc;
 	rc = EX_ERROR;
 	if ((sig = admin_signature_arg(sigarg)) == NULL)
@@ -162,13 +222,18 @@ cmd_onboard(int argc, char *argv[])
 		rc = EX_REFUSED;
 		goto out;
 	}
+	if (dgcg_uuid_new(uuid) != DGCG_OK) {
+		fprintf(stderr, "dgcg-admin: no random UUID could be made\n");
+		goto out;
+	}
 	if ((rc = admin_open_gw(&gw)) != 0)
 		goto out;
 	gw_open = 1;
 	rc = EX_ERROR;
 	/* The linter first (dgcg-admin lint): its findings refuse, unless
 	 * --force, where they are warnings. */
-	findings = admin_lint_report(stderr, "dgcg-admin: lint: ", x, type, country, &gw.conf,
+	findings = admin_lint_report(stderr, "dgcg-admin: lint: ", x, lint_type(group), country,
+	    &gw.conf,
 	    (unsigned)min_days);
 	if (findings > 0 && !force) {
 		fprintf(stderr, "dgcg-admin: refused: %zu lint finding%s (--force onboards "
@@ -187,7 +252,7 @@ cmd_onboard(int argc, char *argv[])
 		rc = EX_REFUSED;
 		goto out;
 	}
-	e = dgcg_db_tp_insert(gw.db, country, thumb, raw, sig, type, &id);
+	e = dgcg_db_tp_insert(gw.db, country, thumb, raw, sig, group, domain, uuid, gateway, &id);
 	if (e == DGCG_ERR_CONFLICT) {
 		fprintf(stderr, "dgcg-admin: %s is already onboarded\n", thumb);
 		rc = EX_EXISTS;
@@ -197,8 +262,13 @@ cmd_onboard(int argc, char *argv[])
 		fprintf(stderr, "dgcg-admin: database: %s\n", dgcg_db_error(gw.db));
 		goto out;
 	}
-	printf("onboarded id=%lld country=%s type=%s thumbprint=%s\n", id, country,
-	    dgcg_cert_type_name(type), thumb);
+	if (strcmp(domain, DGCG_DOMAIN_DCC) == 0 && gateway == NULL)
+		printf("onboarded id=%lld country=%s type=%s thumbprint=%s\n", id, country,
+		    dgcg_group_name(group), thumb);
+	else
+		printf("onboarded id=%lld country=%s type=%s thumbprint=%s domain=%s%s%s\n", id,
+		    country, dgcg_group_name(group), thumb, domain,
+		    gateway != NULL ? " assigned_gateway=" : "", gateway != NULL ? gateway : "");
 	rc = 0;
 out:
 	if (gw_open)
@@ -263,7 +333,8 @@ cmd_offboard(int argc, char *argv[])
 }
 
 /* list and verify share the scan: verify prints only failures and exits 1
- * when there is one; list prints every row with its integrity result. */
+ * when there is one; list prints every row with its integrity result (a
+ * federated row against its gateway's trust anchors). */
 static int
 scan(int verify)
 {
@@ -277,7 +348,7 @@ scan(int verify)
 
 	if ((rc = admin_open_gw(&gw)) != 0)
 		return rc;
-	if (dgcg_db_tp_select(gw.db, NULL, NULL, DGCG_CT__MAX, &rows) != DGCG_OK) {
+	if (dgcg_db_tp_select(gw.db, NULL, NULL, DGCG_G__MAX, &rows) != DGCG_OK) {
 		fprintf(stderr, "dgcg-admin: database: %s\n", dgcg_db_error(gw.db));
 		dgcg_gw_free(&gw);
 		return EX_ERROR;
@@ -287,9 +358,9 @@ scan(int verify)
 		    "created_at", "integrity");
 	for (i = 0; i < rows.n; i++) {
 		const struct dgcg_tp *t = &rows.v[i];
-		const char *tn = dgcg_cert_type_name(t->type);
+		const char *tn = dgcg_group_name(t->group);
 
-		ir = dgcg_gw_integrity(&gw, t->thumbprint, t->raw_data, t->signature);
+		ir = dgcg_gw_party_integrity(&gw, t);
 		if (ir == DGCG_INTEGRITY_OK && tn == NULL)
 			ir = DGCG_INTEGRITY_BAD_CERT;
 		if (ir != DGCG_INTEGRITY_OK)
@@ -297,13 +368,16 @@ scan(int verify)
 		gmtime_r(&t->created_at, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		if (!verify)
-			printf("%-6lld %-2s %-14s %-64s %-20s %s\n", t->id, t->country,
+			printf("%-6lld %-2s %-14s %-64s %-20s %s%s%s%s%s\n", t->id, t->country,
 			    tn ? tn : "?", t->thumbprint, when,
-			    ir == DGCG_INTEGRITY_OK ? "ok" : "FAILED");
+			    ir == DGCG_INTEGRITY_OK ? "ok" : "FAILED",
+			    strcmp(t->domain, DGCG_DOMAIN_DCC) != 0 ? " domain=" : "",
+			    strcmp(t->domain, DGCG_DOMAIN_DCC) != 0 ? t->domain : "",
+			    t->source_gateway[0] != '\0' ? " federated=" : "", t->source_gateway);
 		else if (ir != DGCG_INTEGRITY_OK)
 			printf("FAILED id=%lld country=%s type=%s thumbprint=%s: %s\n", t->id,
 			    t->country, tn ? tn : "(unknown type)", t->thumbprint,
-			    tn == NULL ? "certificate_type is not AUTHENTICATION, UPLOAD or CSCA" :
+			    tn == NULL ? "certificate_type is not a trusted-party group" :
 			    dgcg_integrity_text(ir));
 	}
 	if (verify)

@@ -17,7 +17,11 @@
  * hosts at once do the work once, also on a Galera cluster: a run whose
  * transaction conflicts with another host's (a deadlock here, a
  * certification failure there, both 1213) runs again and then finds
- * nothing left; the rows are counted and audited once in all. */
+ * nothing left; the rows are counted and audited once in all.
+ *
+ * Last, trusted-reference tombstones (v2) deleted more than tombstone_days
+ * ago are removed, one idempotent DELETE statement (a tombstone has had its
+ * DELETED event when it was made). */
 #include "config.h"
 
 #include <getopt.h>
@@ -30,6 +34,7 @@
 #include "store/revocation_batch.h"
 #include "store/shedlock.h"
 #include "store/signer_information.h"
+#include "store/trusted_reference.h"
 
 #define BATCH_LOCK	"revocation_batch_cleanup"
 #define BATCH_LOCK_SECS	600	/* lock_until: a crashed run blocks others this long */
@@ -153,6 +158,7 @@ cmd_purge(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct dsc_purge w = { 0, 0 };
+	unsigned long long n = 0;
 	struct dgcg_gw gw;
 	long days = -1;
 	int ch, rc;
@@ -181,6 +187,11 @@ cmd_purge(int argc, char *argv[])
 	}
 	printf("purged %llu signer certificate tombstones older than %ld days\n", w.n, days);
 	rc = purge_batches(&gw, days);
+	if (rc == 0 && dgcg_db_ref_purge(gw.db, (unsigned)days, &n) != DGCG_OK) {
+		fprintf(stderr, "dgcg-admin: database: %s\n", dgcg_db_error(gw.db));
+		rc = EX_ERROR;
+	} else if (rc == 0)
+		printf("purged %llu trusted reference tombstones older than %ld days\n", n, days);
 	dgcg_gw_free(&gw);
 	return rc;
 }

@@ -114,7 +114,7 @@ change(int grant, int argc, char *argv[])
 	if ((res = admin_open_gw(&gw)) != 0)
 		return res;
 	res = EX_ERROR;
-	if (dgcg_db_tp_select(gw.db, thumb, NULL, DGCG_CT__MAX, &rows) != DGCG_OK) {
+	if (dgcg_db_tp_select(gw.db, thumb, NULL, DGCG_G__MAX, &rows) != DGCG_OK) {
 		fprintf(stderr, "dgcg-admin: database: %s\n", dgcg_db_error(gw.db));
 		goto out;
 	}

@@ -1,6 +1,9 @@
 /* api_issuers.c: GET /trustList/issuers[?country=DE,FR&country=IE]: the
  * trusted issuers that pass the trust-anchor check, optionally of some
- * countries (a comma list, the parameter repeated, or both). */
+ * countries (a comma list, the parameter repeated, or both), and with the
+ * v2 filters domain (a list) and withFederation (tng-gateway.md 7). The
+ * country values keep the v1 check (2 characters, else 400), which TNG
+ * dropped. */
 #include "config.h"
 
 #include <stdio.h>
@@ -70,12 +73,22 @@ void
 api_issuers(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
     struct dgcg_reply *resp)
 {
-	char *cc[MAX_COUNTRIES], *json = NULL, count[24];
-	size_t nc = 0, i, len = 0, n = 0;
+	static const char *const keys[1] = { "domain" };
+	struct dgcg_issuer_filter f;
+	char *cc[MAX_COUNTRIES], *json = NULL, count[24], **domains = NULL;
+	size_t nc = 0, nd = 0, i, len = 0, n = 0;
+	int fed = 0;
 
-	if (!countries(req, cc, &nc, resp))
+	if (!countries(req, cc, &nc, resp) ||
+	    !dgcg_req_lists(req, keys, &domains, &nd, 1, resp) ||
+	    !dgcg_req_federation(req, &fed, resp))
 		goto out;
-	if (dgcg_issuers_json(gw, cc, nc, &json, &len, &n) != DGCG_OK) {
+	f.countries = cc;
+	f.nc = nc;
+	f.domains = domains;
+	f.nd = nd;
+	f.federation = fed;
+	if (dgcg_issuers_json(gw, &f, &json, &len, &n) != DGCG_OK) {
 		dgcg_reply_db_read(resp);
 		goto out;
 	}
@@ -86,4 +99,5 @@ api_issuers(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity
 out:
 	for (i = 0; i < nc; i++)
 		free(cc[i]);
+	dgcg_req_values_free(domains, nd);
 }

@@ -37,29 +37,6 @@ query_int(const struct dgcg_req *req, const char *key, long *v)
 	return r;
 }
 
-/* 1 when an If-None-Match value names etag (or is "*"). */
-static int
-etag_matches(const char *inm, const char *etag)
-{
-	const char *p = inm, *e;
-	size_t n, elen = strlen(etag);
-
-	while (p != NULL && *p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		e = strchr(p, ',');
-		n = e != NULL ? (size_t)(e - p) : strlen(p);
-		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		if ((n == 1 && *p == '*') || (n == elen && memcmp(p, etag, n) == 0))
-			return 1;
-		p = e;
-	}
-	return 0;
-}
-
 void
 api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identity *id,
     struct dgcg_reply *resp)
@@ -93,14 +70,8 @@ api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identi
 		country[2] = '\0';
 		cc = country;
 	}
-	if (req->if_modified_since != NULL && *req->if_modified_since != '\0' &&
-	    dgcg_time_parse_header(req->if_modified_since, &since) != DGCG_OK) {
-		dgcg_reply_fail(resp, DGCG_P_VALIDATION, req->if_modified_since, "%s", "If-Modified-Since must be an ISO-8601 date-time with offset "
-		    "(2021-06-01T00:00:00Z) or an HTTP date in one of the forms of RFC 9110 "
-		    "(Tue, 01 Jun 2021 00:00:00 GMT; Tuesday, 01-Jun-21 00:00:00 GMT; "
-		    "Tue Jun  1 00:00:00 2021).");
+	if (!dgcg_req_if_modified_since(req, &since, resp))
 		return;
-	}
 	has_page = query_int(req, "page", &page);
 	has_size = query_int(req, "pagesize", &size);
 	if (has_page < 0 || has_size < 0) {
@@ -137,7 +108,7 @@ api_trustlist(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identi
 	    type == DGCG_CT__MAX ? "" : dgcg_cert_type_name(type), NULL);
 	if (since < 0 && !paging) {
 		dgcg_reply_header(resp, "ETag", cached.etag);
-		if (req->if_none_match != NULL && etag_matches(req->if_none_match, cached.etag)) {
+		if (dgcg_req_if_none_match(req, cached.etag)) {
 			resp->status = 304;
 			goto out;
 		}

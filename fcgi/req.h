@@ -6,6 +6,7 @@
 #define DGCG_REQ_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "base/dgcg.h"
 #include "domain/reply.h"
@@ -42,6 +43,40 @@ struct dgcg_req {
  * space): DGCG_OK with *out malloc'd, DGCG_ERR_NOTFOUND when absent,
  * DGCG_ERR_PARSE when its escapes are malformed. */
 enum dgcg_err dgcg_req_query(const struct dgcg_req *r, const char *key, char **out);
+
+/* Every value of query parameter key (the parameter repeated, each value
+ * split on ','), percent-decoded, empty values dropped, as Spring binds a
+ * list: *vals a malloc'd array of malloc'd strings (dgcg_req_values_free).
+ * DGCG_ERR_PARSE for a malformed escape, DGCG_ERR_LIMIT beyond max values
+ * (nothing returned then). */
+enum dgcg_err dgcg_req_query_list(const struct dgcg_req *r, const char *key, size_t max,
+	char ***vals, size_t *n);
+void dgcg_req_values_free(char **vals, size_t n);
+
+/* A Boolean query parameter as Spring reads it: true/false, on/off,
+ * yes/no, 1/0 in any case; absent or empty is false. 1 with *v set, 0 for
+ * anything else (or a malformed escape). */
+int dgcg_req_query_bool(const struct dgcg_req *r, const char *key, int *v);
+
+/* The list filters of a v2 list: every value of each of the nkeys
+ * parameters keys[i] into vals[i], ns[i] (dgcg_req_query_list, at most
+ * DGCG_REQ_LIST_MAX each; free each with dgcg_req_values_free, also after
+ * a failure): 1, or 0 with resp = 400 0x001. */
+#define DGCG_REQ_LIST_MAX	256
+int dgcg_req_lists(const struct dgcg_req *r, const char *const *keys, char ***vals, size_t *ns,
+	size_t nkeys, struct dgcg_reply *resp);
+
+/* withFederation (dgcg_req_query_bool): 1 with *fed, or 0 with resp = 400
+ * 0x001 (TNG's Spring answers 400 too). */
+int dgcg_req_federation(const struct dgcg_req *r, int *fed, struct dgcg_reply *resp);
+
+/* If-Modified-Since (dgcg_time_parse_header: ISO-8601 or an HTTP-date):
+ * 1 with *since (-1 when absent or empty), or 0 with resp = 400 0x001 for
+ * a malformed value (the trust lists' text). */
+int dgcg_req_if_modified_since(const struct dgcg_req *r, time_t *since, struct dgcg_reply *resp);
+
+/* 1 when the request's If-None-Match names etag (or is "*"), W/ ignored. */
+int dgcg_req_if_none_match(const struct dgcg_req *r, const char *etag);
 
 /* Frees what the request owns (params, body). */
 void dgcg_req_clear(struct dgcg_req *r);

@@ -27,6 +27,8 @@ static const struct dgcg_route routes[] = {
 	{ "POST", "/signerCertificate/delete", api_signer_delete, CMS_BODY | DGCG_R_DELETE },
 	{ "GET", "/trustList", api_trustlist, 0 },
 	{ "GET", "/trustList/issuers", api_issuers, 0 },
+	{ "GET", "/trustList/certificate", api_v2_certificate_list, 0 },
+	{ "GET", "/trustList/references", api_ref_list, 0 },
 	{ "GET", "/trustList/{type}", api_trustlist, 0 },
 	{ "GET", "/trustList/{type}/{country}", api_trustlist, 0 },
 	{ "POST", "/rules", api_rules_upload, CMS_TEXT_BODY | DGCG_R_UPLOAD },
@@ -46,6 +48,13 @@ static const struct dgcg_route routes[] = {
 	    DGCG_R_ROLE_READER | DGCG_R_ACCEPT_CMS },
 	{ "GET", "/cms-migration", api_mig_list, 0 },
 	{ "POST", "/cms-migration", api_mig_update, JSON_BODY },
+	/* v2 (tng-gateway.md 1.2) */
+	{ "POST", "/trustedCertificate", api_v2_cert_upload, JSON_BODY },
+	{ "DELETE", "/trustedCertificate", api_v2_cert_delete, CMS_BODY },
+	{ "POST", "/trustedCertificate/delete", api_v2_cert_delete, CMS_BODY },
+	{ "POST", "/trust/reference", api_ref_upload, CMS_TEXT_BODY },
+	{ "DELETE", "/trust/reference", api_ref_delete, CMS_TEXT_BODY },
+	{ "GET", "/trust/reference/{uuid}", api_ref_get, 0 },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

@@ -73,6 +73,13 @@ DGCG_HANDLER(api_rev_upload);
 DGCG_HANDLER(api_rev_delete);
 DGCG_HANDLER(api_mig_list);		/* api_migration.c */
 DGCG_HANDLER(api_mig_update);
+DGCG_HANDLER(api_v2_certificate_list);	/* api_trustedcert.c */
+DGCG_HANDLER(api_v2_cert_upload);
+DGCG_HANDLER(api_v2_cert_delete);
+DGCG_HANDLER(api_ref_upload);		/* api_references.c */
+DGCG_HANDLER(api_ref_delete);
+DGCG_HANDLER(api_ref_get);
+DGCG_HANDLER(api_ref_list);
 /* GET /health (api_health.c) and GET /metrics (api_metrics.c), only for
  * requests with health_check set. */
 void api_health(struct dgcg_gw *gw, struct dgcg_req *req, struct dgcg_reply *resp);

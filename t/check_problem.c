@@ -187,8 +187,9 @@ START_TEST(test_table)
 	ck_assert_str_eq(p->problem, "Service Unavailable");
 
 	/* Every row: a name, a 4xx/5xx status, a code "0x" + 3 hex digits (or
-	 * the reference's empty code of IMS_FUTURE), a text; no two rows alike
-	 * in (status, code, text), no two names alike. */
+	 * the reference's empty code of IMS_FUTURE, or TNG's "n/a" of the v2
+	 * certificate rows), a text; no two rows alike in (status, code,
+	 * text), no two names alike. */
 	for (i = 1; i < DGCG_P__MAX; i++) {
 		p = dgcg_prob_info((enum dgcg_prob)i);
 		ck_assert_ptr_nonnull(p);
@@ -197,7 +198,8 @@ START_TEST(test_table)
 		ck_assert_ptr_nonnull(p->problem);
 		ck_assert_msg((strlen(p->code) == 5 && strncmp(p->code, "0x", 2) == 0 &&
 		    strspn(p->code + 2, "0123456789abcdef") == 3) ||
-		    (i == DGCG_P_IMS_FUTURE && p->code[0] == '\0'),
+		    (i == DGCG_P_IMS_FUTURE && p->code[0] == '\0') ||
+		    (strncmp(p->name, "V2_", 3) == 0 && strcmp(p->code, "n/a") == 0),
 		    "row %s: code \"%s\"", p->name, p->code);
 		ck_assert_uint_gt(strlen(p->problem), 0);
 		ck_assert_int_ge(p->status, 400);
@@ -212,6 +214,21 @@ START_TEST(test_table)
 	}
 	ck_assert_str_eq(dgcg_prob_info(DGCG_P_NONE)->name, "NONE");
 	ck_assert_str_eq(dgcg_prob_info(DGCG_P_DSC_EXISTS)->name, "DSC_EXISTS");
+	/* the v2 rows: TNG's codes and texts */
+	p = dgcg_prob_info(DGCG_P_V2_CMS);
+	ck_assert_int_eq(p->status, 400);
+	ck_assert_str_eq(p->code, "n/a");
+	ck_assert_str_eq(p->problem, "Invalid CMS");
+	ck_assert_str_eq(dgcg_prob_info(DGCG_P_V2_CMS_SIGNATURE)->problem, "Invalid CMS Signature");
+	ck_assert_str_eq(dgcg_prob_info(DGCG_P_V2_UPLOAD_FAILED)->problem,
+	    "Upload of Signer Certificate failed");
+	p = dgcg_prob_info(DGCG_P_REF_MISSING);
+	ck_assert_int_eq(p->status, 404);
+	ck_assert_str_eq(p->code, "0x000");
+	ck_assert_str_eq(p->problem, "Trusted Reference does not exists.");
+	p = dgcg_prob_info(DGCG_P_REF_NOT_FOUND);
+	ck_assert_int_eq(p->status, 400);
+	ck_assert_str_eq(p->problem, "Requested Entity could not be found");
 	/* out of range never answers NULL */
 	ck_assert_ptr_nonnull(dgcg_prob_info(DGCG_P__MAX));
 	ck_assert_int_ge(dgcg_prob_info(DGCG_P__MAX)->status, 500);

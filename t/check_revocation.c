@@ -452,17 +452,23 @@ verify_issuer(const char *cc, const char *name, const char *url, const char *typ
 	is.url = (char *)(uintptr_t)url;
 	is.url_type = (char *)(uintptr_t)type;
 	is.signature = (char *)(uintptr_t)sig;
-	return dgcg_issuer_verify(ta, &is, NULL);
+	return dgcg_issuer_verify(ta, &is, NULL, NULL);
 }
 
 START_TEST(issuer_string)
 {
-	char *s = dgcg_issuer_signed_string("DE", "Robert Koch", "https://x.example/jwks", "HTTP");
+	char *s = dgcg_issuer_signed_string("DE", "Robert Koch", "https://x.example/jwks", "HTTP",
+	    DGCG_ISSUER_DGCG);
 
 	ck_assert_str_eq(s, "DE;Robert Koch;https://x.example/jwks;HTTP;");
 	free(s);
-	s = dgcg_issuer_signed_string("DE", NULL, "did:web:x", "DID");
+	s = dgcg_issuer_signed_string("DE", NULL, "did:web:x", "DID", DGCG_ISSUER_DGCG);
 	ck_assert_str_eq(s, "DE;;did:web:x;DID;");
+	free(s);
+	/* TNG's form has no ';' at the end (tng-gateway.md 7) */
+	s = dgcg_issuer_signed_string("DE", "Robert Koch", "https://x.example/jwks", "HTTP",
+	    DGCG_ISSUER_TNG);
+	ck_assert_str_eq(s, "DE;Robert Koch;https://x.example/jwks;HTTP");
 	free(s);
 }
 END_TEST
@@ -518,6 +524,48 @@ START_TEST(issuer_signatures)
 	free(det);
 	free(att);
 	free(other);
+	free(rogue);
+}
+END_TEST
+
+/* A row signed over TNG's string verifies too, and says which form it was;
+ * a change of any field fails in both forms. */
+START_TEST(issuer_tng_form)
+{
+	const char *tng = "DE;Example;https://issuer.example;HTTP";
+	char *det = sign_text(ta_cert, ta_key, tng, 0);
+	char *att = sign_text(ta_cert, ta_key, tng, 1);
+	char *dg = sign_text(ta_cert, ta_key, "DE;Example;https://issuer.example;HTTP;", 0);
+	char *rogue = sign_text(other_cert, other_key, tng, 0);
+	enum dgcg_issuer_format form = DGCG_ISSUER_DGCG;
+	struct dgcg_issuer is;
+
+	memset(&is, 0, sizeof(is));
+	snprintf(is.country, sizeof(is.country), "%s", "DE");
+	is.name = (char *)(uintptr_t)"Example";
+	is.url = (char *)(uintptr_t)"https://issuer.example";
+	is.url_type = (char *)(uintptr_t)"HTTP";
+	is.signature = det;
+	ck_assert_int_eq(dgcg_issuer_verify(ta, &is, &form, NULL), DGCG_INTEGRITY_OK);
+	ck_assert_int_eq(form, DGCG_ISSUER_TNG);
+	is.signature = att;
+	ck_assert_int_eq(dgcg_issuer_verify(ta, &is, &form, NULL), DGCG_INTEGRITY_OK);
+	is.signature = dg;
+	ck_assert_int_eq(dgcg_issuer_verify(ta, &is, &form, NULL), DGCG_INTEGRITY_OK);
+	ck_assert_int_eq(form, DGCG_ISSUER_DGCG);
+	ck_assert_int_eq(verify_issuer("DE", "Example", "https://issuer.example", "HTTP", rogue),
+	    DGCG_INTEGRITY_NOT_TA);
+	ck_assert_int_ne(verify_issuer("FR", "Example", "https://issuer.example", "HTTP", det),
+	    DGCG_INTEGRITY_OK);
+	ck_assert_int_ne(verify_issuer("DE", "Exampl3", "https://issuer.example", "HTTP", det),
+	    DGCG_INTEGRITY_OK);
+	ck_assert_int_ne(verify_issuer("DE", "Example", "https://issuer.example/", "HTTP", det),
+	    DGCG_INTEGRITY_OK);
+	ck_assert_int_ne(verify_issuer("DE", "Example", "https://issuer.example", "DID", det),
+	    DGCG_INTEGRITY_OK);
+	free(det);
+	free(att);
+	free(dg);
 	free(rogue);
 }
 END_TEST
@@ -579,6 +627,7 @@ make_revocation_suite(void)
 	tcase_add_checked_fixture(tt, ta_setup, ta_teardown);
 	tcase_add_test(tt, issuer_string);
 	tcase_add_test(tt, issuer_signatures);
+	tcase_add_test(tt, issuer_tng_form);
 	tcase_add_test(tt, cms_attach);
 	suite_add_tcase(s, tt);
 	return s;

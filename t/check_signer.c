@@ -544,7 +544,7 @@ START_TEST(upload_db_failure_rolls_back)
 		const char	*fn;
 		int		 lost;
 	} at[] = {
-		{ "dgcg_db_si_insert", 0 },
+		{ "dgcg_db_si_insert_row", 0 },
 		{ "dgcg_db_audit", 0 },		/* after the insert */
 		{ "dgcg_db_audit", 1 },
 		{ "COMMIT", 1 },
@@ -603,7 +603,7 @@ START_TEST(upload_db_failure_reads)
 		{ "dgcg_db_tp_select", 0 },	/* the uploader (step 3) */
 		{ "dgcg_db_tp_select", 1 },	/* the CSCAs */
 		{ "dgcg_db_si_find", 0 },
-		{ "dgcg_db_si_kid_conflicts", 0 },
+		{ "dgcg_db_si_prefix_count", 0 },
 	};
 	size_t i;
 

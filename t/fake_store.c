@@ -18,6 +18,7 @@
 #include "store/signer_information.h"
 #include "store/trusted_issuer.h"
 #include "store/trusted_party.h"
+#include "store/trusted_reference.h"
 #include "store/validation_rule.h"
 #include "store/valueset.h"
 
@@ -45,13 +46,15 @@ struct tables {
 	size_t			 nvs;
 	struct dgcg_issuer	*ti;
 	size_t			 nti;
+	struct dgcg_ref		*ref;
+	size_t			 nref;
 	struct fake_audit	*au;
 	size_t			 nau;
 	struct dgcg_versions	 ver;
 };
 
 /* AUTO_INCREMENT counters (not rolled back, as in InnoDB). */
-enum { AI_TP = 0, AI_SI, AI_VR, AI_RB, AI_TI, AI_AU, AI__MAX };
+enum { AI_TP = 0, AI_SI, AI_VR, AI_RB, AI_TI, AI_AU, AI_REF, AI__MAX };
 
 #define CALLS_MAX 64
 
@@ -205,6 +208,7 @@ tp_copy(struct dgcg_tp *d, const struct dgcg_tp *s)
 	*d = *s;
 	d->raw_data = dup0(s->raw_data);
 	d->signature = dup0(s->signature);
+	d->kid = dup0(s->kid);
 }
 
 static void
@@ -212,6 +216,7 @@ tp_clear(struct dgcg_tp *r)
 {
 	free(r->raw_data);
 	free(r->signature);
+	free(r->kid);
 }
 
 static void
@@ -220,6 +225,8 @@ si_copy(struct dgcg_si *d, const struct dgcg_si *s)
 	*d = *s;
 	d->raw_data = dup0(s->raw_data);
 	d->signature = dup0(s->signature);
+	d->kid = dup0(s->kid);
+	d->properties = dup0(s->properties);
 }
 
 static void
@@ -227,6 +234,8 @@ si_clear(struct dgcg_si *r)
 {
 	free(r->raw_data);
 	free(r->signature);
+	free(r->kid);
+	free(r->properties);
 }
 
 static void
@@ -266,6 +275,34 @@ ti_copy(struct dgcg_issuer *d, const struct dgcg_issuer *s)
 	d->key_storage_type = dup0(s->key_storage_type);
 	d->uuid = dup0(s->uuid);
 	d->domain = dup0(s->domain);
+	d->source_gateway = dup0(s->source_gateway);
+}
+
+static void
+ref_copy(struct dgcg_ref *d, const struct dgcg_ref *s)
+{
+	*d = *s;
+	d->url = dup0(s->url);
+	d->service = dup0(s->service);
+	d->name = dup0(s->name);
+	d->thumbprint = dup0(s->thumbprint);
+	d->ssl_public_key = dup0(s->ssl_public_key);
+	d->content_type = dup0(s->content_type);
+	d->reference_version = dup0(s->reference_version);
+	d->signature = dup0(s->signature);
+}
+
+static void
+ref_clear(struct dgcg_ref *r)
+{
+	free(r->url);
+	free(r->service);
+	free(r->name);
+	free(r->thumbprint);
+	free(r->ssl_public_key);
+	free(r->content_type);
+	free(r->reference_version);
+	free(r->signature);
 }
 
 static void
@@ -280,6 +317,7 @@ ti_clear(struct dgcg_issuer *r)
 	free(r->key_storage_type);
 	free(r->uuid);
 	free(r->domain);
+	free(r->source_gateway);
 }
 
 static void
@@ -301,6 +339,9 @@ tables_free(struct tables *t)
 	}
 	for (i = 0; i < t->nti; i++)
 		ti_clear(&t->ti[i]);
+	for (i = 0; i < t->nref; i++)
+		ref_clear(&t->ref[i]);
+	free(t->ref);
 	free(t->tp);
 	free(t->si);
 	free(t->vr);
@@ -349,6 +390,10 @@ tables_clone(struct tables *d, const struct tables *s)
 	for (i = 0; i < s->nti; i++)
 		ti_copy(&d->ti[i], &s->ti[i]);
 	d->nti = s->nti;
+	d->ref = xcalloc(s->nref + 1, sizeof(*d->ref));
+	for (i = 0; i < s->nref; i++)
+		ref_copy(&d->ref[i], &s->ref[i]);
+	d->nref = s->nref;
 	d->au = xcalloc(s->nau + 1, sizeof(*d->au));
 	if (s->nau > 0)
 		memcpy(d->au, s->au, s->nau * sizeof(*d->au));
@@ -464,6 +509,7 @@ static const char *const table_names[DGCG_T__MAX] = {
 	[DGCG_T_VALUESET] = "valueset",
 	[DGCG_T_REVOCATION_BATCH] = "revocation_batch",
 	[DGCG_T_TRUSTED_ISSUER] = "trusted_issuer",
+	[DGCG_T_TRUSTED_REFERENCE] = "trusted_reference",
 };
 
 const char *
@@ -528,12 +574,14 @@ tp_out(struct dgcg_tp_list *out, const struct dgcg_tp *r)
 	tp_copy(&out->v[out->n], r);
 	if (out->v[out->n].type == DGCG_CT_DSC)
 		out->v[out->n].type = DGCG_CT__MAX;
+	if (!dgcg_group_is_party(out->v[out->n].group))
+		out->v[out->n].group = DGCG_G__MAX;
 	out->n++;
 }
 
 enum dgcg_err
 dgcg_db_tp_select(struct dgcg_db *db, const char *thumbprint, const char *country,
-    enum dgcg_cert_type type, struct dgcg_tp_list *out)
+    enum dgcg_group group, struct dgcg_tp_list *out)
 {
 	size_t i;
 
@@ -546,9 +594,56 @@ dgcg_db_tp_select(struct dgcg_db *db, const char *thumbprint, const char *countr
 
 		if ((thumbprint == NULL || ci_eq(r->thumbprint, thumbprint)) &&
 		    (country == NULL || ci_eq(r->country, country)) &&
-		    (type >= DGCG_CT__MAX || r->type == type))
+		    (group >= DGCG_G__MAX || r->group == group))
 			tp_out(out, r);
 	}
+	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_tp_peer_anchors(struct dgcg_db *db, const char *gateway_id, struct dgcg_tp_list *out)
+{
+	size_t i;
+
+	(void)db;
+	out->v = NULL;
+	out->n = 0;
+	ENTER();
+	for (i = 0; i < S.t.ntp; i++)
+		if (S.t.tp[i].group == DGCG_G_TRUSTANCHOR &&
+		    strcmp(S.t.tp[i].assigned_gateway, gateway_id) == 0)
+			tp_out(out, &S.t.tp[i]);
+	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_tp_kid_count(struct dgcg_db *db, const char *kid, long long *n)
+{
+	size_t i;
+
+	(void)db;
+	*n = 0;
+	ENTER();
+	for (i = 0; i < S.t.ntp; i++)
+		if (S.t.tp[i].kid != NULL && strcmp(S.t.tp[i].kid, kid) == 0)
+			(*n)++;
+	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_tp_prefix_count(struct dgcg_db *db, const char *hexprefix, const char *thumbprint,
+    long long *n)
+{
+	size_t i;
+
+	(void)db;
+	*n = 0;
+	ENTER();
+	for (i = 0; i < S.t.ntp; i++)
+		if (S.t.tp[i].kid == NULL &&
+		    strncasecmp(S.t.tp[i].thumbprint, hexprefix, strlen(hexprefix)) == 0 &&
+		    !ci_eq(S.t.tp[i].thumbprint, thumbprint))
+			(*n)++;
 	return DGCG_OK;
 }
 
@@ -583,7 +678,7 @@ enum dgcg_err
 dgcg_db_tp_countries(struct dgcg_db *db, char ***out, size_t *n)
 {
 	char **v;
-	size_t i, k = 0;
+	size_t i, k = 0, m;
 
 	(void)db;
 	*out = NULL;
@@ -591,9 +686,12 @@ dgcg_db_tp_countries(struct dgcg_db *db, char ***out, size_t *n)
 	ENTER();
 	v = xcalloc(S.t.ntp + 1, sizeof(*v));
 	for (i = 0; i < S.t.ntp; i++)
-		v[i] = xstrdup(S.t.tp[i].country);
-	qsort(v, S.t.ntp, sizeof(*v), ci_ptr_cmp);
-	for (i = 0; i < S.t.ntp; i++) {
+		if (S.t.tp[i].source_gateway[0] == '\0')
+			v[k++] = xstrdup(S.t.tp[i].country);
+	qsort(v, k, sizeof(*v), ci_ptr_cmp);
+	m = k;
+	k = 0;
+	for (i = 0; i < m; i++) {
 		if (k > 0 && ci_eq(v[k - 1], v[i]))
 			free(v[i]);
 		else
@@ -668,47 +766,73 @@ dgcg_db_si_locked(struct dgcg_db *db, long long id, struct dgcg_si_list *out)
 }
 
 enum dgcg_err
-dgcg_db_si_kid_conflicts(struct dgcg_db *db, const char *thumbprint, long long *n)
+dgcg_db_si_prefix_count(struct dgcg_db *db, const char *hexprefix, const char *thumbprint,
+    long long *n)
 {
-	char prefix[17];
 	size_t i;
 
 	(void)db;
 	*n = 0;
 	ENTER();
-	snprintf(prefix, sizeof(prefix), "%.16s", thumbprint);
 	for (i = 0; i < S.t.nsi; i++)
-		if (strncasecmp(S.t.si[i].thumbprint, prefix, strlen(prefix)) == 0 &&
+		if (strncasecmp(S.t.si[i].thumbprint, hexprefix, strlen(hexprefix)) == 0 &&
 		    !ci_eq(S.t.si[i].thumbprint, thumbprint))
 			(*n)++;
 	return DGCG_OK;
 }
 
 enum dgcg_err
-dgcg_db_si_insert(struct dgcg_db *db, const char *country, const char *thumbprint,
-    const char *raw_data, const char *signature, long long *id)
+dgcg_db_si_kid_count(struct dgcg_db *db, const char *kid, const char *thumbprint, long long *n)
+{
+	size_t i;
+
+	(void)db;
+	*n = 0;
+	ENTER();
+	for (i = 0; i < S.t.nsi; i++)
+		if (S.t.si[i].kid != NULL && strcmp(S.t.si[i].kid, kid) == 0 &&
+		    !ci_eq(S.t.si[i].thumbprint, thumbprint))
+			(*n)++;
+	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_si_insert_row(struct dgcg_db *db, const struct dgcg_si_new *n, long long *id)
 {
 	struct dgcg_si *r;
 	size_t i;
 
 	(void)db;
 	ENTER();
-	if (country == NULL || thumbprint == NULL || raw_data == NULL)
+	if (!dgcg_group_is_signer(n->group) || n->domain == NULL)
+		return DGCG_ERR_INVAL;
+	if (n->country == NULL || n->thumbprint == NULL || n->raw_data == NULL)
 		return refuse(__func__, "Column cannot be null");
-	if (strlen(country) > 2 || strlen(thumbprint) > DGCG_THUMB_HEX_LEN)
+	if (strlen(n->country) > 2 || strlen(n->thumbprint) > DGCG_THUMB_HEX_LEN ||
+	    strlen(n->domain) > DGCG_DOMAIN_MAX)
 		return refuse(__func__, "Data too long for column");
-	for (i = 0; i < S.t.nsi; i++)
-		if (ci_eq(S.t.si[i].thumbprint, thumbprint))
+	for (i = 0; i < S.t.nsi; i++) {
+		if (ci_eq(S.t.si[i].thumbprint, n->thumbprint))
 			return conflict(__func__, "UC_SIGNER_INFORMATION_THUMBPRINT");
+		if (n->kid != NULL && S.t.si[i].kid != NULL && strcmp(S.t.si[i].kid, n->kid) == 0)
+			return conflict(__func__, "UC_SIGNER_INFORMATION_KID");
+	}
 	GROW(S.t.si, S.t.nsi);
 	r = &S.t.si[S.t.nsi++];
 	memset(r, 0, sizeof(*r));
 	r->id = ++S.ai[AI_SI];
 	r->created_at = now();
-	snprintf(r->country, sizeof(r->country), "%s", country);
-	snprintf(r->thumbprint, sizeof(r->thumbprint), "%s", thumbprint);
-	r->raw_data = xstrdup(raw_data);
-	r->signature = dup0(signature);
+	snprintf(r->country, sizeof(r->country), "%s", n->country);
+	snprintf(r->thumbprint, sizeof(r->thumbprint), "%s", n->thumbprint);
+	r->raw_data = xstrdup(n->raw_data);
+	r->signature = dup0(n->signature);
+	r->group = n->group;
+	snprintf(r->domain, sizeof(r->domain), "%s", n->domain);
+	if (dgcg_uuid_new(r->uuid) != DGCG_OK)
+		r->uuid[0] = '\0';
+	r->version = 1;
+	r->kid = dup0(n->kid);
+	r->properties = dup0(n->properties);
 	bump(DGCG_T_SIGNER_INFORMATION);
 	if (id != NULL)
 		*id = r->id;
@@ -1376,6 +1500,155 @@ dgcg_db_issuers_select(struct dgcg_db *db, struct dgcg_issuer_list *out)
 	return DGCG_OK;
 }
 
+/* --- trusted_reference ---------------------------------------------------------- */
+
+void
+dgcg_ref_list_free(struct dgcg_ref_list *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++)
+		ref_clear(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void
+ref_out(struct dgcg_ref_list *out, const struct dgcg_ref *r)
+{
+	GROW(out->v, out->n);
+	ref_copy(&out->v[out->n++], r);
+}
+
+static struct dgcg_ref *
+ref_live(long long id)
+{
+	size_t i;
+
+	for (i = 0; i < S.t.nref; i++)
+		if (S.t.ref[i].id == id && S.t.ref[i].deleted_at == 0)
+			return &S.t.ref[i];
+	return NULL;
+}
+
+enum dgcg_err
+dgcg_db_ref_select(struct dgcg_db *db, time_t since, struct dgcg_ref_list *out)
+{
+	size_t i;
+
+	(void)db;
+	out->v = NULL;
+	out->n = 0;
+	ENTER();
+	for (i = 0; i < S.t.nref; i++) {
+		const struct dgcg_ref *r = &S.t.ref[i];
+
+		if (since < 0 ? r->deleted_at == 0 :
+		    r->created_at >= since || (r->changed_at != 0 && r->changed_at >= since))
+			ref_out(out, r);
+	}
+	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_ref_find(struct dgcg_db *db, const char *uuid, int lock, struct dgcg_ref_list *out)
+{
+	size_t i;
+
+	(void)db;
+	(void)lock;
+	out->v = NULL;
+	out->n = 0;
+	ENTER();
+	for (i = 0; i < S.t.nref; i++)
+		if (ci_eq(S.t.ref[i].uuid, uuid))
+			ref_out(out, &S.t.ref[i]);
+	return DGCG_OK;
+}
+
+/* The fields an upload sets (insert and update alike). */
+static void
+ref_set(struct dgcg_ref *d, const struct dgcg_ref *s)
+{
+	struct dgcg_ref n;
+
+	ref_copy(&n, s);
+	ref_clear(d);
+	snprintf(d->domain, sizeof(d->domain), "%s", n.domain);
+	d->url = n.url;
+	d->service = n.service;
+	d->name = n.name;
+	d->thumbprint = n.thumbprint;
+	d->ssl_public_key = n.ssl_public_key;
+	d->content_type = n.content_type;
+	d->reference_version = n.reference_version;
+	d->signature = n.signature;
+	memcpy(d->reference_type, n.reference_type, sizeof(d->reference_type));
+	memcpy(d->signature_type, n.signature_type, sizeof(d->signature_type));
+}
+
+enum dgcg_err
+dgcg_db_ref_insert(struct dgcg_db *db, const struct dgcg_ref *n, long long *id)
+{
+	struct dgcg_ref *r;
+	size_t i;
+
+	(void)db;
+	ENTER();
+	for (i = 0; i < S.t.nref; i++)
+		if (ci_eq(S.t.ref[i].uuid, n->uuid))
+			return conflict(__func__, "UC_TRUSTED_REFERENCE_UUID");
+	GROW(S.t.ref, S.t.nref);
+	r = &S.t.ref[S.t.nref++];
+	memset(r, 0, sizeof(*r));
+	ref_set(r, n);
+	r->id = ++S.ai[AI_REF];
+	r->created_at = now();
+	r->version = 1;
+	snprintf(r->uuid, sizeof(r->uuid), "%s", n->uuid);
+	snprintf(r->country, sizeof(r->country), "%s", n->country);
+	bump(DGCG_T_TRUSTED_REFERENCE);
+	if (id != NULL)
+		*id = r->id;
+	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_ref_update(struct dgcg_db *db, long long id, const struct dgcg_ref *n)
+{
+	struct dgcg_ref *r;
+
+	(void)db;
+	ENTER();
+	if ((r = ref_live(id)) == NULL)
+		return DGCG_ERR_NOTFOUND;
+	ref_set(r, n);
+	r->version++;
+	r->changed_at = now();
+	bump(DGCG_T_TRUSTED_REFERENCE);
+	return DGCG_OK;
+}
+
+enum dgcg_err
+dgcg_db_ref_mark_deleted(struct dgcg_db *db, long long id)
+{
+	struct dgcg_ref *r;
+
+	(void)db;
+	ENTER();
+	if ((r = ref_live(id)) == NULL)
+		return DGCG_ERR_NOTFOUND;
+	r->deleted_at = r->changed_at = now();
+	free(r->signature);
+	r->signature = NULL;
+	r->version++;
+	bump(DGCG_T_TRUSTED_REFERENCE);
+	return DGCG_OK;
+}
+
 /* --- the test's side ------------------------------------------------------------ */
 
 void
@@ -1452,6 +1725,11 @@ fake_store_tp_add(const char *country, const char *thumbprint, const char *raw_d
 	r->raw_data = xstrdup(raw_data != NULL ? raw_data : "");
 	r->signature = xstrdup(signature != NULL ? signature : "");
 	r->type = type;
+	r->group = type == DGCG_CT_AUTHENTICATION ? DGCG_G_AUTHENTICATION :
+	    type == DGCG_CT_UPLOAD ? DGCG_G_UPLOAD : type == DGCG_CT_CSCA ? DGCG_G_CSCA :
+	    type == DGCG_CT_DSC ? DGCG_G_DSC : DGCG_G__MAX;
+	snprintf(r->domain, sizeof(r->domain), "%s", DGCG_DOMAIN_DCC);
+	r->version = 1;
 	bump(DGCG_T_TRUSTED_PARTY);
 	return r->id;
 }
@@ -1472,6 +1750,9 @@ fake_store_si_add(const char *country, const char *thumbprint, const char *raw_d
 	snprintf(r->thumbprint, sizeof(r->thumbprint), "%s", thumbprint != NULL ? thumbprint : "");
 	r->raw_data = xstrdup(raw_data != NULL ? raw_data : "");
 	r->signature = dup0(signature);
+	r->group = DGCG_G_DSC;
+	snprintf(r->domain, sizeof(r->domain), "%s", DGCG_DOMAIN_DCC);
+	r->version = 1;
 	bump(DGCG_T_SIGNER_INFORMATION);
 	return r->id;
 }

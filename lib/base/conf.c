@@ -35,6 +35,7 @@
 #define conf_key	dgcg_conf_def
 
 static const char	*check_header(const char *, const char **);
+static const char	*check_list(const char *, const char **);
 
 #define OFF(f)	offsetof(struct dgcg_conf, f)
 
@@ -71,6 +72,12 @@ static const struct conf_key gw_keys[] = {
 	{ "cache_dir", CT_STRING, OFF(cache_dir), 0, 0, NULL, NULL },
 	{ "trustlist_cache", CT_BOOL, OFF(trustlist_cache), 0, 1, "yes", NULL },
 	{ "cache_uri", CT_STRING, OFF(cache_uri), 0, 0, "/_dgcg_cache/", NULL },
+	{ "v2_allowed_domains", CT_STRING, OFF(v2_allowed_domains), 0, 0,
+	    "DCC,IPS-PILGRIMAGE,DICVP,PH4H", check_list },
+	{ "v2_allowed_properties", CT_STRING, OFF(v2_allowed_properties), 0, 0,
+	    "purpose,usergroup,scope,standard,displayName,displayLogo,validFrom,validUntil,"
+	    "pubkey,displayURL", check_list },
+	{ "v2_list_extra_groups", CT_BOOL, OFF(v2_list_extra_groups), 0, 1, "no", NULL },
 	{ "metrics_file", CT_STRING, OFF(metrics_file), 0, 0, NULL, NULL },
 };
 
@@ -102,6 +109,48 @@ dgcg_conf_check_level(const char *v, const char **canon)
 		return "must be ERROR, WARN, INFO or DEBUG";
 	*canon = dgcg_log_level_name(l);
 	return NULL;
+}
+
+/* A comma list of names: each 1-32 characters of A-Z a-z 0-9 . _ -, no
+ * empty name, no blanks (a domain column holds 32). */
+static const char *
+check_list(const char *v, const char **canon)
+{
+	size_t n = 0;
+
+	(void)canon;
+	for (; *v != '\0'; v++) {
+		if (*v == ',') {
+			if (n == 0)
+				return "empty name in the list";
+			n = 0;
+			continue;
+		}
+		if (!((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') ||
+		    (*v >= '0' && *v <= '9') || *v == '.' || *v == '_' || *v == '-'))
+			return "a list of names of A-Z a-z 0-9 . _ - separated by ','";
+		if (++n > 32)
+			return "a name longer than 32 characters";
+	}
+	if (n == 0)
+		return "empty name in the list";
+	return NULL;
+}
+
+int
+dgcg_conf_list_has(const char *list, const char *s, size_t len)
+{
+	const char *p = list, *e;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) == len && memcmp(p, s, len) == 0)
+			return 1;
+		p = *e != '\0' ? e + 1 : e;
+	}
+	return 0;
 }
 
 /* Parses unsigned decimal digits only: no sign, no blanks, no base prefix. */

@@ -59,10 +59,18 @@ struct dgcg_conf {
 	char		*cache_dir;
 	char		*cache_uri;		/* the proxy's internal location for cache_dir */
 	int		 trustlist_cache;	/* 0: rebuild and re-verify every request (benchmarks) */
+	/* the v2 interface (tng-gateway.md 2.2, 2.3; doc/api.txt) */
+	char		*v2_allowed_domains;	/* comma list: domains of POST /trustedCertificate */
+	char		*v2_allowed_properties;	/* comma list: property keys allowed there */
+	int		 v2_list_extra_groups;	/* 1: SIGN, AUTH, CUSTOM in unfiltered lists */
 	/* the counters every worker of the host shares (worker/metrics.h); NULL =
 	 * each worker counts alone */
 	char		*metrics_file;
 };
+
+/* 1 when s[0..len) is one of the values of a comma list (exact, as TNG
+ * compares domains and property keys). */
+int dgcg_conf_list_has(const char *list, const char *s, size_t len);
 
 /* Sets every field to its default. */
 void dgcg_conf_defaults(struct dgcg_conf *c);

@@ -1,6 +1,7 @@
 /* dgcg.c: error texts and certificate type names. */
 #include "config.h"
 
+#include <string.h>
 #include <strings.h>
 
 #include "base/dgcg.h"
@@ -54,4 +55,64 @@ dgcg_cert_type_parse(const char *s)
 		if (strcasecmp(s, ctname[i]) == 0)
 			return (enum dgcg_cert_type)i;
 	return DGCG_CT__MAX;
+}
+
+static const char *const gname[DGCG_G__MAX] = {
+	[DGCG_G_AUTHENTICATION] = "AUTHENTICATION",
+	[DGCG_G_UPLOAD] = "UPLOAD",
+	[DGCG_G_CSCA] = "CSCA",
+	[DGCG_G_AUTHENTICATION_FEDERATION] = "AUTHENTICATION_FEDERATION",
+	[DGCG_G_TRUSTANCHOR] = "TRUSTANCHOR",
+	[DGCG_G_DECA] = "DECA",
+	[DGCG_G_DSC] = "DSC",
+	[DGCG_G_DESC] = "DESC",
+	[DGCG_G_SIGN] = "SIGN",
+	[DGCG_G_AUTH] = "AUTH",
+	[DGCG_G_CUSTOM] = "CUSTOM",
+};
+
+const char *
+dgcg_group_name(enum dgcg_group g)
+{
+	if ((unsigned)g >= DGCG_G__MAX)
+		return NULL;
+	return gname[g];
+}
+
+enum dgcg_group
+dgcg_group_parse(const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return DGCG_G__MAX;
+	for (i = 0; i < DGCG_G__MAX; i++)
+		if (strcmp(s, gname[i]) == 0)
+			return (enum dgcg_group)i;
+	return DGCG_G__MAX;
+}
+
+enum dgcg_group
+dgcg_group_parse_ci(const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return DGCG_G__MAX;
+	for (i = 0; i < DGCG_G__MAX; i++)
+		if (strcasecmp(s, gname[i]) == 0)
+			return (enum dgcg_group)i;
+	return DGCG_G__MAX;
+}
+
+int
+dgcg_group_is_party(enum dgcg_group g)
+{
+	return (unsigned)g <= DGCG_G_DECA;
+}
+
+int
+dgcg_group_is_signer(enum dgcg_group g)
+{
+	return g >= DGCG_G_DSC && g < DGCG_G__MAX;
 }

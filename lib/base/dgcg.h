@@ -50,4 +50,41 @@ const char *dgcg_cert_type_name(enum dgcg_cert_type t);
 /* Parses a type name case-insensitively; returns DGCG_CT__MAX when unknown. */
 enum dgcg_cert_type dgcg_cert_type_parse(const char *s);
 
+/* The groups of the v2 interface (tng-gateway.md 2.1): the certificate_type
+ * values of both tables. The first four are the v1 types above; trusted
+ * parties are AUTHENTICATION .. DECA, signer rows DSC .. CUSTOM. dgcg keeps
+ * SIGN, AUTH and CUSTOM as uploaded (TNG stores them as DSC). */
+enum dgcg_group {
+	DGCG_G_AUTHENTICATION = 0,
+	DGCG_G_UPLOAD,
+	DGCG_G_CSCA,
+	DGCG_G_AUTHENTICATION_FEDERATION,
+	DGCG_G_TRUSTANCHOR,
+	DGCG_G_DECA,
+	DGCG_G_DSC,
+	DGCG_G_DESC,
+	DGCG_G_SIGN,
+	DGCG_G_AUTH,
+	DGCG_G_CUSTOM,
+	DGCG_G__MAX
+};
+
+/* The name of g ("DECA", ...), or NULL. */
+const char *dgcg_group_name(enum dgcg_group g);
+/* A group name, matched exactly (case-sensitive, as TNG matches client
+ * input); DGCG_G__MAX when unknown. */
+enum dgcg_group dgcg_group_parse(const char *s);
+/* The same, case-insensitively (stored certificate_type values). */
+enum dgcg_group dgcg_group_parse_ci(const char *s);
+/* 1 for the groups of trusted_party rows (AUTHENTICATION .. DECA). */
+int dgcg_group_is_party(enum dgcg_group g);
+/* 1 for the groups of signer_information rows (DSC .. CUSTOM). */
+int dgcg_group_is_signer(enum dgcg_group g);
+
+/* Domains (tng-gateway.md 2.2): the column's length and the v1 domain. */
+#define DGCG_DOMAIN_MAX		32
+#define DGCG_DOMAIN_DCC		"DCC"
+/* A custom kid of a v2 upload (signer_information.kid VARCHAR(20)). */
+#define DGCG_CUSTOM_KID_MAX	20
+
 #endif

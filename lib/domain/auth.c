@@ -146,7 +146,7 @@ lookup(struct dgcg_gw *gw, const char *thumb, const char *country, long long *tp
 		*tp_id = *v;
 		return DGCG_OK;
 	}
-	if ((rc = dgcg_gw_trusted(gw, thumb, country, DGCG_CT_AUTHENTICATION, &rows)) != DGCG_OK)
+	if ((rc = dgcg_gw_trusted(gw, thumb, country, DGCG_G_AUTHENTICATION, NULL, &rows)) != DGCG_OK)
 		return rc;
 	if (rows.n > 0)
 		*tp_id = rows.v[0].id;

@@ -59,7 +59,7 @@ count(const struct thumbs *t, const char *thumb)
 /* A certificate's entry from its base64 DER; the DER in *der when der is
  * not NULL (caller frees). */
 static struct dgcg_expiry_cert *
-add_cert(struct dgcg_expiry *e, long long id, enum dgcg_cert_type type, const char *country,
+add_cert(struct dgcg_expiry *e, long long id, enum dgcg_group group, const char *country,
     const char *thumb, const char *raw, unsigned char **der, size_t *derlen)
 {
 	struct dgcg_expiry_cert *c;
@@ -71,7 +71,7 @@ add_cert(struct dgcg_expiry *e, long long id, enum dgcg_cert_type type, const ch
 	c = &e->v[e->n++];
 	memset(c, 0, sizeof(*c));
 	c->id = id;
-	c->type = type;
+	c->group = group;
 	snprintf(c->country, sizeof(c->country), "%s", country);
 	snprintf(c->thumbprint, sizeof(c->thumbprint), "%s", thumb);
 	if (raw != NULL && dgcg_b64_decode(raw, strlen(raw), &d, &dlen) == DGCG_OK &&
@@ -100,19 +100,19 @@ dgcg_expiry_scan(struct dgcg_db *db, struct dgcg_expiry *out)
 	enum dgcg_err rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = dgcg_db_tp_select(db, NULL, NULL, DGCG_CT__MAX, &tp)) != DGCG_OK ||
+	if ((rc = dgcg_db_tp_select(db, NULL, NULL, DGCG_G__MAX, &tp)) != DGCG_OK ||
 	    (rc = dgcg_db_si_select(db, NULL, -1, &si)) != DGCG_OK ||
 	    (rc = dgcg_db_tp_countries(db, &countries, &ncountries)) != DGCG_OK)
 		goto out;
 	for (i = 0; i < tp.n; i++)
-		add_cert(out, tp.v[i].id, tp.v[i].type, tp.v[i].country, tp.v[i].thumbprint,
+		add_cert(out, tp.v[i].id, tp.v[i].group, tp.v[i].country, tp.v[i].thumbprint,
 		    tp.v[i].raw_data, NULL, NULL);
 	/* A DSC's CMS is stored detached: its content is the DER. */
 	for (i = 0; i < si.n; i++) {
 		unsigned char *der = NULL;
 		size_t derlen = 0;
 
-		add_cert(out, si.v[i].id, DGCG_CT_DSC, si.v[i].country, si.v[i].thumbprint,
+		add_cert(out, si.v[i].id, si.v[i].group, si.v[i].country, si.v[i].thumbprint,
 		    si.v[i].raw_data, &der, &derlen);
 		if (der != NULL)
 			add_signer(&tdsc, si.v[i].signature, der, derlen, &out->unparsed);
@@ -138,7 +138,7 @@ dgcg_expiry_scan(struct dgcg_db *db, struct dgcg_expiry *out)
 	for (i = 0; i < out->n; i++) {
 		struct dgcg_expiry_cert *c = &out->v[i];
 
-		if (c->type != DGCG_CT_UPLOAD)
+		if (c->group != DGCG_G_UPLOAD)
 			continue;
 		c->dscs = count(&tdsc, c->thumbprint);
 		c->rules = count(&trule, c->thumbprint);

@@ -19,7 +19,7 @@ struct dgcg_db;
 /* One certificate. */
 struct dgcg_expiry_cert {
 	long long		 id;		/* trusted_party.id, or signer_information.id */
-	enum dgcg_cert_type	 type;		/* DGCG_CT_DSC for a signer_information row */
+	enum dgcg_group		 group;		/* a trusted-party or signer group (v2) */
 	char			 country[3];
 	char			 thumbprint[DGCG_THUMB_HEX_LEN + 1];
 	int			 readable;	/* 0: raw_data is no certificate (not_after 0) */

@@ -15,20 +15,24 @@
 
 char *
 dgcg_issuer_signed_string(const char *country, const char *name, const char *url,
-    const char *url_type)
+    const char *url_type, enum dgcg_issuer_format f)
 {
-	return xasprintf("%s;%s;%s;%s;", country ? country : "", name ? name : "",
-	    url ? url : "", url_type ? url_type : "");
+	return xasprintf("%s;%s;%s;%s%s", country ? country : "", name ? name : "",
+	    url ? url : "", url_type ? url_type : "", f == DGCG_ISSUER_TNG ? "" : ";");
 }
 
 enum dgcg_integrity
-dgcg_issuer_verify(const struct dgcg_ta *ta, const struct dgcg_issuer *is, const char **exc)
+dgcg_issuer_verify(const struct dgcg_ta *ta, const struct dgcg_issuer *is,
+    enum dgcg_issuer_format *form, const char **exc)
 {
-	enum dgcg_integrity r;
+	enum dgcg_integrity r, r2;
+	const char *exc2 = NULL;
 	char *s;
 
 	if (exc != NULL)
 		*exc = NULL;
+	if (form != NULL)
+		*form = DGCG_ISSUER_DGCG;
 	/* The reference maps url_type to its enum HTTP|DID first. */
 	if (is->url_type == NULL || (strcmp(is->url_type, "HTTP") != 0 &&
 	    strcmp(is->url_type, "DID") != 0)) {
@@ -36,9 +40,30 @@ dgcg_issuer_verify(const struct dgcg_ta *ta, const struct dgcg_issuer *is, const
 			*exc = "url_type is not HTTP or DID";
 		return DGCG_INTEGRITY_BAD_CERT;
 	}
-	s = dgcg_issuer_signed_string(is->country, is->name, is->url, is->url_type);
+	s = dgcg_issuer_signed_string(is->country, is->name, is->url, is->url_type,
+	    DGCG_ISSUER_DGCG);
 	r = dgcg_ta_verify_content(ta, (const unsigned char *)s, strlen(s), is->signature, exc);
 	free(s);
+	if (r == DGCG_INTEGRITY_OK)
+		return r;
+	s = dgcg_issuer_signed_string(is->country, is->name, is->url, is->url_type,
+	    DGCG_ISSUER_TNG);
+	r2 = dgcg_ta_verify_content(ta, (const unsigned char *)s, strlen(s), is->signature, &exc2);
+	free(s);
+	if (r2 == DGCG_INTEGRITY_OK) {
+		if (exc != NULL)
+			*exc = NULL;
+		if (form != NULL)
+			*form = DGCG_ISSUER_TNG;
+		return r2;
+	}
+	/* The reason of the form the signature was made over, when it was
+	 * over one of them (the other one's content does not match it). */
+	if (r == DGCG_INTEGRITY_SIG_INVALID && r2 != DGCG_INTEGRITY_SIG_INVALID) {
+		if (exc != NULL)
+			*exc = exc2;
+		return r2;
+	}
 	return r;
 }
 
@@ -49,20 +74,28 @@ str_or_null(const char *s)
 }
 
 static int
-wanted(const char *country, char *const *countries, size_t nc)
+in_list(const char *v, char *const *list, size_t n)
 {
 	size_t i;
 
-	if (nc == 0)
+	if (n == 0)
 		return 1;
-	for (i = 0; i < nc; i++)
-		if (strcasecmp(country, countries[i]) == 0)
+	for (i = 0; v != NULL && i < n; i++)
+		if (strcasecmp(v, list[i]) == 0)
 			return 1;
 	return 0;
 }
 
+static int
+wanted(const struct dgcg_issuer *is, const struct dgcg_issuer_filter *f)
+{
+	return in_list(is->country, f->countries, f->nc) &&
+	    in_list(is->domain != NULL ? is->domain : "DCC", f->domains, f->nd) &&
+	    (f->federation || is->source_gateway == NULL);
+}
+
 enum dgcg_err
-dgcg_issuers_json(struct dgcg_gw *gw, char *const *countries, size_t nc, char **json,
+dgcg_issuers_json(struct dgcg_gw *gw, const struct dgcg_issuer_filter *f, char **json,
     size_t *len, size_t *count)
 {
 	struct dgcg_issuer_list l = { NULL, 0 };
@@ -82,9 +115,16 @@ dgcg_issuers_json(struct dgcg_gw *gw, char *const *countries, size_t nc, char **
 	for (i = 0; i < l.n; i++) {
 		const struct dgcg_issuer *is = &l.v[i];
 
-		if (!wanted(is->country, countries, nc))
+		const struct dgcg_ta *ta = gw->ta;
+
+		if (!wanted(is, f))
 			continue;
-		if ((ir = dgcg_issuer_verify(gw->ta, is, &exc)) != DGCG_INTEGRITY_OK) {
+		if (is->source_gateway != NULL && (ta = dgcg_gw_peer_ta(gw, is->source_gateway)) ==
+		    NULL) {
+			rc = DGCG_ERR_DB;
+			goto out;
+		}
+		if ((ir = dgcg_issuer_verify(ta, is, NULL, &exc)) != DGCG_INTEGRITY_OK) {
 			snprintf(ids, sizeof(ids), "%lld", is->id);
 			dgcg_log(DGCG_LOG_ERROR, "issuers", "Trusted issuer left out: "
 			    "trust anchor integrity check failed", exc, "issuerId", ids,
@@ -109,7 +149,12 @@ dgcg_issuers_json(struct dgcg_gw *gw, char *const *countries, size_t nc, char **
 	text = json_object_to_json_string_length(arr, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
 	*json = xstrndup(text, *len);
+out:
 	json_object_put(arr);
 	dgcg_issuer_list_free(&l);
-	return DGCG_OK;
+	if (rc != DGCG_OK) {
+		*len = 0;
+		*count = 0;
+	}
+	return rc;
 }

@@ -42,6 +42,16 @@ static const char *const pkg_names[PKG__MAX] = {
 
 /* --- GET ---------------------------------------------------------------------- */
 
+/* The signer rows CMS migration handles: the v1 interface's (group DSC,
+ * domain DCC, uploaded here). A v2 row of another group or domain is
+ * renewed through the v2 interface (delete, upload again). */
+static int
+v1_dsc(const struct dgcg_si *s)
+{
+	return s->group == DGCG_G_DSC && strcmp(s->domain, DGCG_DOMAIN_DCC) == 0 &&
+	    s->source_gateway[0] == '\0';
+}
+
 static void
 add_pkg(struct json_object *arr, const char *cms, long long id, enum pkg_type t)
 {
@@ -105,7 +115,7 @@ dgcg_mig_list(struct dgcg_gw *gw, const struct dgcg_identity *id, char **json, s
 	arr = json_object_new_array();
 	for (i = 0; i < dsc.n; i++) {
 		/* dgcg_db_si_select matches the country case-insensitively. */
-		if (strcmp(dsc.v[i].country, id->country) != 0 ||
+		if (strcmp(dsc.v[i].country, id->country) != 0 || !v1_dsc(&dsc.v[i]) ||
 		    (cms = attached_dsc(&dsc.v[i])) == NULL)
 			continue;
 		add_pkg(arr, cms, dsc.v[i].id, PKG_DSC);
@@ -271,7 +281,8 @@ check_dsc(struct dgcg_gw *gw, const struct dgcg_identity *id, const struct dgcg_
 		dgcg_reply_fail(r, DGCG_P_UPLOAD_BAD, sv, "%s", cwhy);
 		goto out;
 	}
-	if ((res = dgcg_signer_csca(gw, id->country, dsc, csca, why, sizeof(why))) == 0)
+	if ((res = dgcg_signer_csca(gw, id->country, DGCG_G_CSCA, DGCG_DOMAIN_DCC, dsc, csca, why,
+	    sizeof(why))) == 0)
 		dgcg_reply_fail(r, DGCG_P_UPLOAD_BAD, sv, "%s", why);
 out:
 	X509_free(dsc);
@@ -340,7 +351,8 @@ mig_work(struct dgcg_db *db, void *arg)
 	case PKG_DSC:
 		if ((rc = dgcg_db_si_locked(db, p->entity, &si)) != DGCG_OK)
 			break;
-		if (si.n == 0 || si.v[0].signature == NULL || si.v[0].deleted_at != 0) {
+		if (si.n == 0 || si.v[0].signature == NULL || si.v[0].deleted_at != 0 ||
+		    !v1_dsc(&si.v[0])) {
 			dgcg_reply_fail(w->r, DGCG_P_MIG_DSC_MISSING, w->sv,
 			    "No live signer certificate with id %lld", p->entity);
 			rc = DGCG_ERR_NOTFOUND;

@@ -66,11 +66,11 @@ static const struct dgcg_prob_info probs[DGCG_P__MAX] = {
 
 	ROW(VALUESET_NOT_FOUND, 404, "0x100", "Valueset not found"),
 
-	ROW(BATCH_JSON, 400, "0x000", "JSON Could not be parsed"),
+	ROW(SIGNED_JSON, 400, "0x000", "JSON Could not be parsed"),
+	ROW(SIGNED_UPLOADER, 403, "0x000", "Invalid Upload Certificate"),
+	ROW(SIGNED_COUNTRY, 403, "0x000", "Invalid Country sent"),
 	ROW(BATCH_DATES, 400, "0x000", "Invalid Dates"),
 	ROW(BATCH_VALUES, 400, "0x000", "Batch has invalid values."),
-	ROW(BATCH_UPLOADER, 403, "0x000", "Invalid Upload Certificate"),
-	ROW(BATCH_COUNTRY, 403, "0x000", "Invalid Country sent"),
 	ROW(BATCH_UNEXPECTED, 500, "0x000", "Unexpected Error"),
 	ROW(BATCH_DELETE_VALUES, 400, "0x000", "Delete Request has invalid values."),
 	ROW(BATCH_DELETE_MISSING, 404, "0x000", "Batch does not exists."),
@@ -86,6 +86,15 @@ static const struct dgcg_prob_info probs[DGCG_P__MAX] = {
 	ROW(MIG_RULE_MISSING, 409, "0x030", "ValidationRule to be updated does not exist."),
 	ROW(MIG_RULE_COUNTRY, 400, "0x031", "Invalid country"),
 	ROW(MIG_RULE_PAYLOAD, 400, "0x032", "Json Payload invalid"),
+
+	/* TNG's texts and its code "n/a" (tng-gateway.md 4.2). */
+	ROW(V2_CMS, 400, "n/a", "Invalid CMS"),
+	ROW(V2_CMS_SIGNATURE, 400, "n/a", "Invalid CMS Signature"),
+	ROW(V2_UPLOAD_FAILED, 400, "n/a", "Upload of Signer Certificate failed"),
+
+	ROW(REF_VALUES, 400, "0x000", "Uploaded data has invalid values."),
+	ROW(REF_MISSING, 404, "0x000", "Trusted Reference does not exists."),
+	ROW(REF_NOT_FOUND, 400, "0x000", "Requested Entity could not be found"),
 };
 
 const struct dgcg_prob_info *

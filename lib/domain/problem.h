@@ -60,12 +60,13 @@ enum dgcg_prob {
 	DGCG_P_RULE_UNEXPECTED,	/* 500 0x299 Unexpected Error */
 	/* --- value sets ------------------------------------------------------ */
 	DGCG_P_VALUESET_NOT_FOUND, /* 404 0x100 Valueset not found */
+	/* --- signed JSON of revocation batches and trusted references (0x000) */
+	DGCG_P_SIGNED_JSON,	/* 400 JSON Could not be parsed */
+	DGCG_P_SIGNED_UPLOADER,	/* 403 Invalid Upload Certificate */
+	DGCG_P_SIGNED_COUNTRY,	/* 403 Invalid Country sent */
 	/* --- revocation batches (the reference's 0x000 codes) ---------------- */
-	DGCG_P_BATCH_JSON,	/* 400 JSON Could not be parsed */
 	DGCG_P_BATCH_DATES,	/* 400 Invalid Dates */
 	DGCG_P_BATCH_VALUES,	/* 400 Batch has invalid values. */
-	DGCG_P_BATCH_UPLOADER,	/* 403 Invalid Upload Certificate */
-	DGCG_P_BATCH_COUNTRY,	/* 403 Invalid Country sent */
 	DGCG_P_BATCH_UNEXPECTED, /* 500 Unexpected Error */
 	DGCG_P_BATCH_DELETE_VALUES, /* 400 Delete Request has invalid values. */
 	DGCG_P_BATCH_DELETE_MISSING, /* 404 Batch does not exists. */
@@ -81,6 +82,14 @@ enum dgcg_prob {
 	DGCG_P_MIG_RULE_MISSING, /* 409 0x030 ValidationRule to be updated does not exist. */
 	DGCG_P_MIG_RULE_COUNTRY, /* 400 0x031 Invalid country */
 	DGCG_P_MIG_RULE_PAYLOAD, /* 400 0x032 Json Payload invalid */
+	/* --- v2: trusted certificates (TNG's "n/a" codes) ---------------------- */
+	DGCG_P_V2_CMS,		/* 400 n/a Invalid CMS */
+	DGCG_P_V2_CMS_SIGNATURE, /* 400 n/a Invalid CMS Signature */
+	DGCG_P_V2_UPLOAD_FAILED, /* 400 n/a Upload of Signer Certificate failed */
+	/* --- v2: trusted references (TNG's 0x000 codes) ------------------------ */
+	DGCG_P_REF_VALUES,	/* 400 0x000 Uploaded data has invalid values. */
+	DGCG_P_REF_MISSING,	/* 404 0x000 Trusted Reference does not exists. (update, delete) */
+	DGCG_P_REF_NOT_FOUND,	/* 400 0x000 Requested Entity could not be found (download) */
 	DGCG_P__MAX
 };
 

@@ -316,7 +316,7 @@ static const struct dgcg_signed_profile upload_profile = {
 	.payload = DGCG_CMS_PAYLOAD_STRING,
 	.signature = DGCG_P_CMS_SIGNATURE,
 	.signature_details = "Submitted string needs to be signed by a valid upload certificate",
-	.uploader = DGCG_P_BATCH_UPLOADER,
+	.uploader = DGCG_P_SIGNED_UPLOADER,
 	.uploader_details = "Certificate used to sign the batch is not a valid/ allowed upload "
 	    "certificate for your country.",
 	.subject_send_value = 1,
@@ -330,7 +330,7 @@ static const struct dgcg_signed_profile delete_profile = {
 	.payload = DGCG_CMS_PAYLOAD_STRING,
 	.signature = DGCG_P_CMS_SIGNATURE,
 	.signature_details = "Submitted string needs to be signed by a valid upload certificate",
-	.uploader = DGCG_P_BATCH_UPLOADER,
+	.uploader = DGCG_P_SIGNED_UPLOADER,
 	.uploader_details = "Certificate used to sign the batch is not a valid/ allowed upload "
 	    "certificate for your country.",
 	.subject_send_value = 1,
@@ -410,14 +410,14 @@ dgcg_rev_upload(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *
 	bc = dgcg_batch_parse((const char *)s.payload, s.plen, time(NULL), &b, details,
 	    sizeof(details));
 	if (bc != DGCG_BATCH_OK) {
-		dgcg_reply_fail(r, bc == DGCG_BATCH_JSON ? DGCG_P_BATCH_JSON :
+		dgcg_reply_fail(r, bc == DGCG_BATCH_JSON ? DGCG_P_SIGNED_JSON :
 		    bc == DGCG_BATCH_DATES ? DGCG_P_BATCH_DATES : DGCG_P_BATCH_VALUES, NULL, "%s",
 		    details);
 		log_failed(what, r, &s, id);
 		goto out;
 	}
 	if (strcmp(b.country, id->country) != 0) {
-		dgcg_reply_fail(r, DGCG_P_BATCH_COUNTRY, NULL, "%s",
+		dgcg_reply_fail(r, DGCG_P_SIGNED_COUNTRY, NULL, "%s",
 		    "Country does not match your authentication.");
 		log_failed(what, r, &s, id);
 		goto out;
@@ -471,7 +471,7 @@ delete_work(struct dgcg_db *db, void *arg)
 	if (rows.n == 0)
 		w->refused = DGCG_P_BATCH_DELETE_MISSING;
 	else if (strcmp(rows.v[0].country, w->id->country) != 0)
-		w->refused = DGCG_P_BATCH_COUNTRY;
+		w->refused = DGCG_P_SIGNED_COUNTRY;
 	else if (rows.v[0].deleted)
 		w->refused = DGCG_P_BATCH_DELETE_GONE;
 	dgcg_rb_list_free(&rows);
@@ -502,7 +502,7 @@ dgcg_rev_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *
 	bc = dgcg_batch_delete_parse((const char *)s.payload, s.plen, bid, details,
 	    sizeof(details));
 	if (bc != DGCG_BATCH_OK) {
-		dgcg_reply_fail(r, bc == DGCG_BATCH_JSON ? DGCG_P_BATCH_JSON :
+		dgcg_reply_fail(r, bc == DGCG_BATCH_JSON ? DGCG_P_SIGNED_JSON :
 		    DGCG_P_BATCH_DELETE_VALUES, NULL, "%s", details);
 		log_failed(what, r, &s, id);
 		goto out;
@@ -515,7 +515,7 @@ dgcg_rev_delete(struct dgcg_gw *gw, const struct dgcg_identity *id, const char *
 	if (w.refused != DGCG_P_NONE) {
 		dgcg_reply_fail(r, w.refused, NULL, "%s",
 		    w.refused == DGCG_P_BATCH_DELETE_MISSING ? "Revocation Batch does not exists" :
-		    w.refused == DGCG_P_BATCH_COUNTRY ?
+		    w.refused == DGCG_P_SIGNED_COUNTRY ?
 		    "Revocation Batch does not belong to your country" :
 		    "Revocation Batch is already deleted.");
 		log_failed(what, r, &s, id);

@@ -91,6 +91,9 @@ dgcg_signed_parse(struct dgcg_gw *gw, const char *body, size_t len,
 	if (st != DGCG_CMS_OK) {
 		if (p->parse == DGCG_P_NONE)
 			dgcg_reply_fail(r, dgcg_signed_parse_prob(st, p->payload), sv, "%s", "");
+		else if (p->parse_state_name)
+			dgcg_reply_fail(r, p->parse, sv, "%s%s", p->parse_details,
+			    dgcg_cms_state_name(st));
 		else
 			dgcg_reply_fail(r, p->parse, sv, "%s (%s)", p->parse_details,
 			    dgcg_prob_info(dgcg_signed_parse_prob(st, p->payload))->problem);
@@ -127,9 +130,10 @@ dgcg_signed_finish(struct dgcg_gw *gw, const struct dgcg_identity *id,
     const struct dgcg_signed_profile *p, const char *send_value, struct dgcg_signed *s,
     struct dgcg_reply *r)
 {
+	struct dgcg_tp_list up = { NULL, 0 };
 	char buf[512], *subject = NULL;
 	const char *sv = p->payload_send_value ? s->payload_thumb : send_value, *why = NULL;
-	int t, ok = 0;
+	int ok = 0;
 
 	if (s->step != DGCG_SIGNED_UPLOADER) {
 		dgcg_reply_fail(r, DGCG_P_INTERNAL, NULL, "%s", "signed request out of order");
@@ -137,12 +141,12 @@ dgcg_signed_finish(struct dgcg_gw *gw, const struct dgcg_identity *id,
 	}
 	if (p->subject_send_value)
 		sv = subject = dgcg_x509_subject_text(dgcg_cms_signer(s->cms));
-	t = dgcg_gw_is_trusted(gw, s->signer_thumb, id->country, DGCG_CT_UPLOAD);
-	if (t < 0) {
+	if (dgcg_gw_trusted(gw, s->signer_thumb, id->country, DGCG_G_UPLOAD,
+	    p->any_domain ? NULL : DGCG_DOMAIN_DCC, &up) != DGCG_OK) {
 		dgcg_signed_db_error(gw, p->internal, r);
 		goto out;
 	}
-	if (t == 0) {
+	if (up.n == 0) {
 		if (p->uploader_details != NULL)
 			dgcg_reply_fail(r, p->uploader, sv, "%s", p->uploader_details);
 		else
@@ -151,6 +155,7 @@ dgcg_signed_finish(struct dgcg_gw *gw, const struct dgcg_identity *id,
 			    s->signer_thumb, id->country);
 		goto out;
 	}
+	snprintf(s->signer_domain, sizeof(s->signer_domain), "%s", up.v[0].domain);
 	s->step = DGCG_SIGNED_POLICY;
 	if (s->refused != NULL) {
 		dgcg_reply_fail(r, p->uploader, sv, "%s", s->refused);
@@ -164,6 +169,7 @@ dgcg_signed_finish(struct dgcg_gw *gw, const struct dgcg_identity *id,
 	s->why = NULL;
 	ok = 1;
 out:
+	dgcg_tp_list_free(&up);
 	free(subject);
 	return ok;
 }

@@ -7,8 +7,10 @@
  *      (the parser's state picks the 0x402 row, or the profile's parse row);
  *   2. the signature verifies with the embedded certificate, its digests
  *      inside SecReq-042's set (cms.h);
- *   3. the signer is a trusted_party UPLOAD row of the caller's country
- *      that passes the trust-anchor integrity check;
+ *   3. the signer is a trusted_party UPLOAD row of the caller's country,
+ *      onboarded here (a federated row vouches for nothing local) and of
+ *      the DCC domain unless the profile says otherwise, that passes the
+ *      trust-anchor integrity check;
  *   4. the upload policy (SecReq-042, the design document's rules for
  *      signing certificates): a CMS digest outside the allowed set, an RSA
  *      or EC key below the configured size, and, with check_upload_expiry,
@@ -63,6 +65,15 @@ struct dgcg_signed_profile {
 	/* the answer when the database fails: DGCG_P_UNAVAILABLE (503), or a
 	 * row for a statement the server refused while it is reachable */
 	enum dgcg_prob		 internal;
+	/* step 1 with a parse row: details are parse_details followed by the
+	 * parser state's name (TNG's v2 "CMS could not be decrypted. ...") */
+	int			 parse_state_name;
+	/* step 3: 0 = the UPLOAD row must be of the DCC domain (the v1
+	 * endpoints); 1 = any domain, the caller checks s->signer_domain
+	 * where its order says (a v2 certificate upload names its domain in
+	 * the body, checked after the signer in TNG's order; a trusted
+	 * reference is no certificate and has no certificate domain) */
+	int			 any_domain;
 };
 
 /* A signed request that passed, or how far it got. */
@@ -75,6 +86,7 @@ struct dgcg_signed {
 	const char		*why;		/* static reason of a step 2 failure */
 	const char		*refused;	/* a digest refused at step 4 (static), or NULL */
 	char			 payload_thumb[DGCG_THUMB_HEX_LEN + 1];	/* profile->payload_send_value */
+	char			 signer_domain[DGCG_DOMAIN_MAX + 1];	/* the UPLOAD row's (step 3 on) */
 };
 
 /* Runs the pipeline on body[0..len). Returns 1 when every step passed

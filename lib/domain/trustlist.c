@@ -39,7 +39,7 @@ static const int VERDICT_OK = 1, VERDICT_BAD = 0;
 
 /* kid from a verified 64-hex thumbprint: base64 of its first 8 bytes. */
 static void
-kid_from_thumb(const char *thumb, char out[DGCG_KID_LEN + 1])
+kid_from_thumb(const char *thumb, char out[DGCG_TL_KID_MAX + 1])
 {
 	unsigned char b[8];
 	char *k;
@@ -53,7 +53,7 @@ kid_from_thumb(const char *thumb, char out[DGCG_KID_LEN + 1])
 		b[i] = (unsigned char)(hi << 4 | lo);
 	}
 	k = dgcg_b64_encode(b, sizeof(b));
-	snprintf(out, DGCG_KID_LEN + 1, "%s", k);
+	snprintf(out, DGCG_TL_KID_MAX + 1, "%s", k);
 	free(k);
 }
 
@@ -65,40 +65,83 @@ lower(char *s)
 			*s = (char)(*s + 32);
 }
 
-/* Verified UPLOAD certificate thumbprints, all countries. */
-struct uploads {
-	struct dgcg_tp_list	l;
-	unsigned		digests;	/* SecReq-042 digest set (cms.h) */
-};
-
-/* Appends the UPLOAD thumbprints of country to the running hash. */
-static void
-hash_uploads(EVP_MD_CTX *md, const struct uploads *u, const char *country)
+enum dgcg_err
+dgcg_tl_uploads_load(struct dgcg_gw *gw, int federated, struct dgcg_tl_uploads *u)
 {
+	struct dgcg_tp_list all = { NULL, 0 };
+	enum dgcg_err rc;
 	size_t i;
 
-	for (i = 0; i < u->l.n; i++)
-		if (strcmp(u->l.v[i].country, country) == 0)
-			EVP_DigestUpdate(md, u->l.v[i].thumbprint, DGCG_THUMB_HEX_LEN + 1);
+	u->l.v = NULL;
+	u->l.n = 0;
+	u->digests = dgcg_cms_digests(gw->conf.allow_sha1);
+	if ((rc = dgcg_db_tp_select(gw->db, NULL, NULL, DGCG_G_UPLOAD, &all)) != DGCG_OK)
+		return rc;
+	for (i = 0; i < all.n; i++) {
+		struct dgcg_tp *t = &all.v[i];
+
+		if (t->group != DGCG_G_UPLOAD || (!federated && t->source_gateway[0] != '\0') ||
+		    dgcg_gw_party_integrity(gw, t) != DGCG_INTEGRITY_OK) {
+			free(t->raw_data);
+			free(t->signature);
+			free(t->kid);
+			continue;
+		}
+		u->l.v = xrealloc(u->l.v, (u->l.n + 1) * sizeof(*u->l.v));
+		u->l.v[u->l.n++] = *t;
+	}
+	free(all.v);
+	return DGCG_OK;
 }
 
+void
+dgcg_tl_uploads_free(struct dgcg_tl_uploads *u)
+{
+	if (u != NULL)
+		dgcg_tp_list_free(&u->l);
+}
+
+/* The UPLOAD rows that may vouch for a signer row of country, domain
+ * (NULL: any) and source ("" here) are the ones of that country, domain
+ * and source. */
 static int
-is_upload(const struct uploads *u, const char *country, const char *thumb)
+upload_matches(const struct dgcg_tp *t, const char *country, const char *domain,
+    const char *source)
+{
+	return strcmp(t->country, country) == 0 && strcmp(t->source_gateway, source) == 0 &&
+	    (domain == NULL || strcmp(t->domain, domain) == 0);
+}
+
+int
+dgcg_tl_is_upload(const struct dgcg_tl_uploads *u, const char *country, const char *domain,
+    const char *source, const char *thumb)
 {
 	size_t i;
 
 	for (i = 0; i < u->l.n; i++)
-		if (strcmp(u->l.v[i].country, country) == 0 &&
+		if (upload_matches(&u->l.v[i], country, domain, source) &&
 		    strcasecmp(u->l.v[i].thumbprint, thumb) == 0)
 			return 1;
 	return 0;
 }
 
-/* Checks a live DSC row (pki/entry.h): the certificate and its
+void
+dgcg_tl_uploads_hash(EVP_MD_CTX *md, const struct dgcg_tl_uploads *u, const char *country,
+    const char *domain, const char *source)
+{
+	size_t i;
+
+	for (i = 0; i < u->l.n; i++)
+		if (upload_matches(&u->l.v[i], country, domain, source))
+			EVP_DigestUpdate(md, u->l.v[i].thumbprint, DGCG_THUMB_HEX_LEN + 1);
+}
+
+/* Checks a live signer row (pki/entry.h): the certificate and its
  * thumbprint, the upload CMS over it, and its signer a verified UPLOAD
- * certificate of the row's country. Returns DGCG_ER_OK or the reason. */
+ * certificate of the row's country, domain and source gateway. Returns
+ * DGCG_ER_OK or the reason. */
 static enum dgcg_er
-dsc_check(const struct dgcg_si *r, const struct uploads *u)
+dsc_check(const struct dgcg_si *r, const struct dgcg_tl_uploads *u)
 {
 	unsigned char *der = NULL;
 	char signer[DGCG_THUMB_HEX_LEN + 1];
@@ -111,16 +154,16 @@ dsc_check(const struct dgcg_si *r, const struct uploads *u)
 	why = dgcg_entry_cert(r->raw_data, r->thumbprint, NULL, &der, &dlen, &x);
 	if (why == DGCG_ER_OK)
 		why = dgcg_entry_signature(r->signature, der, dlen, u->digests, signer, NULL, NULL);
-	if (why == DGCG_ER_OK && !is_upload(u, r->country, signer))
+	if (why == DGCG_ER_OK &&
+	    !dgcg_tl_is_upload(u, r->country, r->domain, r->source_gateway, signer))
 		why = DGCG_ER_SIGNER_NOT_UPLOAD;
 	X509_free(x);
 	free(der);
 	return why;
 }
 
-/* Verdict for a live DSC row, remembered by content. */
-static int
-dsc_ok(struct dgcg_gw *gw, const struct dgcg_si *r, const struct uploads *u)
+int
+dgcg_tl_signer_ok(struct dgcg_gw *gw, const struct dgcg_si *r, const struct dgcg_tl_uploads *u)
 {
 	unsigned char key[32];
 	enum dgcg_er why;
@@ -133,10 +176,12 @@ dsc_ok(struct dgcg_gw *gw, const struct dgcg_si *r, const struct uploads *u)
 		return 0;
 	}
 	EVP_DigestUpdate(md, r->country, strlen(r->country) + 1);
+	EVP_DigestUpdate(md, r->domain, strlen(r->domain) + 1);
+	EVP_DigestUpdate(md, r->source_gateway, strlen(r->source_gateway) + 1);
 	EVP_DigestUpdate(md, r->thumbprint, strlen(r->thumbprint) + 1);
 	EVP_DigestUpdate(md, r->raw_data, strlen(r->raw_data) + 1);
 	EVP_DigestUpdate(md, r->signature ? r->signature : "", r->signature ? strlen(r->signature) + 1 : 0);
-	hash_uploads(md, u, r->country);
+	dgcg_tl_uploads_hash(md, u, r->country, r->domain, r->source_gateway);
 	EVP_DigestFinal_ex(md, key, &klen);
 	EVP_MD_CTX_free(md);
 	if ((v = dgcg_cache_get(gw, DGCG_CACHE_DSC_VERDICT, key, sizeof(key))) != NULL)
@@ -153,6 +198,15 @@ dsc_ok(struct dgcg_gw *gw, const struct dgcg_si *r, const struct uploads *u)
 	(void)dgcg_cache_put(gw, DGCG_CACHE_DSC_VERDICT, key, sizeof(key), (time_t)-1,
 	    (void *)(uintptr_t)(why == DGCG_ER_OK ? &VERDICT_OK : &VERDICT_BAD), NULL);
 	return why == DGCG_ER_OK;
+}
+
+void
+dgcg_tl_kid(const char *kid, const char *thumb, char out[DGCG_TL_KID_MAX + 1])
+{
+	if (kid != NULL && *kid != '\0')
+		snprintf(out, DGCG_TL_KID_MAX + 1, "%s", kid);
+	else
+		kid_from_thumb(thumb, out);
 }
 
 static int
@@ -195,13 +249,32 @@ dgcg_tl_free(struct dgcg_tl *tl)
 	tl->n = 0;
 }
 
+/* A trusted party of the v1 lists: one of the three v1 types, of the DCC
+ * domain and onboarded here (TNG's filter on /trustList, applied to every
+ * v1 list: tng-gateway.md 1.3 #2, 8). */
+static int
+v1_party(const struct dgcg_tp *t)
+{
+	return t->type != DGCG_CT__MAX && strcmp(t->domain, DGCG_DOMAIN_DCC) == 0 &&
+	    t->source_gateway[0] == '\0';
+}
+
+/* A signer row of the v1 lists: group DSC, the DCC domain, uploaded here
+ * (so v2 uploads of other groups and domains stay out, tng-gateway.md 8). */
+static int
+v1_signer(const struct dgcg_si *r)
+{
+	return r->group == DGCG_G_DSC && strcmp(r->domain, DGCG_DOMAIN_DCC) == 0 &&
+	    r->source_gateway[0] == '\0';
+}
+
 enum dgcg_err
 dgcg_tl_build(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country, time_t since,
     struct dgcg_tl *out)
 {
 	struct dgcg_tp_list tps = { NULL, 0 };
 	struct dgcg_si_list sis = { NULL, 0 };
-	struct uploads up = { { NULL, 0 }, dgcg_cms_digests(gw->conf.allow_sha1) };
+	struct dgcg_tl_uploads up = { { NULL, 0 }, 0 };
 	struct dgcg_tl_item *it;
 	enum dgcg_err rc = DGCG_OK;
 	size_t cap = 0, i;
@@ -217,14 +290,14 @@ dgcg_tl_build(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 
 			/* Exact country and a known type; then the TA check. */
 			if ((country != NULL && strcmp(t->country, country) != 0) ||
-			    t->type == DGCG_CT__MAX || (type != DGCG_CT__MAX && t->type != type))
+			    !v1_party(t) || (type != DGCG_CT__MAX && t->type != type))
 				continue;
 			if (dgcg_gw_integrity(gw, t->thumbprint, t->raw_data,
 			    t->signature) != DGCG_INTEGRITY_OK)
 				continue;
 			it = push(out, &cap);
 			lower(t->thumbprint);
-			kid_from_thumb(t->thumbprint, it->kid);
+			dgcg_tl_kid(t->kid, t->thumbprint, it->kid);
 			it->timestamp = t->created_at;
 			memcpy(it->country, t->country, sizeof(it->country));
 			it->type = t->type;
@@ -239,22 +312,22 @@ dgcg_tl_build(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 	if (type == DGCG_CT__MAX || type == DGCG_CT_DSC) {
 		rc = dgcg_db_si_select(gw->db, country, since, &sis);
 		if (rc == DGCG_OK && sis.n > 0)
-			rc = dgcg_gw_trusted(gw, NULL, NULL, DGCG_CT_UPLOAD, &up.l);
+			rc = dgcg_tl_uploads_load(gw, 0, &up);
 		if (rc != DGCG_OK)
 			goto out;
 		for (i = 0; i < sis.n; i++) {
 			struct dgcg_si *r = &sis.v[i];
 			int tomb = r->deleted_at != 0;
 
-			if ((country != NULL && strcmp(r->country, country) != 0) ||
+			if ((country != NULL && strcmp(r->country, country) != 0) || !v1_signer(r) ||
 			    strlen(r->thumbprint) != DGCG_THUMB_HEX_LEN ||
 			    !dgcg_is_hex(r->thumbprint, DGCG_THUMB_HEX_LEN))
 				continue;
-			if (!tomb && !dsc_ok(gw, r, &up))
+			if (!tomb && !dgcg_tl_signer_ok(gw, r, &up))
 				continue;
 			it = push(out, &cap);
 			lower(r->thumbprint);
-			kid_from_thumb(r->thumbprint, it->kid);
+			dgcg_tl_kid(r->kid, r->thumbprint, it->kid);
 			it->timestamp = r->created_at;
 			memcpy(it->country, r->country, sizeof(it->country));
 			it->type = DGCG_CT_DSC;
@@ -274,7 +347,7 @@ out:
 	if (rc != DGCG_OK)
 		dgcg_tl_free(out);
 	dgcg_tp_list_free(&tps);
-	dgcg_tp_list_free(&up.l);
+	dgcg_tl_uploads_free(&up);
 	dgcg_si_list_free(&sis);
 	return rc;
 }

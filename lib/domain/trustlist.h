@@ -3,10 +3,17 @@
  *
  * Beyond the reference, a DSC row is served only when it is what an upload
  * stored: its raw data parses, its thumbprint is the SHA-256 of that DER,
- * and its signature is a detached CMS over the DER that verifies and was
- * made by a verified UPLOAD certificate of the row's country (what national
+ * and its signature is a CMS over the DER (detached, or attached as a v2
+ * upload stores it) that verifies and was made by a verified UPLOAD
+ * certificate of the row's country, domain and source (what national
  * backends' connectors check, 4.5). A row failing that is left out and
- * logged; it never breaks the response.
+ * logged; it never breaks the response. The v2 list (certlist.h) checks
+ * its signer rows with the same functions.
+ *
+ * The v1 lists hold only what they held before v2: trusted parties of the
+ * three v1 types and DSC rows, of the DCC domain, onboarded or uploaded
+ * here (tng-gateway.md 8); a kid column (a v2 upload's custom kid) is
+ * listed as the kid, as TNG lists it.
  *
  * Work is not redone: per-row verdicts are remembered by row content, and
  * whole lists (no If-Modified-Since) by the change counters of
@@ -18,12 +25,19 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "base/dgcg.h"
+#include "store/signer_information.h"
+#include "store/trusted_party.h"
 
 struct dgcg_gw;
 
+/* A listed kid: the derived one (DGCG_KID_LEN) or a kid column. */
+#define DGCG_TL_KID_MAX	DGCG_CUSTOM_KID_MAX
+
 struct dgcg_tl_item {
-	char			 kid[DGCG_KID_LEN + 1];
+	char			 kid[DGCG_TL_KID_MAX + 1];
 	time_t			 timestamp;	/* created_at */
 	char			 country[3];
 	enum dgcg_cert_type	 type;
@@ -40,6 +54,38 @@ struct dgcg_tl {
 };
 
 void dgcg_tl_free(struct dgcg_tl *tl);
+
+/* The verified UPLOAD certificates that vouch for signer rows. */
+struct dgcg_tl_uploads {
+	struct dgcg_tp_list	 l;
+	unsigned		 digests;	/* SecReq-042 digest set (cms.h) */
+};
+
+/* Loads the UPLOAD rows that pass the integrity check: those onboarded
+ * here, and with federated != 0 also federated ones (checked against
+ * their gateway's trust anchors). DGCG_ERR_DB when the database cannot be
+ * read. Free with dgcg_tl_uploads_free. */
+enum dgcg_err dgcg_tl_uploads_load(struct dgcg_gw *gw, int federated, struct dgcg_tl_uploads *u);
+void dgcg_tl_uploads_free(struct dgcg_tl_uploads *u);
+
+/* 1 when thumb is one of u's certificates of that country, domain (NULL:
+ * any) and source ("" for rows onboarded here). */
+int dgcg_tl_is_upload(const struct dgcg_tl_uploads *u, const char *country, const char *domain,
+	const char *source, const char *thumb);
+
+/* Feeds the thumbprints of those certificates into md (a verdict's key:
+ * a changed UPLOAD set is a new key). */
+void dgcg_tl_uploads_hash(EVP_MD_CTX *md, const struct dgcg_tl_uploads *u, const char *country,
+	const char *domain, const char *source);
+
+/* 1 when a live signer row is what an upload stored (above), judged by u;
+ * the verdict is remembered by the row's content and u's matching
+ * certificates; a failing row is logged. */
+int dgcg_tl_signer_ok(struct dgcg_gw *gw, const struct dgcg_si *r, const struct dgcg_tl_uploads *u);
+
+/* The kid a row is listed under: its kid column when set, else the
+ * derived kid of the (lower-case hex) thumbprint. */
+void dgcg_tl_kid(const char *kid, const char *thumb, char out[DGCG_TL_KID_MAX + 1]);
 
 /* Builds the list for a type (DGCG_CT__MAX = all types) and country (NULL
  * = all), with since < 0 for the full list or a delta since that time

@@ -620,3 +620,20 @@ out:
 	CMS_ContentInfo_free(ci);
 	return res;
 }
+
+static const char *const cms_state_name[DGCG_CMS__MAX] = {
+	[DGCG_CMS_OK] = "SUCCESS",
+	[DGCG_CMS_BAD_BASE64] = "FAILURE_INVALID_BASE64",
+	[DGCG_CMS_BAD_CMS] = "FAILURE_INVALID_CMS",
+	[DGCG_CMS_NOT_DATA] = "FAILURE_INVALID_CMS_BODY",
+	[DGCG_CMS_DETACHED] = "FAILURE_CMS_BODY_NO_CONTENT",
+	[DGCG_CMS_BAD_PAYLOAD] = "FAILURE_CMS_BODY_PARSING_FAILED",
+	[DGCG_CMS_CERT_COUNT] = "FAILURE_CMS_SIGNING_CERT_INVALID",
+	[DGCG_CMS_SIGNER_COUNT] = "FAILURE_CMS_SIGNER_INFO",
+};
+
+const char *
+dgcg_cms_state_name(enum dgcg_cms_state st)
+{
+	return cms_state_name[(unsigned)st < DGCG_CMS__MAX ? st : DGCG_CMS_BAD_CMS];
+}

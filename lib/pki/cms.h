@@ -31,6 +31,12 @@ enum dgcg_cms_state {
 	DGCG_CMS__MAX
 };
 
+/* The parser state's name as the reference's and TNG's parser
+ * (SignedMessageParser) call it: "SUCCESS", "FAILURE_INVALID_BASE64", ...;
+ * a detached CMS is "FAILURE_CMS_BODY_NO_CONTENT" (the reference fails
+ * with an exception there). Static; never NULL. */
+const char *dgcg_cms_state_name(enum dgcg_cms_state st);
+
 /* What the payload must be. */
 enum dgcg_cms_payload {
 	DGCG_CMS_PAYLOAD_CERT = 0,	/* a DER X.509 certificate */

@@ -75,12 +75,30 @@ out:
 	return rc;
 }
 
+/* The set's id: SHA-256 over every DER in order. */
+static int
+ta_id(struct dgcg_ta *ta)
+{
+	EVP_MD_CTX *md;
+	size_t i;
+	int ok = 0;
+
+	if ((md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+		goto out;
+	for (i = 0; i < ta->n; i++)
+		if (EVP_DigestUpdate(md, ta->certs[i].der, ta->certs[i].len) != 1)
+			goto out;
+	ok = EVP_DigestFinal_ex(md, ta->id, NULL) == 1;
+out:
+	EVP_MD_CTX_free(md);
+	return ok;
+}
+
 enum dgcg_err
 dgcg_ta_load_files(const char *const *paths, size_t npaths, struct dgcg_ta **out)
 {
 	enum dgcg_err rc = DGCG_ERR_INVAL;
 	struct dgcg_ta *ta;
-	EVP_MD_CTX *md = NULL;
 	size_t i;
 
 	*out = NULL;
@@ -91,21 +109,35 @@ dgcg_ta_load_files(const char *const *paths, size_t npaths, struct dgcg_ta **out
 	if (ta->n == 0)
 		goto out;
 	rc = DGCG_ERR_NOMEM;
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
-		goto out;
-	for (i = 0; i < ta->n; i++)
-		if (EVP_DigestUpdate(md, ta->certs[i].der, ta->certs[i].len) != 1)
-			goto out;
-	if (EVP_DigestFinal_ex(md, ta->id, NULL) != 1)
+	if (!ta_id(ta))
 		goto out;
 	*out = ta;
 	ta = NULL;
 	rc = DGCG_OK;
 out:
-	EVP_MD_CTX_free(md);
 	dgcg_ta_free(ta);
 	return rc;
+}
+
+struct dgcg_ta *
+dgcg_ta_from_der(const unsigned char *const *der, const size_t *len, size_t n)
+{
+	struct dgcg_ta *ta = xcalloc(1, sizeof(*ta));
+	size_t i;
+
+	ta->certs = xcalloc(n > 0 ? n : 1, sizeof(*ta->certs));
+	for (i = 0; i < n; i++) {
+		ta->certs[i].der = xmalloc(len[i] > 0 ? len[i] : 1);
+		memcpy(ta->certs[i].der, der[i], len[i]);
+		ta->certs[i].len = len[i];
+		dgcg_x509_thumbprint(der[i], len[i], ta->certs[i].thumb);
+	}
+	ta->n = n;
+	if (!ta_id(ta)) {
+		dgcg_ta_free(ta);
+		return NULL;
+	}
+	return ta;
 }
 
 enum dgcg_err
@@ -183,16 +215,6 @@ dgcg_integrity_key(const struct dgcg_ta *ta, const char *thumb, const char *raw,
 
 /* --- the check ------------------------------------------------------------ */
 
-static const char *const cms_state_name[DGCG_CMS__MAX] = {
-	[DGCG_CMS_OK] = "SUCCESS",
-	[DGCG_CMS_BAD_BASE64] = "FAILURE_INVALID_BASE64",
-	[DGCG_CMS_BAD_CMS] = "FAILURE_INVALID_CMS",
-	[DGCG_CMS_NOT_DATA] = "FAILURE_INVALID_CMS_BODY",
-	[DGCG_CMS_DETACHED] = "FAILURE_CMS_BODY_NO_CONTENT",
-	[DGCG_CMS_BAD_PAYLOAD] = "FAILURE_CMS_BODY_PARSING_FAILED",
-	[DGCG_CMS_CERT_COUNT] = "FAILURE_CMS_SIGNING_CERT_INVALID",
-	[DGCG_CMS_SIGNER_COUNT] = "FAILURE_CMS_SIGNER_INFO",
-};
 
 static enum dgcg_integrity
 check(const struct dgcg_ta *ta, const char *thumb, const char *raw, const char *sig,
@@ -257,7 +279,7 @@ dgcg_integrity_log(enum dgcg_integrity r, enum dgcg_cms_state state, const char 
 {
 	if (r == DGCG_INTEGRITY_BAD_SIG)
 		dgcg_log(DGCG_LOG_ERROR, "trusted", dgcg_integrity_text(r), exc,
-		    "parserState", cms_state_name[state < DGCG_CMS__MAX ? state : DGCG_CMS_BAD_CMS],
+		    "parserState", dgcg_cms_state_name(state),
 		    "certVerifyThumbprint", thumbprint, NULL);
 	else if (r != DGCG_INTEGRITY_OK)
 		dgcg_log(DGCG_LOG_ERROR, "trusted", dgcg_integrity_text(r), exc,

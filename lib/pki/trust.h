@@ -29,6 +29,11 @@ enum dgcg_err dgcg_ta_load_files(const char *const *paths, size_t npaths, struct
  * trust anchors: the same DER bytes, as the reference compares them. */
 int dgcg_ta_has(const struct dgcg_ta *ta, const char *thumbprint);
 size_t dgcg_ta_count(const struct dgcg_ta *ta);
+
+/* A trust-anchor set from n DER certificates (copied): a peer gateway's
+ * TRUSTANCHOR rows (tng-gateway.md 10.2). n may be 0 (a set nothing
+ * verifies against). */
+struct dgcg_ta *dgcg_ta_from_der(const unsigned char *const *der, const size_t *len, size_t n);
 void dgcg_ta_free(struct dgcg_ta *ta);
 
 /* Outcome of the check; each failure has the design document's message. */

@@ -28,6 +28,7 @@ static const char *const names[DGCG_T__MAX] = {
 	[DGCG_T_VALUESET] = "valueset",
 	[DGCG_T_REVOCATION_BATCH] = "revocation_batch",
 	[DGCG_T_TRUSTED_ISSUER] = "trusted_issuer",
+	[DGCG_T_TRUSTED_REFERENCE] = "trusted_reference",
 };
 
 const char *

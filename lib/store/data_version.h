@@ -1,6 +1,6 @@
 /* data_version.h: the data_version table: one change counter per table,
  * bumped by triggers on every row change, through the API or by direct
- * SQL alike (sql/migrations/002_data_version.sql). A cache derived from a
+ * SQL alike (sql/migrations/002_data_version.sql, 005_v2.sql). A cache derived from a
  * table is valid while its counter is unchanged (worker/cache.h). */
 #ifndef DGCG_STORE_DATA_VERSION_H
 #define DGCG_STORE_DATA_VERSION_H
@@ -17,6 +17,7 @@ enum dgcg_table {
 	DGCG_T_VALUESET,
 	DGCG_T_REVOCATION_BATCH,
 	DGCG_T_TRUSTED_ISSUER,
+	DGCG_T_TRUSTED_REFERENCE,	/* 005_v2.sql */
 	DGCG_T__MAX
 };
 

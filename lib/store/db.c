@@ -23,8 +23,8 @@
 #include "base/log.h"
 #include "base/xmalloc.h"
 
-#define DB_MAX_COLS	16
-#define DB_MAX_PARAMS	16
+#define DB_MAX_COLS	24
+#define DB_MAX_PARAMS	24
 
 /* Prepared statements, keyed by the address of their SQL text; the
  * array grows as store files add statements. */
@@ -468,6 +468,9 @@ put_col(const struct dgcg_col *c, char *row, const char *v)
 		break;
 	case DGCG_COL_CERT_TYPE:
 		*(enum dgcg_cert_type *)(void *)f = dgcg_cert_type_parse(v);
+		break;
+	case DGCG_COL_GROUP:
+		*(enum dgcg_group *)(void *)f = dgcg_group_parse_ci(v);
 		break;
 	}
 }

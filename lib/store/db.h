@@ -74,7 +74,8 @@ enum dgcg_col_type {
 	DGCG_COL_STR,		/* char *, malloc'd; NULL stays NULL */
 	DGCG_COL_STRZ,		/* char *, malloc'd; NULL -> "" */
 	DGCG_COL_BUF,		/* char[size] in the struct, cut to fit; NULL -> "" */
-	DGCG_COL_CERT_TYPE	/* enum dgcg_cert_type from the name; other -> DGCG_CT__MAX */
+	DGCG_COL_CERT_TYPE,	/* enum dgcg_cert_type from the name; other -> DGCG_CT__MAX */
+	DGCG_COL_GROUP		/* enum dgcg_group from the name (any case); other -> DGCG_G__MAX */
 };
 
 struct dgcg_col {

@@ -8,18 +8,22 @@
 #include "store/signer_information.h"
 
 #define SI_COLS "id, UNIX_TIMESTAMP(created_at), COALESCE(UNIX_TIMESTAMP(deleted_at), 0)," \
-	" country, thumbprint, raw_data, signature"
+	" country, thumbprint, raw_data, signature, certificate_type, COALESCE(domain, 'DCC')," \
+	" uuid, version, kid, properties, source_gateway_id"
 
 static const char SQL_SI_FIND[] =
     "SELECT " SI_COLS " FROM signer_information WHERE thumbprint = ?";
 static const char SQL_SI_LOCK[] =
     "SELECT " SI_COLS " FROM signer_information WHERE id = ? FOR UPDATE";
-static const char SQL_SI_KID[] =
+static const char SQL_SI_PREFIX[] =
     "SELECT COUNT(*) FROM signer_information"
     " WHERE thumbprint LIKE CONCAT(?, '%') AND thumbprint <> ?";
+static const char SQL_SI_KIDCOL[] =
+    "SELECT COUNT(*) FROM signer_information WHERE kid = ? AND thumbprint <> ?";
 static const char SQL_SI_INSERT[] =
     "INSERT INTO signer_information (created_at, deleted_at, country, thumbprint, raw_data,"
-    " signature, certificate_type) VALUES (UTC_TIMESTAMP(), NULL, ?, ?, ?, ?, 'DSC')";
+    " signature, certificate_type, domain, uuid, version, kid, properties)"
+    " VALUES (UTC_TIMESTAMP(), NULL, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
 static const char SQL_SI_REMOVE[] =
     "DELETE FROM signer_information WHERE id = ?";
 static const char SQL_SI_MARK[] =
@@ -53,9 +57,16 @@ static const struct dgcg_col si_cols[] = {
 	{ DGCG_COL_BUF, F(thumbprint), sizeof(((struct dgcg_si *)0)->thumbprint) },
 	{ DGCG_COL_STRZ, F(raw_data), 0 },
 	{ DGCG_COL_STR, F(signature), 0 },
+	{ DGCG_COL_GROUP, F(group), 0 },
+	{ DGCG_COL_BUF, F(domain), sizeof(((struct dgcg_si *)0)->domain) },
+	{ DGCG_COL_BUF, F(uuid), sizeof(((struct dgcg_si *)0)->uuid) },
+	{ DGCG_COL_INT, F(version), 0 },
+	{ DGCG_COL_STR, F(kid), 0 },
+	{ DGCG_COL_STR, F(properties), 0 },
+	{ DGCG_COL_BUF, F(source_gateway), sizeof(((struct dgcg_si *)0)->source_gateway) },
 };
 #undef F
-static const struct dgcg_rowdef si_def = { si_cols, 7, sizeof(struct dgcg_si) };
+static const struct dgcg_rowdef si_def = { si_cols, 14, sizeof(struct dgcg_si) };
 
 void
 dgcg_si_list_free(struct dgcg_si_list *l)
@@ -67,15 +78,20 @@ dgcg_si_list_free(struct dgcg_si_list *l)
 	l->n = 0;
 }
 
+/* Only the signer groups are valid in this table. */
 static enum dgcg_err
 select_si(struct dgcg_db *db, const char *sql, const char *const *p, unsigned np,
     struct dgcg_si_list *out)
 {
 	enum dgcg_err rc;
 	void *v = NULL;
+	size_t i;
 
 	rc = dgcg_db_select(db, sql, p, np, &si_def, &v, &out->n);
 	out->v = v;
+	for (i = 0; rc == DGCG_OK && i < out->n; i++)
+		if (!dgcg_group_is_signer(out->v[i].group))
+			out->v[i].group = DGCG_G__MAX;
 	return rc;
 }
 
@@ -113,22 +129,34 @@ dgcg_db_si_locked(struct dgcg_db *db, long long id, struct dgcg_si_list *out)
 }
 
 enum dgcg_err
-dgcg_db_si_kid_conflicts(struct dgcg_db *db, const char *thumbprint, long long *n)
+dgcg_db_si_prefix_count(struct dgcg_db *db, const char *hexprefix, const char *thumbprint,
+    long long *n)
 {
-	char prefix[17];
-	const char *p[2] = { prefix, thumbprint };
+	const char *p[2] = { hexprefix, thumbprint };
 
-	snprintf(prefix, sizeof(prefix), "%.16s", thumbprint);
-	return dgcg_db_int(db, SQL_SI_KID, p, 2, n);
+	return dgcg_db_int(db, SQL_SI_PREFIX, p, 2, n);
 }
 
 enum dgcg_err
-dgcg_db_si_insert(struct dgcg_db *db, const char *country, const char *thumbprint,
-    const char *raw_data, const char *signature, long long *id)
+dgcg_db_si_kid_count(struct dgcg_db *db, const char *kid, const char *thumbprint, long long *n)
 {
-	const char *p[4] = { country, thumbprint, raw_data, signature };
+	const char *p[2] = { kid, thumbprint };
 
-	return dgcg_db_exec(db, SQL_SI_INSERT, p, 4, NULL, id);
+	return dgcg_db_int(db, SQL_SI_KIDCOL, p, 2, n);
+}
+
+enum dgcg_err
+dgcg_db_si_insert_row(struct dgcg_db *db, const struct dgcg_si_new *r, long long *id)
+{
+	char uuid[DGCG_UUID_LEN + 1];
+	const char *p[9] = { r->country, r->thumbprint, r->raw_data, r->signature,
+	    dgcg_group_name(r->group), r->domain, uuid, r->kid, r->properties };
+
+	if (!dgcg_group_is_signer(r->group) || r->domain == NULL)
+		return DGCG_ERR_INVAL;
+	if (dgcg_uuid_new(uuid) != DGCG_OK)
+		return DGCG_ERR_IO;
+	return dgcg_db_exec(db, SQL_SI_INSERT, p, 9, NULL, id);
 }
 
 enum dgcg_err

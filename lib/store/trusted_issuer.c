@@ -9,7 +9,7 @@
 
 static const char SQL_TI_SELECT[] =
     "SELECT id, country, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), name, url, url_type,"
-    " signature, thumbprint, ssl_public_key, key_storage_type, uuid, domain"
+    " signature, thumbprint, ssl_public_key, key_storage_type, uuid, domain, source_gateway_id"
     " FROM trusted_issuer ORDER BY id";
 static const char SQL_TI_INSERT[] =
     "INSERT INTO trusted_issuer (version, country, created_at, name, url, url_type, signature,"
@@ -32,9 +32,10 @@ static const struct dgcg_col ti_cols[] = {
 	{ DGCG_COL_STR, F(key_storage_type), 0 },
 	{ DGCG_COL_STR, F(uuid), 0 },
 	{ DGCG_COL_STR, F(domain), 0 },
+	{ DGCG_COL_STR, F(source_gateway), 0 },
 };
 #undef F
-static const struct dgcg_rowdef ti_def = { ti_cols, 12, sizeof(struct dgcg_issuer) };
+static const struct dgcg_rowdef ti_def = { ti_cols, 13, sizeof(struct dgcg_issuer) };
 
 void
 dgcg_issuer_list_free(struct dgcg_issuer_list *l)

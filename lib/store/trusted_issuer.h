@@ -1,5 +1,6 @@
 /* trusted_issuer.h: the trusted_issuer table (issuers operators onboard
- * with a trust-anchor signature; reference-gateway.md 1.2, 4.3). */
+ * with a trust-anchor signature; reference-gateway.md 1.2, 4.3; federated
+ * rows, tng-gateway.md 7). */
 #ifndef DGCG_STORE_TRUSTED_ISSUER_H
 #define DGCG_STORE_TRUSTED_ISSUER_H
 
@@ -22,6 +23,7 @@ struct dgcg_issuer {
 	char		*key_storage_type;
 	char		*uuid;
 	char		*domain;
+	char		*source_gateway;	/* federated: the peer's gateway id; NULL: onboarded here */
 };
 
 struct dgcg_issuer_list {
@@ -31,7 +33,7 @@ struct dgcg_issuer_list {
 
 void dgcg_issuer_list_free(struct dgcg_issuer_list *l);
 
-/* Every row, ordered by id. */
+/* Every row (federated ones included), ordered by id. */
 enum dgcg_err dgcg_db_issuers_select(struct dgcg_db *db, struct dgcg_issuer_list *out);
 /* Inserts is (created_at = now; id and created ignored; domain NULL =
  * "DCC"); DGCG_ERR_CONFLICT when the uuid exists. */

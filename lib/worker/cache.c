@@ -25,6 +25,10 @@ static const struct {
 	[DGCG_CACHE_TRUSTLIST] = { T(TRUSTED_PARTY) | T(SIGNER_INFORMATION), 256, "trustlist" },
 	[DGCG_CACHE_INTEGRITY] = { 0, 4096, "integrity" },
 	[DGCG_CACHE_DSC_VERDICT] = { 0, 12288, "dsc_verdict" },
+	[DGCG_CACHE_PEER_TA] = { T(TRUSTED_PARTY), 64, "peer_ta" },
+	[DGCG_CACHE_CERTLIST] = { T(TRUSTED_PARTY) | T(SIGNER_INFORMATION), 64, "certlist" },
+	[DGCG_CACHE_REFLIST] = { T(TRUSTED_PARTY) | T(TRUSTED_REFERENCE), 64, "reflist" },
+	[DGCG_CACHE_REF_VERDICT] = { 0, 4096, "ref_verdict" },
 };
 
 const char *

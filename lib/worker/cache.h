@@ -27,6 +27,10 @@ enum dgcg_cache_kind {
 	DGCG_CACHE_TRUSTLIST,	/* (type, country) -> a rendered full trust list */
 	DGCG_CACHE_INTEGRITY,	/* SHA-256 of a trusted_party row -> its verdict */
 	DGCG_CACHE_DSC_VERDICT,	/* SHA-256 of a DSC row and the UPLOAD set -> its verdict */
+	DGCG_CACHE_PEER_TA,	/* peer gateway id -> its trust anchors (TRUSTANCHOR rows) */
+	DGCG_CACHE_CERTLIST,	/* SHA-256 of the filters -> a rendered GET /trustList/certificate */
+	DGCG_CACHE_REFLIST,	/* SHA-256 of the filters -> a rendered GET /trustList/references */
+	DGCG_CACHE_REF_VERDICT,	/* SHA-256 of a reference row and the UPLOAD set -> its verdict */
 	DGCG_CACHE__MAX
 };
 

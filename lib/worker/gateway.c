@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/codec.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "worker/cache.h"
@@ -73,6 +74,7 @@ dgcg_gw_free(struct dgcg_gw *gw)
 	dgcg_metrics_close(gw->metrics);
 	dgcg_db_free(gw->db);
 	dgcg_cache_free(gw->cache);
+	dgcg_ta_free(gw->peer_ta_once);
 	dgcg_ta_free(gw->ta);
 	dgcg_conf_free(&gw->conf);
 	memset(gw, 0, sizeof(*gw));
@@ -84,11 +86,11 @@ struct verdict {
 	enum dgcg_cms_state	 st;
 };
 
-/* The verdict on a row, remembered by content; *exc gets a static detail
- * when it was computed now. */
+/* The check of one row against ta, remembered by content (the key holds
+ * ta's identity); logged when it fails and log is set. */
 static enum dgcg_integrity
-verdict(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64, const char *sig_b64,
-    enum dgcg_cms_state *stp, const char **excp)
+integrity_with(struct dgcg_gw *gw, const struct dgcg_ta *ta, const char *thumbprint,
+    const char *raw_b64, const char *sig_b64, int log)
 {
 	unsigned char key[32];
 	struct verdict *v;
@@ -96,21 +98,23 @@ verdict(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64, const c
 	enum dgcg_cms_state st = DGCG_CMS_OK;
 	enum dgcg_integrity r;
 
-	dgcg_integrity_key(gw->ta, thumbprint, raw_b64 != NULL ? raw_b64 : "",
+	if (thumbprint == NULL)
+		thumbprint = "";
+	dgcg_integrity_key(ta, thumbprint, raw_b64 != NULL ? raw_b64 : "",
 	    sig_b64 != NULL ? sig_b64 : "", key);
 	if ((v = dgcg_cache_get(gw, DGCG_CACHE_INTEGRITY, key, sizeof(key))) != NULL) {
 		r = v->r;
 		st = v->st;
 	} else {
-		r = dgcg_integrity_check(gw->ta, thumbprint, raw_b64, sig_b64, &st, &exc);
+		r = dgcg_integrity_check(ta, thumbprint, raw_b64, sig_b64, &st, &exc);
 		v = xmalloc(sizeof(*v));
 		v->r = r;
 		v->st = st;
 		(void)dgcg_cache_put(gw, DGCG_CACHE_INTEGRITY, key, sizeof(key), (time_t)-1, v,
 		    free);
 	}
-	*stp = st;
-	*excp = exc;
+	if (log)
+		dgcg_integrity_log(r, st, exc, thumbprint);
 	return r;
 }
 
@@ -118,30 +122,95 @@ enum dgcg_integrity
 dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64,
     const char *sig_b64)
 {
-	enum dgcg_cms_state st;
-	enum dgcg_integrity r;
-	const char *exc;
+	return integrity_with(gw, gw->ta, thumbprint, raw_b64, sig_b64, 1);
+}
 
-	if (thumbprint == NULL)
-		thumbprint = "";
-	r = verdict(gw, thumbprint, raw_b64, sig_b64, &st, &exc);
-	dgcg_integrity_log(r, st, exc, thumbprint);
-	return r;
+static void
+ta_free(void *p)
+{
+	dgcg_ta_free(p);
+}
+
+const struct dgcg_ta *
+dgcg_gw_peer_ta(struct dgcg_gw *gw, const char *gateway_id)
+{
+	struct dgcg_tp_list l = { NULL, 0 };
+	const unsigned char **der;
+	unsigned char **buf;
+	size_t *len, i, n = 0, klen = strlen(gateway_id);
+	struct dgcg_ta *ta;
+
+	if (klen <= DGCG_CACHE_KEY_MAX &&
+	    (ta = dgcg_cache_get(gw, DGCG_CACHE_PEER_TA, gateway_id, klen)) != NULL)
+		return ta;
+	if (dgcg_db_tp_peer_anchors(gw->db, gateway_id, &l) != DGCG_OK)
+		return NULL;
+	der = xcalloc(l.n + 1, sizeof(*der));
+	buf = xcalloc(l.n + 1, sizeof(*buf));
+	len = xcalloc(l.n + 1, sizeof(*len));
+	for (i = 0; i < l.n; i++) {
+		const struct dgcg_tp *t = &l.v[i];
+
+		/* The peer's anchors are onboarded here, by the local TA. */
+		if (t->source_gateway[0] != '\0' || t->group != DGCG_G_TRUSTANCHOR ||
+		    strcmp(t->assigned_gateway, gateway_id) != 0 ||
+		    dgcg_gw_integrity(gw, t->thumbprint, t->raw_data, t->signature) !=
+		    DGCG_INTEGRITY_OK ||
+		    dgcg_b64_decode(t->raw_data, strlen(t->raw_data), &buf[n], &len[n]) != DGCG_OK)
+			continue;
+		der[n] = buf[n];
+		n++;
+	}
+	ta = dgcg_ta_from_der(der, len, n);
+	for (i = 0; i < n; i++)
+		free(buf[i]);
+	free(buf);
+	free(der);
+	free(len);
+	dgcg_tp_list_free(&l);
+	if (ta == NULL)
+		return NULL;
+	if (klen > DGCG_CACHE_KEY_MAX) {
+		/* Not cacheable (no gateway id is this long): used once. */
+		dgcg_ta_free(gw->peer_ta_once);
+		gw->peer_ta_once = ta;
+		return ta;
+	}
+	return dgcg_cache_put(gw, DGCG_CACHE_PEER_TA, gateway_id, klen, (time_t)-1, ta, ta_free);
+}
+
+/* A row's check against the trust anchors of its source: the local one,
+ * or its peer gateway's. */
+static enum dgcg_integrity
+party_check(struct dgcg_gw *gw, const struct dgcg_tp *t, int log)
+{
+	const struct dgcg_ta *ta = gw->ta;
+
+	if (t->source_gateway[0] != '\0' &&
+	    (ta = dgcg_gw_peer_ta(gw, t->source_gateway)) == NULL) {
+		if (log)
+			dgcg_integrity_log(DGCG_INTEGRITY_NO_TA, DGCG_CMS_OK,
+			    "the peer gateway's trust anchors could not be read", t->thumbprint);
+		return DGCG_INTEGRITY_NO_TA;
+	}
+	return integrity_with(gw, ta, t->thumbprint, t->raw_data, t->signature, log);
 }
 
 enum dgcg_integrity
-dgcg_gw_verdict(struct dgcg_gw *gw, const char *thumbprint, const char *raw_b64,
-    const char *sig_b64)
+dgcg_gw_party_integrity(struct dgcg_gw *gw, const struct dgcg_tp *t)
 {
-	enum dgcg_cms_state st;
-	const char *exc;
+	return party_check(gw, t, 1);
+}
 
-	return verdict(gw, thumbprint != NULL ? thumbprint : "", raw_b64, sig_b64, &st, &exc);
+enum dgcg_integrity
+dgcg_gw_verdict(struct dgcg_gw *gw, const struct dgcg_tp *t)
+{
+	return party_check(gw, t, 0);
 }
 
 enum dgcg_err
 dgcg_gw_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
-    enum dgcg_cert_type type, struct dgcg_tp_list *out)
+    enum dgcg_group group, const char *domain, struct dgcg_tp_list *out)
 {
 	struct dgcg_tp_list all = { NULL, 0 };
 	enum dgcg_err rc;
@@ -149,17 +218,20 @@ dgcg_gw_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
 
 	out->v = NULL;
 	out->n = 0;
-	if ((rc = dgcg_db_tp_select(gw->db, thumbprint, country, type, &all)) != DGCG_OK)
+	if ((rc = dgcg_db_tp_select(gw->db, thumbprint, country, group, &all)) != DGCG_OK)
 		return rc;
 	for (i = 0; i < all.n; i++) {
 		struct dgcg_tp *t = &all.v[i];
 
 		if ((country != NULL && strcmp(t->country, country) != 0) ||
-		    (type != DGCG_CT__MAX && t->type != type) ||
+		    (group != DGCG_G__MAX && t->group != group) ||
+		    (domain != NULL && strcmp(t->domain, domain) != 0) ||
+		    t->source_gateway[0] != '\0' ||
 		    dgcg_gw_integrity(gw, t->thumbprint, t->raw_data, t->signature) !=
 		    DGCG_INTEGRITY_OK) {
 			free(t->raw_data);
 			free(t->signature);
+			free(t->kid);
 			continue;
 		}
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
@@ -171,12 +243,12 @@ dgcg_gw_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
 
 int
 dgcg_gw_is_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
-    enum dgcg_cert_type type)
+    enum dgcg_group group, const char *domain)
 {
 	struct dgcg_tp_list l;
 	int found;
 
-	if (dgcg_gw_trusted(gw, thumbprint, country, type, &l) != DGCG_OK)
+	if (dgcg_gw_trusted(gw, thumbprint, country, group, domain, &l) != DGCG_OK)
 		return -1;
 	found = l.n > 0;
 	dgcg_tp_list_free(&l);

@@ -24,6 +24,7 @@ struct dgcg_gw {
 	 * authentication and every list. */
 	struct dgcg_versions	 versions;
 	int			 versions_fresh;
+	struct dgcg_ta		*peer_ta_once;	/* dgcg_gw_peer_ta of an uncacheable id */
 	/* The counters (worker/metrics.h): the host's region (metrics_file),
 	 * else this worker's own; NULL for the admin tool and in tests. */
 	struct dgcg_metrics	*metrics;
@@ -63,21 +64,35 @@ void dgcg_gw_metrics_sync(struct dgcg_gw *gw);
 enum dgcg_integrity dgcg_gw_integrity(struct dgcg_gw *gw, const char *thumbprint,
 	const char *raw_b64, const char *sig_b64);
 
-/* dgcg_gw_integrity without the log line: for the metrics, which count
- * the failing rows at every scrape instead. */
-enum dgcg_integrity dgcg_gw_verdict(struct dgcg_gw *gw, const char *thumbprint,
-	const char *raw_b64, const char *sig_b64);
+/* The trust anchors of a peer gateway (tng-gateway.md 10.2): the
+ * TRUSTANCHOR rows onboarded here with assigned_gateway = gateway_id that
+ * pass the local integrity check. Cached (DGCG_CACHE_PEER_TA): borrowed,
+ * valid until the next call. NULL when the database cannot be read. */
+const struct dgcg_ta *dgcg_gw_peer_ta(struct dgcg_gw *gw, const char *gateway_id);
 
-/* The trusted_party rows of a country and type that pass the trust-anchor
- * integrity check (failures are logged and left out); thumbprint may be
- * NULL for all. Country must match exactly (the column's collation is
- * case-insensitive). DGCG_ERR_DB when the database cannot be read. */
+/* The integrity check of a trusted_party row of any source: a row
+ * onboarded here against the configured trust anchor, a federated row
+ * (source_gateway set) against its gateway's trust anchors (a database
+ * error counts as DGCG_INTEGRITY_NO_TA). Remembered and logged as
+ * dgcg_gw_integrity. */
+enum dgcg_integrity dgcg_gw_party_integrity(struct dgcg_gw *gw, const struct dgcg_tp *t);
+
+/* dgcg_gw_party_integrity without the log line: for the metrics, which
+ * count the failing rows at every scrape instead. */
+enum dgcg_integrity dgcg_gw_verdict(struct dgcg_gw *gw, const struct dgcg_tp *t);
+
+/* The trusted_party rows onboarded here (never federated ones: they vouch
+ * for nothing local, tng-gateway.md 13 #6) of a country, group and domain
+ * that pass the trust-anchor integrity check (failures are logged and
+ * left out). thumbprint, country and domain may be NULL for any; group
+ * DGCG_G__MAX for any. Country and domain must match exactly (the
+ * columns' collation is case-insensitive). DGCG_ERR_DB when the database
+ * cannot be read. */
 enum dgcg_err dgcg_gw_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
-	enum dgcg_cert_type type, struct dgcg_tp_list *out);
+	enum dgcg_group group, const char *domain, struct dgcg_tp_list *out);
 
-/* 1 when a verified row of that thumbprint, country and type exists, 0 when
- * not, -1 on a database error. */
+/* 1 when such a row exists, 0 when not, -1 on a database error. */
 int dgcg_gw_is_trusted(struct dgcg_gw *gw, const char *thumbprint, const char *country,
-	enum dgcg_cert_type type);
+	enum dgcg_group group, const char *domain);
 
 #endif

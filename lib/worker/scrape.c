@@ -85,7 +85,7 @@ trusted_parties(struct dgcg_gw *gw, struct dgcg_expo *x, struct countries *cs, t
 	time_t na;
 	size_t i, k;
 
-	if ((rc = dgcg_db_tp_select(gw->db, NULL, NULL, DGCG_CT__MAX, &all)) != DGCG_OK)
+	if ((rc = dgcg_db_tp_select(gw->db, NULL, NULL, DGCG_G__MAX, &all)) != DGCG_OK)
 		return rc;
 	for (i = 0; i < all.n; i++) {
 		const struct dgcg_tp *r = &all.v[i];
@@ -96,7 +96,7 @@ trusted_parties(struct dgcg_gw *gw, struct dgcg_expo *x, struct countries *cs, t
 			continue;
 		c = country(cs, r->country);
 		c->in_tp = 1;
-		if (dgcg_gw_verdict(gw, r->thumbprint, r->raw_data, r->signature) !=
+		if (dgcg_gw_verdict(gw, r) !=
 		    DGCG_INTEGRITY_OK) {
 			c->failing[r->type]++;
 			continue;

@@ -33,7 +33,7 @@ td=${DGCG_TESTDATA:-$shared/testdata}
 secs=${FUZZ_SECONDS:-60}
 nseeds=${FUZZ_SEEDS:-300}
 cc=${CLANG:-clang}
-ALL="cms dn thumb ims rule batch request"
+ALL="cms dn thumb ims rule batch request v2"
 
 say() { printf 'fuzz: %s\n' "$*" >&2; }
 

@@ -61,7 +61,7 @@
 
 #define T "request"
 #define NLINES 12
-#define TP_COLS 7
+#define TP_COLS 13
 
 struct party {
 	const char	*type;		/* certificate_type */
@@ -188,9 +188,9 @@ answer(const char *sql, const char *const *p, unsigned n, struct fake_result *ou
 	static const char *const roles[3] = {
 		"REVOCATION_LIST_READER", "REVOCATION_UPLOADER", "REVOCATION_DELETER"
 	};
-	static const char *const tables[7] = {
+	static const char *const tables[8] = {
 		"trusted_party", "trusted_party_roles", "signer_information", "validation_rule",
-		"valueset", "revocation_batch", "trusted_issuer"
+		"valueset", "revocation_batch", "trusted_issuer", "trusted_reference"
 	};
 	char op = script_pos < script_len ? script[script_pos] : '.';
 	unsigned i, rows = 0;
@@ -222,12 +222,12 @@ answer(const char *sql, const char *const *p, unsigned n, struct fake_result *ou
 	if (strstr(sql, "FROM data_version") != NULL) {
 		/* a new generation per input: no cache outlives its input */
 		snprintf(gen_text, sizeof(gen_text), "%lld", generation);
-		for (i = 0; i < 7; i++) {
+		for (i = 0; i < 8; i++) {
 			cells[2 * i] = tables[i];
 			cells[2 * i + 1] = gen_text;
 		}
 		out->ncols = 2;
-		out->nrows = 7;
+		out->nrows = 8;
 	} else if (strstr(sql, "certificate_type FROM trusted_party") != NULL && n == 6) {
 		int by_thumb = strstr(sql, "thumbprint = ?") != NULL;
 
@@ -247,7 +247,13 @@ answer(const char *sql, const char *const *p, unsigned n, struct fake_result *ou
 			cells[rows * TP_COLS + 3] = t->thumb;
 			cells[rows * TP_COLS + 4] = t->raw;
 			cells[rows * TP_COLS + 5] = t->sig;
-			cells[rows * TP_COLS + 6] = t->type;
+			cells[rows * TP_COLS + 6] = "DCC";	/* domain */
+			cells[rows * TP_COLS + 7] = NULL;	/* uuid */
+			cells[rows * TP_COLS + 8] = "1";	/* version */
+			cells[rows * TP_COLS + 9] = NULL;	/* kid */
+			cells[rows * TP_COLS + 10] = NULL;	/* source_gateway_id */
+			cells[rows * TP_COLS + 11] = NULL;	/* assigned_gateway */
+			cells[rows * TP_COLS + 12] = t->type;
 			rows++;
 		}
 		out->ncols = TP_COLS;

@@ -10,7 +10,7 @@ set -u
 src=${DGCG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${DGCG_BUILDDIR:-$src}
 td=${DGCG_TESTDATA:-${DGCG_SHARED:-$src/../shared}/testdata}
-targets="cms dn thumb ims rule batch request"
+targets="cms dn thumb ims rule batch request v2"
 n=0
 failed=0
 

@@ -5,7 +5,7 @@ shared public test data (never committed here).
     seeds.py TESTDATA OUTDIR MAX
 
 writes at most MAX files per target into OUTDIR/<target>/ (cms, dn, thumb,
-ims, rule, batch, request), picked evenly from the sorted candidates, so
+ims, rule, batch, request, v2), picked evenly from the sorted candidates, so
 the same data gives the same seeds, and libFuzzer dictionaries
 OUTDIR/<target>.dict for some. Input formats: the comment at the top
 of each t/fuzz/fuzz_<target>.c.
@@ -151,6 +151,29 @@ def batch_docs(td):
     return docs
 
 
+def v2_docs(td):
+    """POST /trustedCertificate bodies and trusted-reference JSON."""
+    docs = []
+    for i, e in enumerate(trustlist(td)[:6]):
+        body = {"cms": e.get("signature") or "", "properties": {}}
+        if i % 2:
+            body.update({"kid": e["kid"], "group": ["DSC", "SIGN", "DESC"][i % 3],
+                         "domain": "DCC", "properties": {"purpose": "test", "scope": "x"}})
+        docs.append(("cert-%02d" % i, json.dumps(body).encode()))
+    docs.append(("cert-noprops", b'{"cms":"MIIB","group":"CUSTOM"}'))
+    docs.append(("cert-props-nul", b'{"cms":"x","properties":{"a\\u0000":"b"}}'))
+    ref = {"url": "https://de.example/fhir", "country": "DE", "type": "FHIR",
+           "service": "ValueSet", "thumbprint": "ab" * 32, "name": "RKI",
+           "sslPublicKey": "MFkwEwYHKoZIzj0CAQ", "contentType": "application/fhir+json",
+           "signatureType": "CMS", "referenceVersion": "1.0"}
+    docs.append(("ref", json.dumps(ref).encode()))
+    upd = dict(ref, uuid=str(uuid.UUID(int=99)), domain="DCC", version=2)
+    docs.append(("ref-update", json.dumps(upd).encode()))
+    docs.append(("ref-delete", json.dumps({"uuid": str(uuid.UUID(int=99))}).encode()))
+    docs.append(("ref-long-url", json.dumps(dict(ref, url="x" * 101)).encode()))
+    return docs
+
+
 def request(opts, method, path, query="", ctype="", accept="", clen="", thumb="", dn="",
             ims="", inm="", script="", body=b""):
     head = "\n".join([opts, method, path, query, ctype, accept, clen, thumb, dn, ims, inm,
@@ -209,6 +232,27 @@ def request_seeds(td):
                                               body=b, script="....d")))
     out.append(("rev-del", request("ASR", "POST", "/revocation-list/delete", ctype=cmst,
                                    body=batch_docs(td)[-2][1])))
+    # the v2 interface
+    for q in ["", "group=DSC,CSCA", "group=SIGN&withFederation=true", "country=de&domain=DCC",
+              "withFederation=maybe", "group=%zz"]:
+        out.append(("v2-list-" + q[:12], request("A", "GET", "/trustList/certificate", q)))
+    out.append(("v2-list-ims", request("A", "GET", "/trustList/certificate",
+                                       ims="2021-07-06T12:00:00Z")))
+    out.append(("v2-refs", request("A", "GET", "/trustList/references",
+                                   "referenceType=FHIR&signatureType=CMS")))
+    out.append(("v2-ref", request("A", "GET", "/trust/reference/" + str(uuid.UUID(int=5)))))
+    for i, (_, d) in enumerate(v2_docs(td)):
+        if d.startswith(b'{"cms"'):
+            out.append(("v2-up-%d" % i, request("A", "POST", "/trustedCertificate", ctype=js,
+                                                body=d)))
+        else:
+            out.append(("v2-ref-%d" % i, request("AS", "POST", "/trust/reference", ctype=cmst,
+                                                 body=d)))
+    for i, d in enumerate(dscs[:2]):
+        out.append(("v2-del-%d" % i, request("ADS", "DELETE", "/trustedCertificate", ctype=cms,
+                                             body=d)))
+    out.append(("v2-ref-del", request("AS", "DELETE", "/trust/reference", ctype=cms,
+                                      body=v2_docs(td)[-2][1])))
     out.append(("mig", request("A", "POST", "/cms-migration", ctype=js,
                                body=b'[{"entityId":1,"cms":"abc"}]')))
     # without authentication, and the ways headers go wrong
@@ -272,13 +316,21 @@ def dictionaries(td):
     ims = ["Sun, ", "Mon, ", " GMT", "Nov", "Feb", "T", "Z", "+18:00", "-00:00", ".999999999",
            "Sunday, ", "Wednesday, ", "-Nov-", "-Feb-", "Sun Nov  ", ":60", " 1994"]
     dn = ["C=", "CN=", "O=", "%2C", "%3D", "+", "%", "%00", ","]
-    return {"rule": rule, "batch": batch, "request": request, "ims": ims, "dn": dn}
+    v2 = ["cms", "kid", "group", "domain", "properties", "DSC", "SIGN", "AUTH", "CUSTOM", "DESC",
+          "DCC", "IPS-PILGRIMAGE", "purpose", "displayName", "uuid", "sourceGateway", "url",
+          "country", "type", "FHIR", "service", "thumbprint", "name", "sslPublicKey",
+          "contentType", "signatureType", "CMS", "JWS", "NONE", "referenceVersion", "version",
+          "null", "\\u0000", "00000000-0000-4000-8000-000000000000"]
+    request += ["/trustList/certificate", "/trustList/references", "/trustedCertificate",
+                "/trustedCertificate/delete", "/trust/reference", "/trust/reference/", "group=",
+                "domain=", "withFederation=true", "referenceType=", "signatureType="]
+    return {"rule": rule, "batch": batch, "request": request, "ims": ims, "dn": dn, "v2": v2}
 
 
 def main():
     td, outdir, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     gens = {"cms": cms_seeds, "dn": dn_seeds, "thumb": thumb_seeds, "ims": ims_seeds,
-            "rule": rule_files, "batch": batch_docs, "request": request_seeds}
+            "rule": rule_files, "batch": batch_docs, "request": request_seeds, "v2": v2_docs}
     for name, gen in gens.items():
         d = os.path.join(outdir, name)
         os.makedirs(d, exist_ok=True)
