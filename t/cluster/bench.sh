@@ -82,6 +82,7 @@ run_sql() { stack_sql "$1" >/dev/null; }
 run_sql "DELETE FROM trusted_party WHERE country='DE' AND certificate_type IN ('CSCA','UPLOAD')"
 "$GEN" real "$PKI/ta.pem" "$PKI/ta.key" "$TL" >"$B/real.sql" &&
 	mariadb --no-defaults -S "$DGCG_DB_SOCKET" -u root "$DGCG_DB_NAME" <"$B/real.sql" || exit 1
+mkdir -p "$B/bodies"
 "$GEN" bodies "$PKI/ta.pem" "$PKI/ta.key" DE "$NU" "$B/bodies" >"$B/bodies.sql" || exit 1
 mariadb --no-defaults -S "$DGCG_DB_SOCKET" -u root "$DGCG_DB_NAME" <"$B/bodies.sql" || exit 1
 SI_MAX=$(stack_sql "SELECT MAX(id) FROM signer_information")
@@ -110,6 +111,7 @@ admin_sql() { mariadb --defaults-extra-file="$DGCG_DB_ADMIN_CNF" -S "$DGCG_DB1_S
 run_sql() { cl_sql db1 "$1" && cl_synced 600; }
 run_sql "DELETE FROM trusted_party WHERE country='DE' AND certificate_type IN ('CSCA','UPLOAD')"
 "$GEN" real "$PKI/ta.pem" "$PKI/ta.key" "$TL" >"$B/real.sql" && admin_sql <"$B/real.sql" || exit 1
+mkdir -p "$B/bodies"
 "$GEN" bodies "$PKI/ta.pem" "$PKI/ta.key" DE $((4 * NU)) "$B/bodies" >"$B/bodies.sql" || exit 1
 admin_sql <"$B/bodies.sql" || exit 1
 cl_synced 600 || { say "not Synced after loading"; exit 1; }
