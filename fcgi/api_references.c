@@ -39,8 +39,9 @@ api_ref_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identit
 	static const char *const keys[4] = { "country", "domain", "referenceType",
 		"signatureType" };
 	struct dgcg_ref_filter f;
-	struct dgcg_ref_cached cached;
+	const struct dgcg_cached_list *full = NULL;
 	char **vals[4], count[32], *json = NULL;
+	enum dgcg_err rc;
 	size_t ns[4], i, len = 0, n = 0;
 	time_t since;
 	int fed;
@@ -57,25 +58,13 @@ api_ref_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_identit
 	f.sig_types = vals[3];
 	f.ns = ns[3];
 	f.federation = fed;
-	if (since < 0) {
-		if (dgcg_ref_list_get(gw, &f, &cached) != DGCG_OK) {
-			dgcg_reply_db_read(resp);
-			goto out;
-		}
-		n = cached.count;
-		dgcg_reply_header(resp, "ETag", cached.etag);
-		if (dgcg_req_if_none_match(req, cached.etag))
-			resp->status = 304;
-		else
-			dgcg_reply_body_borrowed(resp, 200, "application/json", cached.body,
-			    cached.len);
-	} else {
-		if (dgcg_ref_list_json(gw, &f, since, &json, &len, &n) != DGCG_OK) {
-			dgcg_reply_db_read(resp);
-			goto out;
-		}
-		dgcg_reply_json(resp, 200, json, len);
-	}
+	if (since < 0)
+		rc = dgcg_ref_list_get(gw, &f, &full);
+	else
+		rc = dgcg_ref_list_json(gw, &f, since, &json, &len, &n);
+	n = dgcg_req_list_reply(req, resp, rc, full, json, len, n);
+	if (rc != DGCG_OK)
+		goto out;
 	snprintf(count, sizeof(count), "%zu", n);
 	dgcg_log(DGCG_LOG_INFO, "references", "Downloaded trusted references", NULL,
 	    "downloadedReferences", count, "downloaderCountry", id->country, NULL);

@@ -17,8 +17,9 @@ api_v2_certificate_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct d
 {
 	static const char *const keys[3] = { "group", "country", "domain" };
 	struct dgcg_cl_filter f;
-	struct dgcg_cl_cached cached;
+	const struct dgcg_cached_list *full = NULL;
 	char **vals[3], count[32], *json = NULL;
+	enum dgcg_err rc;
 	size_t ns[3], i, len = 0, n = 0;
 	time_t since;
 	int fed;
@@ -33,25 +34,13 @@ api_v2_certificate_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct d
 	f.domains = vals[2];
 	f.nd = ns[2];
 	f.federation = fed;
-	if (since < 0) {
-		if (dgcg_cl_get(gw, &f, &cached) != DGCG_OK) {
-			dgcg_reply_db_read(resp);
-			goto out;
-		}
-		n = cached.count;
-		dgcg_reply_header(resp, "ETag", cached.etag);
-		if (dgcg_req_if_none_match(req, cached.etag))
-			resp->status = 304;
-		else
-			dgcg_reply_body_borrowed(resp, 200, "application/json", cached.body,
-			    cached.len);
-	} else {
-		if (dgcg_cl_json(gw, &f, since, &json, &len, &n) != DGCG_OK) {
-			dgcg_reply_db_read(resp);
-			goto out;
-		}
-		dgcg_reply_json(resp, 200, json, len);
-	}
+	if (since < 0)
+		rc = dgcg_cl_get(gw, &f, &full);
+	else
+		rc = dgcg_cl_json(gw, &f, since, &json, &len, &n);
+	n = dgcg_req_list_reply(req, resp, rc, full, json, len, n);
+	if (rc != DGCG_OK)
+		goto out;
 	snprintf(count, sizeof(count), "%zu", n);
 	dgcg_log(DGCG_LOG_INFO, "certlist", "Downloaded trusted certificates", NULL,
 	    "downloadedKeys", count, "downloadedKeysCountry", id->country, NULL);

@@ -11,6 +11,7 @@
 #include "base/timefmt.h"
 #include "req.h"
 #include "base/xmalloc.h"
+#include "worker/cache.h"
 
 void
 dgcg_req_clear(struct dgcg_req *r)
@@ -204,4 +205,25 @@ dgcg_req_federation(const struct dgcg_req *req, int *fed, struct dgcg_reply *res
 	dgcg_reply_fail(resp, DGCG_P_VALIDATION, req->query, "%s",
 	    "withFederation: must be a Boolean (true, false, on, off, yes, no, 1, 0)");
 	return 0;
+}
+
+size_t
+dgcg_req_list_reply(const struct dgcg_req *req, struct dgcg_reply *resp, enum dgcg_err rc,
+    const struct dgcg_cached_list *full, char *json, size_t len, size_t n)
+{
+	if (rc != DGCG_OK) {
+		free(json);
+		dgcg_reply_db_read(resp);
+		return 0;
+	}
+	if (full == NULL) {
+		dgcg_reply_json(resp, 200, json, len);
+		return n;
+	}
+	dgcg_reply_header(resp, "ETag", full->etag);
+	if (dgcg_req_if_none_match(req, full->etag))
+		resp->status = 304;
+	else
+		dgcg_reply_body_borrowed(resp, 200, "application/json", full->body, full->len);
+	return full->count;
 }

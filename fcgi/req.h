@@ -80,4 +80,13 @@ int dgcg_req_if_none_match(const struct dgcg_req *r, const char *etag);
 
 /* Frees what the request owns (params, body). */
 void dgcg_req_clear(struct dgcg_req *r);
+struct dgcg_cached_list;
+
+/* Answers a list GET: rc is what reading the list returned (not DGCG_OK:
+ * the database-read problem). With full (no If-Modified-Since), the cached
+ * whole list with its ETag, or 304 when If-None-Match names it; else the
+ * delta json (malloc'd, taken over) of n items. Returns the items answered. */
+size_t dgcg_req_list_reply(const struct dgcg_req *req, struct dgcg_reply *resp, enum dgcg_err rc,
+	const struct dgcg_cached_list *full, char *json, size_t len, size_t n);
+
 #endif

@@ -223,72 +223,20 @@ out:
 
 /* --- whole lists, cached per worker ---------------------------------------- */
 
-struct cl_entry {
-	char	*body;
-	size_t	 len;
-	size_t	 count;
-	char	 etag[40];
-};
-
-static void
-entry_free(void *p)
+/* The whole list for the filters f, as dgcg_cache_list renders it. */
+static enum dgcg_err
+render_full(struct dgcg_gw *gw, const void *f, char **body, size_t *len, size_t *count)
 {
-	struct cl_entry *e = p;
-
-	free(e->body);
-	free(e);
-}
-
-/* The cache key: SHA-256 of the filters (each list with its length). */
-static void
-filter_key(const struct dgcg_cl_filter *f, unsigned char key[32])
-{
-	char *const *lists[3] = { f->groups, f->countries, f->domains };
-	size_t ns[3] = { f->ng, f->nc, f->nd }, i, j;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	char num[32];
-
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
-		abort();	/* allocation failure, as xmalloc */
-	for (i = 0; i < 3; i++) {
-		snprintf(num, sizeof(num), "%zu|", ns[i]);
-		EVP_DigestUpdate(md, num, strlen(num));
-		for (j = 0; j < ns[i]; j++)
-			EVP_DigestUpdate(md, lists[i][j], strlen(lists[i][j]) + 1);
-	}
-	EVP_DigestUpdate(md, f->federation ? "F" : "L", 1);
-	EVP_DigestFinal_ex(md, key, NULL);
-	EVP_MD_CTX_free(md);
+	return dgcg_cl_json(gw, f, -1, body, len, count);
 }
 
 enum dgcg_err
-dgcg_cl_get(struct dgcg_gw *gw, const struct dgcg_cl_filter *f, struct dgcg_cl_cached *out)
+dgcg_cl_get(struct dgcg_gw *gw, const struct dgcg_cl_filter *f, const struct dgcg_cached_list **out)
 {
-	struct cl_entry *e;
-	unsigned char key[32], h[32];
-	char hex[65];
-	enum dgcg_err rc;
+	char *const *lists[3] = { f->groups, f->countries, f->domains };
+	size_t ns[3] = { f->ng, f->nc, f->nd };
+	unsigned char key[32];
 
-	filter_key(f, key);
-	if (!gw->conf.trustlist_cache)
-		dgcg_cache_clear(gw, DGCG_CACHE_CERTLIST);
-	else if ((e = dgcg_cache_get(gw, DGCG_CACHE_CERTLIST, key, sizeof(key))) != NULL)
-		goto done;
-	e = xcalloc(1, sizeof(*e));
-	if ((rc = dgcg_cl_json(gw, f, -1, &e->body, &e->len, &e->count)) != DGCG_OK) {
-		entry_free(e);
-		return rc;
-	}
-	dgcg_sha256((const unsigned char *)e->body, e->len, h);
-	dgcg_hex_lower(h, 16, hex);
-	snprintf(e->etag, sizeof(e->etag), "\"%.32s\"", hex);
-	if (dgcg_cache_put(gw, DGCG_CACHE_CERTLIST, key, sizeof(key), (time_t)-1, e,
-	    entry_free) == NULL)
-		return DGCG_ERR_DB;	/* the change counters could not be read */
-done:
-	out->body = e->body;
-	out->len = e->len;
-	out->count = e->count;
-	out->etag = e->etag;
-	return DGCG_OK;
+	dgcg_cache_filter_key(lists, ns, 3, f->federation, key);
+	return dgcg_cache_list(gw, DGCG_CACHE_CERTLIST, key, render_full, f, out);
 }

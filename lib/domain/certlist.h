@@ -43,15 +43,11 @@ struct dgcg_cl_filter {
 enum dgcg_err dgcg_cl_json(struct dgcg_gw *gw, const struct dgcg_cl_filter *f, time_t since,
 	char **json, size_t *len, size_t *count);
 
-/* A whole list, cached per worker by its filters (DGCG_CACHE_CERTLIST). */
-struct dgcg_cl_cached {
-	const char	*body;		/* borrowed from the cache until the next call */
-	size_t		 len;
-	size_t		 count;
-	const char	*etag;		/* "\"<32 hex>\"" */
-};
+struct dgcg_cached_list;
 
+/* A whole list, cached per worker by its filters (DGCG_CACHE_CERTLIST;
+ * worker/cache.h dgcg_cache_list). */
 enum dgcg_err dgcg_cl_get(struct dgcg_gw *gw, const struct dgcg_cl_filter *f,
-	struct dgcg_cl_cached *out);
+	const struct dgcg_cached_list **out);
 
 #endif

@@ -458,74 +458,22 @@ out:
 	return rc;
 }
 
-struct ref_entry {
-	char	*body;
-	size_t	 len;
-	size_t	 count;
-	char	 etag[40];
-};
-
-static void
-entry_free(void *p)
+/* The whole list for the filters f, as dgcg_cache_list renders it. */
+static enum dgcg_err
+render_full(struct dgcg_gw *gw, const void *f, char **body, size_t *len, size_t *count)
 {
-	struct ref_entry *e = p;
-
-	free(e->body);
-	free(e);
-}
-
-static void
-filter_key(const struct dgcg_ref_filter *f, unsigned char key[32])
-{
-	char *const *lists[4] = { f->countries, f->domains, f->ref_types, f->sig_types };
-	size_t ns[4] = { f->nc, f->nd, f->nr, f->ns }, i, j;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	char num[32];
-
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
-		abort();	/* allocation failure, as xmalloc */
-	for (i = 0; i < 4; i++) {
-		snprintf(num, sizeof(num), "%zu|", ns[i]);
-		EVP_DigestUpdate(md, num, strlen(num));
-		for (j = 0; j < ns[i]; j++)
-			EVP_DigestUpdate(md, lists[i][j], strlen(lists[i][j]) + 1);
-	}
-	EVP_DigestUpdate(md, f->federation ? "F" : "L", 1);
-	EVP_DigestFinal_ex(md, key, NULL);
-	EVP_MD_CTX_free(md);
+	return dgcg_ref_list_json(gw, f, -1, body, len, count);
 }
 
 enum dgcg_err
-dgcg_ref_list_get(struct dgcg_gw *gw, const struct dgcg_ref_filter *f,
-    struct dgcg_ref_cached *out)
+dgcg_ref_list_get(struct dgcg_gw *gw, const struct dgcg_ref_filter *f, const struct dgcg_cached_list **out)
 {
-	struct ref_entry *e;
-	unsigned char key[32], h[32];
-	char hex[65];
-	enum dgcg_err rc;
+	char *const *lists[4] = { f->countries, f->domains, f->ref_types, f->sig_types };
+	size_t ns[4] = { f->nc, f->nd, f->nr, f->ns };
+	unsigned char key[32];
 
-	filter_key(f, key);
-	if (!gw->conf.trustlist_cache)
-		dgcg_cache_clear(gw, DGCG_CACHE_REFLIST);
-	else if ((e = dgcg_cache_get(gw, DGCG_CACHE_REFLIST, key, sizeof(key))) != NULL)
-		goto done;
-	e = xcalloc(1, sizeof(*e));
-	if ((rc = dgcg_ref_list_json(gw, f, -1, &e->body, &e->len, &e->count)) != DGCG_OK) {
-		entry_free(e);
-		return rc;
-	}
-	dgcg_sha256((const unsigned char *)e->body, e->len, h);
-	dgcg_hex_lower(h, 16, hex);
-	snprintf(e->etag, sizeof(e->etag), "\"%.32s\"", hex);
-	if (dgcg_cache_put(gw, DGCG_CACHE_REFLIST, key, sizeof(key), (time_t)-1, e,
-	    entry_free) == NULL)
-		return DGCG_ERR_DB;
-done:
-	out->body = e->body;
-	out->len = e->len;
-	out->count = e->count;
-	out->etag = e->etag;
-	return DGCG_OK;
+	dgcg_cache_filter_key(lists, ns, 4, f->federation, key);
+	return dgcg_cache_list(gw, DGCG_CACHE_REFLIST, key, render_full, f, out);
 }
 
 void

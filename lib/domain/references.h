@@ -109,15 +109,11 @@ struct dgcg_ref_filter {
 enum dgcg_err dgcg_ref_list_json(struct dgcg_gw *gw, const struct dgcg_ref_filter *f,
 	time_t since, char **json, size_t *len, size_t *count);
 
-/* A whole list, cached per worker by its filters (DGCG_CACHE_REFLIST). */
-struct dgcg_ref_cached {
-	const char	*body;		/* borrowed until the next call */
-	size_t		 len;
-	size_t		 count;
-	const char	*etag;
-};
+struct dgcg_cached_list;
 
+/* A whole list, cached per worker by its filters (DGCG_CACHE_REFLIST;
+ * worker/cache.h dgcg_cache_list). */
 enum dgcg_err dgcg_ref_list_get(struct dgcg_gw *gw, const struct dgcg_ref_filter *f,
-	struct dgcg_ref_cached *out);
+	const struct dgcg_cached_list **out);
 
 #endif

@@ -2,9 +2,13 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
+#include "base/codec.h"
 #include "base/xmalloc.h"
 #include "store/data_version.h"
 #include "worker/cache.h"
@@ -253,4 +257,65 @@ dgcg_cache_stats(const struct dgcg_gw *gw, enum dgcg_cache_kind kind,
 	st->hits = gw->cache->t[kind].hits;
 	st->misses = gw->cache->t[kind].misses;
 	st->entries = gw->cache->t[kind].count;
+}
+
+/* --- rendered lists ---------------------------------------------------------- */
+
+void
+dgcg_cache_filter_key(char *const *const *lists, const size_t *ns, size_t nlists, int flag,
+    unsigned char key[32])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	char num[32];
+	size_t i, j;
+
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+		abort();	/* allocation failure, as xmalloc */
+	for (i = 0; i < nlists; i++) {
+		snprintf(num, sizeof(num), "%zu|", ns[i]);
+		EVP_DigestUpdate(md, num, strlen(num));
+		for (j = 0; j < ns[i]; j++)
+			EVP_DigestUpdate(md, lists[i][j], strlen(lists[i][j]) + 1);
+	}
+	EVP_DigestUpdate(md, flag ? "F" : "L", 1);
+	EVP_DigestFinal_ex(md, key, NULL);
+	EVP_MD_CTX_free(md);
+}
+
+static void
+list_free(void *p)
+{
+	struct dgcg_cached_list *l = p;
+
+	free(l->body);
+	free(l);
+}
+
+enum dgcg_err
+dgcg_cache_list(struct dgcg_gw *gw, enum dgcg_cache_kind kind, const unsigned char key[32],
+    dgcg_list_render render, const void *arg, const struct dgcg_cached_list **out)
+{
+	struct dgcg_cached_list *l;
+	unsigned char h[32];
+	char hex[65];
+	enum dgcg_err rc;
+
+	if (!gw->conf.trustlist_cache)
+		dgcg_cache_clear(gw, kind);
+	else if ((l = dgcg_cache_get(gw, kind, key, 32)) != NULL) {
+		*out = l;
+		return DGCG_OK;
+	}
+	l = xcalloc(1, sizeof(*l));
+	if ((rc = render(gw, arg, &l->body, &l->len, &l->count)) != DGCG_OK) {
+		list_free(l);
+		return rc;
+	}
+	dgcg_sha256((const unsigned char *)l->body, l->len, h);
+	dgcg_hex_lower(h, 16, hex);
+	snprintf(l->etag, sizeof(l->etag), "\"%.32s\"", hex);
+	if (dgcg_cache_put(gw, kind, key, 32, (time_t)-1, l, list_free) == NULL)
+		return DGCG_ERR_DB;	/* the change counters could not be read */
+	*out = l;
+	return DGCG_OK;
 }

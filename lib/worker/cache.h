@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "base/dgcg.h"
+
 struct dgcg_gw;
 
 enum dgcg_cache_kind {
@@ -73,5 +75,32 @@ struct dgcg_cache_stats {
 };
 void dgcg_cache_stats(const struct dgcg_gw *gw, enum dgcg_cache_kind kind,
 	struct dgcg_cache_stats *st);
+
+/* --- rendered lists ---------------------------------------------------------- */
+
+/* A whole JSON list as a GET serves it. */
+struct dgcg_cached_list {
+	char	*body;
+	size_t	 len;
+	size_t	 count;		/* items */
+	char	 etag[40];	/* "\"<32 hex>\"" */
+};
+
+/* Renders a whole list for arg (the caller's filters): *body malloc'd,
+ * *count items; DGCG_ERR_DB when the database cannot be read. */
+typedef enum dgcg_err (*dgcg_list_render)(struct dgcg_gw *gw, const void *arg, char **body,
+	size_t *len, size_t *count);
+
+/* The key of a list filtered by nlists lists of strings (lists[i] holds
+ * ns[i]) and one flag: SHA-256 over each list with its length. */
+void dgcg_cache_filter_key(char *const *const *lists, const size_t *ns, size_t nlists, int flag,
+	unsigned char key[32]);
+
+/* The list of kind under key: cached, or rendered now (and its ETag made)
+ * and cached. With trustlist_cache = no the kind is emptied and the list
+ * rendered every time. *out is borrowed as dgcg_cache_get's values. */
+enum dgcg_err dgcg_cache_list(struct dgcg_gw *gw, enum dgcg_cache_kind kind,
+	const unsigned char key[32], dgcg_list_render render, const void *arg,
+	const struct dgcg_cached_list **out);
 
 #endif
