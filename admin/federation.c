@@ -652,21 +652,6 @@ run_one(struct dgcg_gw *gw, const struct dgcg_fg *g, int accept_shrink)
 		    g->downloader != NULL ? g->downloader : "null", DGCG_FED_DL_V1, DGCG_FED_DL_V2);
 		goto out;
 	}
-	if (dir == NULL) {
-		rc = fail(&r, "federation_key_dir is not set (dgcg.conf): no client identity");
-		goto out;
-	}
-	if (!dgcg_fed_kid_ok(g->kid)) {
-		rc = fail(&r, "gateway_kid %s cannot name a file in federation_key_dir", g->kid);
-		goto out;
-	}
-	snprintf(cert, sizeof(cert), "%s/%s.pem", dir, g->kid);
-	snprintf(key, sizeof(key), "%s/%s.key", dir, g->kid);
-	if (access(cert, R_OK) != 0 || access(key, R_OK) != 0) {
-		rc = fail(&r, "the client identity %s and %s cannot be read: %s", cert, key,
-		    strerror(errno));
-		goto out;
-	}
 	snprintf(r.tmp, sizeof(r.tmp), "%s/dgcg-federation.XXXXXX",
 	    getenv("TMPDIR") != NULL && *getenv("TMPDIR") != '\0' ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(r.tmp) == NULL) {
@@ -693,6 +678,21 @@ run_one(struct dgcg_gw *gw, const struct dgcg_fg *g, int accept_shrink)
 	if (dgcg_ta_count(ta) == 0) {
 		rc = fail(&r, "refused: no TRUSTANCHOR row assigned to %s passes the integrity "
 		    "check; nothing downloaded", g->gateway_id);
+		goto out;
+	}
+	if (dir == NULL) {
+		rc = fail(&r, "federation_key_dir is not set (dgcg.conf): no client identity");
+		goto out;
+	}
+	if (!dgcg_fed_kid_ok(g->kid)) {
+		rc = fail(&r, "gateway_kid %s cannot name a file in federation_key_dir", g->kid);
+		goto out;
+	}
+	snprintf(cert, sizeof(cert), "%s/%s.pem", dir, g->kid);
+	snprintf(key, sizeof(key), "%s/%s.key", dir, g->kid);
+	if (access(cert, R_OK) != 0 || access(key, R_OK) != 0) {
+		rc = fail(&r, "the client identity %s and %s cannot be read: %s", cert, key,
+		    strerror(errno));
 		goto out;
 	}
 	snprintf(url, sizeof(url), "%s", g->endpoint);
