@@ -215,6 +215,26 @@ it_like "... report" "$(cat "$W/run.out")" "1 of 1 gateways due, 0 failed"
 it_admin federation run >"$W/run.out"
 it_like "... again: not due" "$(cat "$W/run.out")" "0 of 1 gateways due, 0 failed"
 
+printf '# at %s s: %s\n' "$SECONDS" "6b. the v2 downloader"
+str2=$(it_admin federation string --id "$GW" --endpoint "$SRC_URL" --kid "$KID" --downloader v2)
+it_is "v2: TNG's DdccDownloader_V1 in the signed string" "$str2" \
+	"$GW;$SRC_URL;$KID;null;DdccDownloader_V1;FEDERATION;APPEND"
+sig2=$(it_ta_sign --string "$str2")
+it_sql "UPDATE federation_gateway SET downloader_implementation='DdccDownloader_V1', signature='$sig2' WHERE gateway_id='$GW'"
+it_like "list: re-signed for v2" "$(it_admin federation list)" "$GW +ok +v2 "
+run
+it_is "v2 run (/trustList/certificate): 0" "$?" 0
+it_like "... report" "$(cat "$W/run.out")" "updated: 2 CSCA, 2 UPLOAD, 2 DSC stored \\(6 rows before\\), 0 rejected"
+s4=$(it_thumb_pem "$W/s4.pem")
+it_is "... the peer's uuid kept" \
+	"$(it_sql "SELECT uuid FROM signer_information WHERE source_gateway_id='$GW' AND thumbprint='$s4'")" \
+	"$(src it_sql "SELECT uuid FROM signer_information WHERE thumbprint='$s4'")"
+it_like "... asked with group=" "$(grep -o 'GET /trustList/certificate?group=[A-Z]*' "$SRC_ACCESS" | sort -u | tr '\n' ' ')" \
+	"group=CSCA .*group=DSC .*group=UPLOAD"
+st=$(it_curl DE GET "/trustList/certificate?withFederation=true")
+it_is "... served with withFederation=true: 6 rows of $GW" \
+	"$st $(python3 -c 'import json,sys; print(sum(1 for i in json.load(open(sys.argv[1])) if i.get("sourceGateway") == sys.argv[2]))' "$IT_BODY" "$GW")" "200 6"
+
 printf '# at %s s: %s\n' "$SECONDS" "7. a federated AUTHENTICATION certificate"
 pki_client fedauth DE >/dev/null
 tp=$(it_thumb_pem "$PKI/extra/fedauth.pem")
@@ -232,7 +252,7 @@ SRC_UP=0
 old=$(ids)
 run
 it_is "source stopped: failed (1)" "$?" 1
-it_like "... why" "$(cat "$W/run.out")" "failed: GET https://.*/trustList/CSCA: .*; the last rows stay"
+it_like "... why" "$(cat "$W/run.out")" "failed: GET https://.*/trustList/certificate\\?group=CSCA: .*; the last rows stay"
 it_is "... the rows stay" "$(ids)" "$old"
 it_is "... retry_count 1, last success kept" "$(fcol "CONCAT(retry_count, ' ', last_successful_download IS NOT NULL)")" "1 1"
 
