@@ -16,7 +16,8 @@
  *       every due peer (or GW now): its record checked, its lists fetched
  *       and judged by dgcg-sync's engine (sync/engine.h) against its
  *       TRUSTANCHOR rows, over TLS verified against its
- *       AUTHENTICATION_FEDERATION rows, and its rows replaced in one
+ *       AUTHENTICATION_FEDERATION rows (v2: its trusted issuers too,
+ *       verified against the same anchors), and its rows replaced in one
  *       transaction with the audit event; on any failure the stored rows
  *       stay and the record's status says why.
  *
@@ -37,15 +38,18 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "base/json.h"
 #include "base/timefmt.h"
 #include "base/uuid.h"
 #include "base/xmalloc.h"
 #include "domain/federation.h"
+#include "domain/issuers.h"
 #include "store/audit_event.h"
 #include "store/federation_gateway.h"
 #include "store/shedlock.h"
 #include "sync/conf.h"
 #include "sync/engine.h"
+#include "sync/http.h"
 
 #define FED_LOCK	"federation_download"	/* TNG's ShedLock name */
 #define FED_LOCK_SECS	1800
@@ -456,7 +460,11 @@ struct replace {
 	struct dgcg_fg_row	*rows;
 	size_t			 n;
 	unsigned char		*skipped;	/* per row: a duplicate, not stored */
+	int			 v2;		/* the peer's trusted issuers replaced too */
+	struct dgcg_issuer	*issuers;	/* verified, v2 */
+	size_t			 nissuers;
 	/* outputs */
+	size_t			 stored_issuers;
 	unsigned long long	 cleared;
 	size_t			 stored[DGCG_G__MAX], nskipped;
 	int			 changed;	/* the record changed since it was verified */
@@ -480,6 +488,7 @@ replace_work(struct dgcg_db *db, void *arg)
 
 	w->cleared = 0;
 	w->nskipped = 0;
+	w->stored_issuers = 0;
 	w->changed = 0;
 	memset(w->stored, 0, sizeof(w->stored));
 	memset(w->skipped, 0, w->n);
@@ -497,7 +506,7 @@ replace_work(struct dgcg_db *db, void *arg)
 		return DGCG_ERR_CONFLICT;
 	}
 	dgcg_fg_list_free(&l);
-	if ((rc = dgcg_db_fg_clear(db, g->gateway_id, &w->cleared)) != DGCG_OK)
+	if ((rc = dgcg_db_fg_clear(db, g->gateway_id, w->v2, &w->cleared)) != DGCG_OK)
 		return rc;
 	for (i = 0; i < w->n; i++) {
 		rc = dgcg_db_fg_store(db, g->gateway_id, &w->rows[i]);
@@ -510,13 +519,24 @@ replace_work(struct dgcg_db *db, void *arg)
 			return rc;
 		w->stored[w->rows[i].group]++;
 	}
-	snprintf(msg, sizeof(msg), "%zu CSCA, %zu UPLOAD, %zu DSC stored; %zu duplicates skipped",
-	    w->stored[DGCG_G_CSCA], w->stored[DGCG_G_UPLOAD], w->stored[DGCG_G_DSC], w->nskipped);
+	for (i = 0; i < w->nissuers; i++) {
+		rc = dgcg_db_fg_store_issuer(db, g->gateway_id, &w->issuers[i]);
+		if (rc == DGCG_ERR_CONFLICT) {
+			w->nskipped++;
+			continue;
+		}
+		if (rc != DGCG_OK)
+			return rc;
+		w->stored_issuers++;
+	}
+	snprintf(msg, sizeof(msg), "%zu CSCA, %zu UPLOAD, %zu DSC, %zu issuers stored; "
+	    "%zu duplicates skipped", w->stored[DGCG_G_CSCA], w->stored[DGCG_G_UPLOAD],
+	    w->stored[DGCG_G_DSC], w->stored_issuers, w->nskipped);
 	if ((rc = dgcg_db_fg_status(db, g->gateway_id, 1, msg)) != DGCG_OK)
 		return rc;
-	return fed_audit(db, "UPDATED", "federation %s: %zu CSCA %zu UPLOAD %zu DSC (%llu before)",
-	    g->gateway_id, w->stored[DGCG_G_CSCA], w->stored[DGCG_G_UPLOAD], w->stored[DGCG_G_DSC],
-	    w->cleared);
+	return fed_audit(db, "UPDATED", "federation %s: %zu CSCA %zu UPLOAD %zu DSC %zu ISS "
+	    "(%llu before)", g->gateway_id, w->stored[DGCG_G_CSCA], w->stored[DGCG_G_UPLOAD],
+	    w->stored[DGCG_G_DSC], w->stored_issuers, w->cleared);
 }
 
 static enum dgcg_group
@@ -551,9 +571,11 @@ guard(struct run *r, const struct sync_verified *v)
 	return 0;
 }
 
-/* Judged entries to rows, stored in one transaction. */
+/* Judged entries to rows (and, v2, the verified issuers), stored in one
+ * transaction. */
 static int
-store(struct run *r, const struct sync_set *s, int v2)
+store(struct run *r, const struct sync_set *s, int v2, struct dgcg_issuer *issuers,
+    size_t nissuers)
 {
 	struct replace w;
 	size_t i, nrej = 0;
@@ -562,6 +584,9 @@ store(struct run *r, const struct sync_set *s, int v2)
 
 	memset(&w, 0, sizeof(w));
 	w.g = r->g;
+	w.v2 = v2;
+	w.issuers = issuers;
+	w.nissuers = nissuers;
 	w.rows = xcalloc(s->v.n + 1, sizeof(*w.rows));
 	w.skipped = xcalloc(s->v.n + 1, 1);
 	for (i = 0; i < s->v.n; i++) {
@@ -606,12 +631,147 @@ store(struct run *r, const struct sync_set *s, int v2)
 			    "thumbprint, uuid or kid exists (onboarded here or from another peer)\n",
 			    r->g->gateway_id, dgcg_group_name(w.rows[i].group), w.rows[i].country,
 			    w.rows[i].thumbprint);
-	printf("federation %s: updated: %zu CSCA, %zu UPLOAD, %zu DSC stored (%llu rows before), "
+	printf("federation %s: updated: %zu CSCA, %zu UPLOAD, %zu DSC%s stored (%llu rows before), "
 	    "%zu rejected, %zu not stored\n", r->g->gateway_id, w.stored[DGCG_G_CSCA],
-	    w.stored[DGCG_G_UPLOAD], w.stored[DGCG_G_DSC], w.cleared, nrej, w.nskipped);
+	    w.stored[DGCG_G_UPLOAD], w.stored[DGCG_G_DSC], v2 ? ", issuers" : "", w.cleared, nrej,
+	    w.nskipped);
+	if (v2)
+		printf("federation %s: %zu trusted issuers stored\n", r->g->gateway_id,
+		    w.stored_issuers);
 out:
 	free(w.rows);
 	free(w.skipped);
+	return rc;
+}
+
+/* Frees the strings of v[0..n) (not the array: dgcg_issuer_list_free's
+ * rows come from the store, these from fetch_issuers). */
+static void
+issuers_free(struct dgcg_issuer *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].url);
+		free(v[i].url_type);
+		free(v[i].signature);
+		free(v[i].thumbprint);
+		free(v[i].ssl_public_key);
+		free(v[i].key_storage_type);
+		free(v[i].uuid);
+		free(v[i].domain);
+		free(v[i].source_gateway);
+	}
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* v2: GET /trustList/issuers (the peer's own, as TNG's DDCC downloader
+ * asks), each verified against the peer's trust anchors; the rejected ones
+ * printed. 0, or the exit status of fail(). */
+static int
+fetch_issuers(struct run *r, const struct sync_conf *c, const char *url, const struct dgcg_ta *ta,
+    struct dgcg_issuer **out, size_t *nout)
+{
+	struct sync_http_opts ho = { c->cacert, c->cert, c->key, c->connect_timeout, c->timeout,
+	    c->max_list_size };
+	struct sync_http *h = NULL;
+	struct sync_resp resp;
+	struct dgcg_jv *arr = NULL;
+	struct dgcg_issuer *v = NULL;
+	char u[300], err[256];
+	const char *exc, *why;
+	size_t i, n = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	memset(&resp, 0, sizeof(resp));
+	snprintf(u, sizeof(u), "%s/trustList/issuers", url);
+	if (sync_http_new(&ho, &h, err, sizeof(err)) != DGCG_OK)
+		return fail(r, "%s", err);
+	if (sync_http_get(h, u, NULL, NULL, &resp) != DGCG_OK) {
+		rc = fail(r, "GET %s: %s; the last rows stay", u, resp.error);
+		goto out;
+	}
+	if (resp.status != 200) {
+		rc = fail(r, "GET %s: HTTP %ld; the last rows stay", u, resp.status);
+		goto out;
+	}
+	if (dgcg_json_parse(resp.body, resp.len, 8, &arr, err, sizeof(err)) != DGCG_OK ||
+	    arr->type != DGCG_J_ARRAY) {
+		rc = fail(r, "GET %s: not a JSON array (%s, %zu bytes); the last rows stay", u,
+		    arr == NULL ? err : "another value", resp.len);
+		goto out;
+	}
+	v = xcalloc(arr->n + 1, sizeof(*v));
+	for (i = 0; i < arr->n; i++) {
+		const struct dgcg_jv *o = &arr->v[i];
+		struct dgcg_issuer *is = &v[n];
+		const char *cc = dgcg_jv_str(o, "country"), *uuid = dgcg_jv_str(o, "uuid");
+		enum dgcg_integrity ir;
+
+		memset(is, 0, sizeof(*is));
+		why = NULL;
+		if (cc == NULL || strlen(cc) != 2)
+			why = "no two-letter country";
+		else {
+			snprintf(is->country, sizeof(is->country), "%s", cc);
+			is->name = dup_or_null(dgcg_jv_str(o, "name"));
+			is->url = dup_or_null(dgcg_jv_str(o, "url"));
+			is->url_type = dup_or_null(dgcg_jv_str(o, "type"));
+			is->signature = dup_or_null(dgcg_jv_str(o, "signature"));
+			is->thumbprint = dup_or_null(dgcg_jv_str(o, "thumbprint"));
+			is->ssl_public_key = dup_or_null(dgcg_jv_str(o, "sslPublicKey"));
+			is->key_storage_type = dup_or_null(dgcg_jv_str(o, "keyStorageType"));
+			is->domain = dup_or_null(dgcg_jv_str(o, "domain"));
+			is->uuid = dup_or_null(uuid != NULL && dgcg_uuid_valid(uuid) ? uuid : NULL);
+			if (is->name == NULL || is->url == NULL || is->url_type == NULL ||
+			    is->signature == NULL || strlen(is->name) > 512 || strlen(is->url) > 1024 ||
+			    strlen(is->url_type) > 25 ||
+			    (is->thumbprint != NULL && strlen(is->thumbprint) > 64) ||
+			    (is->ssl_public_key != NULL && strlen(is->ssl_public_key) > 2048) ||
+			    (is->key_storage_type != NULL && strlen(is->key_storage_type) > 128) ||
+			    (is->domain != NULL && strlen(is->domain) > 10))
+				why = "a field missing or too long";
+			else if ((ir = dgcg_issuer_verify(ta, is, NULL, &exc)) != DGCG_INTEGRITY_OK)
+				why = dgcg_integrity_text(ir);
+		}
+		if (why != NULL) {
+			printf("federation %s: rejected issuer %s %s: %s\n", r->g->gateway_id,
+			    cc != NULL ? cc : "-", uuid != NULL ? uuid : "-", why);
+			issuers_free(is, 1);	/* the slot is reused */
+			continue;
+		}
+		if (is->uuid == NULL) {
+			char nu[DGCG_UUID_LEN + 1];
+
+			if (dgcg_uuid_new(nu) != DGCG_OK) {
+				n++;
+				rc = fail(r, "no random UUID could be made");
+				goto out;
+			}
+			is->uuid = xstrdup(nu);
+		}
+		n++;
+	}
+out:
+	if (rc != 0) {
+		issuers_free(v, n);
+		free(v);
+		v = NULL;
+		n = 0;
+	}
+	dgcg_jv_free(arr);
+	sync_resp_free(&resp);
+	sync_http_free(h);
+	*out = v;
+	*nout = n;
 	return rc;
 }
 
@@ -628,7 +788,8 @@ run_one(struct dgcg_gw *gw, const struct dgcg_fg *g, int accept_shrink)
 	enum dgcg_integrity ir;
 	const char *exc = NULL, *dir = gw->conf.federation_key_dir;
 	char pins[300], cert[4096], key[4096], edir[300], err[256], url[256], *str;
-	size_t npins = 0, n;
+	struct dgcg_issuer *issuers = NULL;
+	size_t npins = 0, n, nissuers = 0;
 	int api, rc;
 
 	memset(&r, 0, sizeof(r));
@@ -721,8 +882,12 @@ run_one(struct dgcg_gw *gw, const struct dgcg_fg *g, int accept_shrink)
 	}
 	if ((rc = guard(&r, &s.v)) != 0)
 		goto out;
-	rc = store(&r, &s, api == 2);
+	if (api == 2 && (rc = fetch_issuers(&r, &c, url, ta, &issuers, &nissuers)) != 0)
+		goto out;
+	rc = store(&r, &s, api == 2, issuers, nissuers);
 out:
+	issuers_free(issuers, nissuers);
+	free(issuers);
 	sync_set_free(&s);
 	sync_engine_free(e);
 	sync_conf_free(&c);

@@ -50,6 +50,10 @@ static const char SQL_FG_SI_INSERT[] =
     "INSERT INTO signer_information (created_at, deleted_at, country, thumbprint, raw_data,"
     " signature, certificate_type, domain, uuid, version, kid, source_gateway_id)"
     " VALUES (UTC_TIMESTAMP(), NULL, ?, ?, ?, ?, 'DSC', COALESCE(?, 'DCC'), ?, 1, ?, ?)";
+static const char SQL_FG_ISSUER_INSERT[] =
+    "INSERT INTO trusted_issuer (version, country, created_at, name, url, url_type, signature,"
+    " thumbprint, ssl_public_key, key_storage_type, uuid, domain, source_gateway_id)"
+    " VALUES (1, ?, UTC_TIMESTAMP(), ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, 'DCC'), ?)";
 static const char SQL_FG_CURRENT_TP[] =
     "SELECT thumbprint FROM trusted_party WHERE source_gateway_id = ? AND certificate_type = ?"
     " ORDER BY id";
@@ -160,12 +164,23 @@ dgcg_db_fg_delete(struct dgcg_db *db, const char *gateway_id, unsigned long long
 }
 
 enum dgcg_err
-dgcg_db_fg_clear(struct dgcg_db *db, const char *gateway_id, unsigned long long *rows)
+dgcg_db_fg_clear(struct dgcg_db *db, const char *gateway_id, int issuers,
+    unsigned long long *rows)
 {
-	static const char *const sqls[] = { SQL_FG_DEL_SI, SQL_FG_DEL_TP };
+	static const char *const sqls[] = { SQL_FG_DEL_SI, SQL_FG_DEL_TP, SQL_FG_DEL_ISSUER };
 
 	*rows = 0;
-	return run_all(db, sqls, 2, gateway_id, rows);
+	return run_all(db, sqls, issuers ? 3 : 2, gateway_id, rows);
+}
+
+enum dgcg_err
+dgcg_db_fg_store_issuer(struct dgcg_db *db, const char *gateway_id, const struct dgcg_issuer *is)
+{
+	const char *p[11] = { is->country, is->name, is->url, is->url_type, is->signature,
+	    is->thumbprint, is->ssl_public_key, is->key_storage_type, is->uuid, is->domain,
+	    gateway_id };
+
+	return dgcg_db_exec(db, SQL_FG_ISSUER_INSERT, p, 11, NULL, NULL);
 }
 
 enum dgcg_err

@@ -12,6 +12,7 @@
 #include "base/dgcg.h"
 #include "base/uuid.h"
 #include "store/db.h"
+#include "store/trusted_issuer.h"
 
 /* One row. Strings are malloc'd, NULL for SQL NULL. */
 struct dgcg_fg {
@@ -58,10 +59,17 @@ enum dgcg_err dgcg_db_fg_insert(struct dgcg_db *db, const struct dgcg_fg *g, lon
 enum dgcg_err dgcg_db_fg_delete(struct dgcg_db *db, const char *gateway_id,
 	unsigned long long *rows);
 
-/* Deletes the source's trusted_party and signer_information rows (inside
- * the replacing dgcg_db_tx); *rows gets how many. */
-enum dgcg_err dgcg_db_fg_clear(struct dgcg_db *db, const char *gateway_id,
+/* Deletes the source's trusted_party and signer_information rows, and
+ * with issuers its trusted_issuer rows too (inside the replacing
+ * dgcg_db_tx); *rows gets how many. */
+enum dgcg_err dgcg_db_fg_clear(struct dgcg_db *db, const char *gateway_id, int issuers,
 	unsigned long long *rows);
+
+/* Inserts a trusted issuer downloaded from gateway_id (created_at = now,
+ * version 1; is->id, created and source_gateway ignored; domain NULL =
+ * "DCC"). DGCG_ERR_CONFLICT when the uuid exists. */
+enum dgcg_err dgcg_db_fg_store_issuer(struct dgcg_db *db, const char *gateway_id,
+	const struct dgcg_issuer *is);
 
 /* A federated row to store (created_at = now). kid NULL: derived from the
  * thumbprint; uuid NULL: a new one. */

@@ -134,7 +134,7 @@ it_is "... the source's thumbprints" \
 	"$(it_sql "SELECT COUNT(*) FROM signer_information WHERE source_gateway_id='$GW' AND thumbprint='$(it_thumb_pem "$W/s1.pem")'")" 1
 it_is "status: success" "$(fcol "CONCAT(retry_count, ' ', last_successful_download IS NOT NULL)")" "0 1"
 it_is "one audit event of the run" "$(it_count audit_event "event='UPDATED' AND description LIKE 'federation $GW: 2 CSCA 2 UPLOAD 5 DSC%'")" 1
-it_like "list: the status" "$(it_admin federation list)" "2 CSCA, 2 UPLOAD, 5 DSC stored"
+it_like "list: the status" "$(it_admin federation list)" "2 CSCA, 2 UPLOAD, 5 DSC, 0 issuers stored"
 st=$(it_curl DE GET "/trustList/certificate?withFederation=true")
 it_is "withFederation=true: 200" "$st" 200
 it_is "... the 9 federated rows, sourceGateway $GW" \
@@ -220,11 +220,24 @@ str2=$(it_admin federation string --id "$GW" --endpoint "$SRC_URL" --kid "$KID" 
 it_is "v2: TNG's DdccDownloader_V1 in the signed string" "$str2" \
 	"$GW;$SRC_URL;$KID;null;DdccDownloader_V1;FEDERATION;APPEND"
 sig2=$(it_ta_sign --string "$str2")
+istr=$(src it_admin issuer string --country DE --name "DE issuer" --url https://de.example/jwks.json --url-type HTTP)
+isig=$(src it_ta_sign --string "$istr")
+it_ok "source: a trusted issuer onboarded" src it_admin issuer add --country DE --name "DE issuer" \
+	--url https://de.example/jwks.json --url-type HTTP --signature "$isig"
 it_sql "UPDATE federation_gateway SET downloader_implementation='DdccDownloader_V1', signature='$sig2' WHERE gateway_id='$GW'"
 it_like "list: re-signed for v2" "$(it_admin federation list)" "$GW +ok +v2 "
 run
 it_is "v2 run (/trustList/certificate): 0" "$?" 0
-it_like "... report" "$(cat "$W/run.out")" "updated: 2 CSCA, 2 UPLOAD, 2 DSC stored \\(6 rows before\\), 0 rejected"
+it_like "... report" "$(cat "$W/run.out")" "updated: 2 CSCA, 2 UPLOAD, 2 DSC, issuers stored \\(6 rows before\\), 0 rejected"
+it_like "... and the issuer" "$(cat "$W/run.out")" "1 trusted issuers stored"
+it_is "... trusted_issuer row of the source, the peer's uuid" \
+	"$(it_sql "SELECT uuid FROM trusted_issuer WHERE source_gateway_id='$GW'")" \
+	"$(src it_sql "SELECT uuid FROM trusted_issuer")"
+st=$(it_curl DE GET "/trustList/issuers?withFederation=true")
+it_is "... GET /trustList/issuers?withFederation=true lists it (verified against the peer's TA)" \
+	"$st $(grep -c 'de.example/jwks.json' "$IT_BODY")" "200 1"
+st=$(it_curl DE GET "/trustList/issuers")
+it_is "... without withFederation not" "$st $(grep -c 'de.example/jwks.json' "$IT_BODY")" "200 0"
 s4=$(it_thumb_pem "$W/s4.pem")
 it_is "... the peer's uuid kept" \
 	"$(it_sql "SELECT uuid FROM signer_information WHERE source_gateway_id='$GW' AND thumbprint='$s4'")" \
@@ -259,7 +272,7 @@ it_is "... retry_count 1, last success kept" "$(fcol "CONCAT(retry_count, ' ', l
 printf '# at %s s: %s\n' "$SECONDS" "9. federation remove"
 it_ok "federation remove" it_admin federation remove --id "$GW"
 it_is "... no row of or for the source" \
-	"$(it_count trusted_party "source_gateway_id='$GW' OR assigned_gateway='$GW'") $(fed signer_information) $(it_count federation_gateway)" "0 0 0"
-it_is "... its audit event" "$(it_count audit_event "event='DELETED' AND description LIKE 'federation gateway $GW, 9 rows'")" 1
+	"$(it_count trusted_party "source_gateway_id='$GW' OR assigned_gateway='$GW'") $(fed signer_information) $(fed trusted_issuer) $(it_count federation_gateway)" "0 0 0 0"
+it_is "... its audit event" "$(it_count audit_event "event='DELETED' AND description LIKE 'federation gateway $GW, 10 rows'")" 1
 it_not "remove again: no such gateway" it_admin federation remove --id "$GW"
 it_done
