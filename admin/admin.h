@@ -90,5 +90,6 @@ int cmd_roles(int argc, char *argv[]);		/* roles.c */
 int cmd_issuer(int argc, char *argv[]);		/* issuers.c */
 int cmd_lint(int argc, char *argv[]);		/* lint.c */
 int cmd_expiry(int argc, char *argv[]);		/* expiry.c */
+int cmd_federation(int argc, char *argv[]);	/* federation.c */
 
 #endif

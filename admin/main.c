@@ -46,7 +46,13 @@ admin_usage(void)
 	    "  issuer list\n"
 	    "  issuer remove --id N | --uuid UUID\n"
 	    "  lint CERT.pem --type AUTHENTICATION|UPLOAD|CSCA|DSC --country CC [--min-days N]\n"
-	    "  expiry [--days N]\n");
+	    "  expiry [--days N]\n"
+	    "  federation string --id GW --endpoint URL --kid KID [--public-key KEY]\n"
+	    "             [--downloader v1|v2] [--target TARGET] [--mode MODE]\n"
+	    "  federation add (as string) --interval SECONDS --signature BASE64|@FILE\n"
+	    "  federation list\n"
+	    "  federation remove --id GW\n"
+	    "  federation run [--id GW] [--accept-shrink]\n");
 	exit(EX_USAGE);
 }
 
@@ -72,6 +78,7 @@ static const struct admin_cmd {
 	{ "issuer",	cmd_issuer,		1 },	/* issuers.c ("issuer string" does not) */
 	{ "lint",	cmd_lint,		0 },	/* lint.c */
 	{ "expiry",	cmd_expiry,		1 },	/* expiry.c */
+	{ "federation",	cmd_federation,		1 },	/* federation.c ("federation string" does not) */
 };
 
 int

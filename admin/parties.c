@@ -214,7 +214,10 @@ cmd_onboard(int argc, char *argv[])
 	if ((x = admin_load_cert(certfile, &der, &derlen)) == NULL)
 		goto out;
 	n = dgcg_x509_subject_country(x, cc);
-	if (n != 1 || strcmp(cc, country) != 0) {
+	/* A peer's TLS server certificate (or its CA) often names no
+	 * country: without a C it is taken; with one, it must be country. */
+	if ((n != 0 || group != DGCG_G_AUTHENTICATION_FEDERATION) &&
+	    (n != 1 || strcmp(cc, country) != 0)) {
 		fprintf(stderr, "dgcg-admin: refused: the certificate's subject has %s "
 		    "(it must have exactly one C equal to %s)\n",
 		    n == 0 ? "no C attribute" : n > 1 ? "more than one C attribute" : "another C",

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@
 struct sync_engine {
 	const struct sync_conf	*c;
 	struct dgcg_ta		*ta;
+	int			 ta_borrowed;	/* sync_engine_new_ta: not ours to free */
 	struct sync_http	*http;
 	struct sync_policy	 pol;
 	int			 v2;
@@ -193,8 +195,11 @@ rm_tree(const char *p)
 
 /* --- the engine ------------------------------------------------------------------ */
 
-enum dgcg_err
-sync_engine_new(const struct sync_conf *c, struct sync_engine **out, char *err, size_t errsz)
+/* The engine of sync_engine_new and sync_engine_new_ta, with ta (NULL:
+ * from c->trust_anchor's files). */
+static enum dgcg_err
+engine_new(const struct sync_conf *c, const struct dgcg_ta *ta, struct sync_engine **out,
+    char *err, size_t errsz)
 {
 	struct sync_engine *e;
 	enum dgcg_err rc;
@@ -204,7 +209,7 @@ sync_engine_new(const struct sync_conf *c, struct sync_engine **out, char *err, 
 		snprintf(err, errsz, "dir (-d) is not set");
 		return DGCG_ERR_CONFIG;
 	}
-	if (c->trust_anchor.n == 0) {
+	if (ta == NULL && c->trust_anchor.n == 0) {
 		snprintf(err, errsz, "trust_anchor (-t) is not set");
 		return DGCG_ERR_CONFIG;
 	}
@@ -212,8 +217,11 @@ sync_engine_new(const struct sync_conf *c, struct sync_engine **out, char *err, 
 	e->c = c;
 	e->lockfd = -1;
 	e->v2 = strcmp(c->api, "v2") == 0;
-	rc = dgcg_ta_load_files((const char *const *)c->trust_anchor.v, c->trust_anchor.n, &e->ta);
-	if (rc != DGCG_OK) {
+	if (ta != NULL) {
+		e->ta = (struct dgcg_ta *)(uintptr_t)ta;
+		e->ta_borrowed = 1;
+	} else if ((rc = dgcg_ta_load_files((const char *const *)c->trust_anchor.v,
+	    c->trust_anchor.n, &e->ta)) != DGCG_OK) {
 		snprintf(err, errsz, "trust_anchor: cannot load the certificates of %s%s (%s)",
 		    c->trust_anchor.v[0], c->trust_anchor.n > 1 ? " ..." : "", dgcg_strerror(rc));
 		free(e);
@@ -236,6 +244,19 @@ sync_engine_new(const struct sync_conf *c, struct sync_engine **out, char *err, 
 	return DGCG_OK;
 }
 
+enum dgcg_err
+sync_engine_new(const struct sync_conf *c, struct sync_engine **out, char *err, size_t errsz)
+{
+	return engine_new(c, NULL, out, err, errsz);
+}
+
+enum dgcg_err
+sync_engine_new_ta(const struct sync_conf *c, const struct dgcg_ta *ta,
+    struct sync_engine **out, char *err, size_t errsz)
+{
+	return engine_new(c, ta, out, err, errsz);
+}
+
 void
 sync_engine_free(struct sync_engine *e)
 {
@@ -244,7 +265,8 @@ sync_engine_free(struct sync_engine *e)
 	if (e->lockfd >= 0)
 		close(e->lockfd);
 	sync_http_free(e->http);
-	dgcg_ta_free(e->ta);
+	if (!e->ta_borrowed)
+		dgcg_ta_free(e->ta);
 	free(e);
 }
 

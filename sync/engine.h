@@ -3,10 +3,11 @@
  * only when it is at least as good as what DIR/current holds.
  *
  * The engine knows nothing of the command line; the daemon loop, the
- * --explain output and (later) federation call it the same way. The
+ * --explain output and federation (dgcg-admin federation run) call it the
+ * same way. The
  * download and judgement (sync_fetch) are apart from the publication
  * (sync_publish), so another sink (federation: rows in the gateway's own
- * database) can take a fetched, judged set instead of DIR.
+ * database, admin/federation.c) takes a fetched, judged set instead of DIR.
  *
  * DIR holds: current -> lists/<generation> (a symbolic link replaced by
  * rename(2), so readers see the old or the new list, never a mix),
@@ -87,6 +88,11 @@ struct sync_engine;
  * files); DGCG_ERR_CONFIG with err set when something is missing. */
 enum dgcg_err sync_engine_new(const struct sync_conf *c, struct sync_engine **out, char *err,
 	size_t errsz);
+/* The same with the trust anchors given (borrowed: ta must outlive the
+ * engine) instead of c->trust_anchor's files: federation (dgcg-admin
+ * federation run) judges a peer's lists against its TRUSTANCHOR rows. */
+enum dgcg_err sync_engine_new_ta(const struct sync_conf *c, const struct dgcg_ta *ta,
+	struct sync_engine **out, char *err, size_t errsz);
 void sync_engine_free(struct sync_engine *e);
 
 /* Downloads (or with o->offline takes the stored lists) and judges. On

@@ -79,6 +79,9 @@ static const struct conf_key gw_keys[] = {
 	    "pubkey,displayURL", check_list },
 	{ "v2_list_extra_groups", CT_BOOL, OFF(v2_list_extra_groups), 0, 1, "no", NULL },
 	{ "metrics_file", CT_STRING, OFF(metrics_file), 0, 0, NULL, NULL },
+	{ "federation_key_dir", CT_STRING, OFF(federation_key_dir), 0, 0, NULL, NULL },
+	{ "federation_in_v1", CT_BOOL, OFF(federation_in_v1), 0, 1, "no", NULL },
+	{ "federation_max_shrink", CT_UINT, OFF(federation_max_shrink), 0, 100, "20", NULL },
 };
 
 static const struct dgcg_conf_table gw_table = {

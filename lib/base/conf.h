@@ -66,6 +66,10 @@ struct dgcg_conf {
 	/* the counters every worker of the host shares (worker/metrics.h); NULL =
 	 * each worker counts alone */
 	char		*metrics_file;
+	/* federation (dgcg-admin federation; tng-gateway.md 10) */
+	char		*federation_key_dir;	/* KID.pem and KID.key: our mTLS identity per peer */
+	int		 federation_in_v1;	/* 1: federated rows in the v1 lists too */
+	unsigned	 federation_max_shrink;	/* percent of a peer's rows a run may drop */
 };
 
 /* 1 when s[0..len) is one of the values of a comma list (exact, as TNG

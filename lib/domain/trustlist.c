@@ -251,21 +251,23 @@ dgcg_tl_free(struct dgcg_tl *tl)
 
 /* A trusted party of the v1 lists: one of the three v1 types, of the DCC
  * domain and onboarded here (TNG's filter on /trustList, applied to every
- * v1 list: tng-gateway.md 1.3 #2, 8). */
+ * v1 list: tng-gateway.md 1.3 #2, 8), or federated with federation_in_v1
+ * (never an AUTHENTICATION row: a run stores none). */
 static int
-v1_party(const struct dgcg_tp *t)
+v1_party(const struct dgcg_tp *t, int fed)
 {
 	return t->type != DGCG_CT__MAX && strcmp(t->domain, DGCG_DOMAIN_DCC) == 0 &&
-	    t->source_gateway[0] == '\0';
+	    (t->source_gateway[0] == '\0' || (fed && t->type != DGCG_CT_AUTHENTICATION));
 }
 
 /* A signer row of the v1 lists: group DSC, the DCC domain, uploaded here
- * (so v2 uploads of other groups and domains stay out, tng-gateway.md 8). */
+ * (so v2 uploads of other groups and domains stay out, tng-gateway.md 8),
+ * or federated with federation_in_v1. */
 static int
-v1_signer(const struct dgcg_si *r)
+v1_signer(const struct dgcg_si *r, int fed)
 {
 	return r->group == DGCG_G_DSC && strcmp(r->domain, DGCG_DOMAIN_DCC) == 0 &&
-	    r->source_gateway[0] == '\0';
+	    (fed || r->source_gateway[0] == '\0');
 }
 
 enum dgcg_err
@@ -278,6 +280,7 @@ dgcg_tl_build(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 	struct dgcg_tl_item *it;
 	enum dgcg_err rc = DGCG_OK;
 	size_t cap = 0, i;
+	int fed = gw->conf.federation_in_v1;
 
 	out->v = NULL;
 	out->n = 0;
@@ -290,10 +293,9 @@ dgcg_tl_build(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 
 			/* Exact country and a known type; then the TA check. */
 			if ((country != NULL && strcmp(t->country, country) != 0) ||
-			    !v1_party(t) || (type != DGCG_CT__MAX && t->type != type))
+			    !v1_party(t, fed) || (type != DGCG_CT__MAX && t->type != type))
 				continue;
-			if (dgcg_gw_integrity(gw, t->thumbprint, t->raw_data,
-			    t->signature) != DGCG_INTEGRITY_OK)
+			if (dgcg_gw_party_integrity(gw, t) != DGCG_INTEGRITY_OK)
 				continue;
 			it = push(out, &cap);
 			lower(t->thumbprint);
@@ -312,14 +314,14 @@ dgcg_tl_build(struct dgcg_gw *gw, enum dgcg_cert_type type, const char *country,
 	if (type == DGCG_CT__MAX || type == DGCG_CT_DSC) {
 		rc = dgcg_db_si_select(gw->db, country, since, &sis);
 		if (rc == DGCG_OK && sis.n > 0)
-			rc = dgcg_tl_uploads_load(gw, 0, &up);
+			rc = dgcg_tl_uploads_load(gw, fed, &up);
 		if (rc != DGCG_OK)
 			goto out;
 		for (i = 0; i < sis.n; i++) {
 			struct dgcg_si *r = &sis.v[i];
 			int tomb = r->deleted_at != 0;
 
-			if ((country != NULL && strcmp(r->country, country) != 0) || !v1_signer(r) ||
+			if ((country != NULL && strcmp(r->country, country) != 0) || !v1_signer(r, fed) ||
 			    strlen(r->thumbprint) != DGCG_THUMB_HEX_LEN ||
 			    !dgcg_is_hex(r->thumbprint, DGCG_THUMB_HEX_LEN))
 				continue;

@@ -129,7 +129,8 @@ done
 pkg_ok "migrations in /usr/share/dgcg/sql (sql_dir's default)" \
 	test -s /usr/share/dgcg/sql/migrations/001_init.sql -a -s /usr/share/dgcg/sql/grants.sql.in
 pkg_ok "dgcg.conf: sql_dir is /usr/share/dgcg/sql" grep -qx 'sql_dir = /usr/share/dgcg/sql' /etc/dgcg/dgcg.conf
-for u in dgcg-fcgi@.socket dgcg-fcgi@.service dgcg-purge.service dgcg-purge.timer; do
+for u in dgcg-fcgi@.socket dgcg-fcgi@.service dgcg-purge.service dgcg-purge.timer \
+	dgcg-federation.service dgcg-federation.timer; do
 	pkg_ok "unit $u installed" test -s "/lib/systemd/system/$u"
 done
 pkg_ok "tmpfiles.d, sysusers.d, logrotate.d" test -s /usr/lib/tmpfiles.d/dgcg.conf \
@@ -266,6 +267,10 @@ pkg_step "dgcg-purge.service's ExecStart"
 unit_exec_words /lib/systemd/system/dgcg-purge.service ExecStart
 pkg_ok "dgcg-admin purge, as the unit runs it" unit_run_as /lib/systemd/system/dgcg-purge.service \
 	"${_unit_words[@]}"
+pkg_step "dgcg-federation.service's ExecStart"
+unit_exec_words /lib/systemd/system/dgcg-federation.service ExecStart
+pkg_ok "dgcg-admin federation run (no peer), as the unit runs it" \
+	unit_run_as /lib/systemd/system/dgcg-federation.service "${_unit_words[@]}"
 
 pkg_step "a log file and logrotate.d/dgcg"
 pkg_ok "the pools stop on SIGTERM" stop_pools
