@@ -29,6 +29,18 @@ void admin_usage(void) __attribute__((noreturn));
 
 /* common.c: helpers of several command files. Each prints why it failed. */
 
+/* A command group's subcommand: its name, and the function that gets the
+ * group's arguments from the subcommand on; noargs: none may follow it. */
+struct admin_sub {
+	const char	*name;
+	int		(*fn)(int argc, char *argv[]);
+	int		 noargs;
+};
+
+/* Runs the subcommand argv[1] of the group argv[0] (admin_usage when
+ * there is none, it is unknown, or arguments follow a noargs one). */
+int admin_subcommand(int argc, char *argv[], const struct admin_sub *subs, size_t nsubs);
+
 /* Loads the configuration and connects as the admin user; returns 0, or
  * the exit status after printing why (78 configuration, 2 database). The
  * caller frees gw with dgcg_gw_free on success. */

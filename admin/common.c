@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/x509.h>
 
@@ -186,4 +187,20 @@ admin_read_text(const char *path)
 		return NULL;
 	}
 	return buf;
+}
+
+int
+admin_subcommand(int argc, char *argv[], const struct admin_sub *subs, size_t nsubs)
+{
+	size_t i;
+
+	if (argc < 2)
+		admin_usage();
+	argc--;
+	argv++;
+	optind = 1;
+	for (i = 0; i < nsubs; i++)
+		if (strcmp(argv[0], subs[i].name) == 0 && (!subs[i].noargs || argc == 1))
+			return subs[i].fn(argc, argv);
+	admin_usage();
 }

@@ -301,8 +301,10 @@ when(time_t t, char out[DGCG_TIME_LEN + 1])
 }
 
 static int
-cmd_list(void)
+cmd_list(int argc, char *argv[])
 {
+	(void)argc;
+	(void)argv;
 	struct dgcg_fg_list l = { NULL, 0 };
 	struct dgcg_gw gw;
 	enum dgcg_integrity ir;
@@ -961,20 +963,13 @@ out:
 int
 cmd_federation(int argc, char *argv[])
 {
-	if (argc < 2)
-		admin_usage();
-	argc--;
-	argv++;
-	optind = 1;
-	if (strcmp(argv[0], "string") == 0)
-		return cmd_string(argc, argv);
-	if (strcmp(argv[0], "add") == 0)
-		return cmd_add(argc, argv);
-	if (strcmp(argv[0], "list") == 0 && argc == 1)
-		return cmd_list();
-	if (strcmp(argv[0], "remove") == 0)
-		return cmd_remove(argc, argv);
-	if (strcmp(argv[0], "run") == 0)
-		return cmd_run(argc, argv);
-	admin_usage();
+	static const struct admin_sub subs[] = {
+		{ "string", cmd_string, 0 },
+		{ "add", cmd_add, 0 },
+		{ "list", cmd_list, 1 },
+		{ "remove", cmd_remove, 0 },
+		{ "run", cmd_run, 0 },
+	};
+
+	return admin_subcommand(argc, argv, subs, sizeof(subs) / sizeof(subs[0]));
 }

@@ -214,8 +214,10 @@ out:
 }
 
 static int
-cmd_list(void)
+cmd_list(int argc, char *argv[])
 {
+	(void)argc;
+	(void)argv;
 	struct dgcg_issuer_list l = { NULL, 0 };
 	struct dgcg_gw gw;
 	enum dgcg_integrity ir;
@@ -278,18 +280,12 @@ cmd_remove(int argc, char *argv[])
 int
 cmd_issuer(int argc, char *argv[])
 {
-	if (argc < 2)
-		admin_usage();
-	argc--;
-	argv++;
-	optind = 1;
-	if (strcmp(argv[0], "string") == 0)
-		return cmd_string(argc, argv);
-	if (strcmp(argv[0], "add") == 0)
-		return cmd_add(argc, argv);
-	if (strcmp(argv[0], "list") == 0 && argc == 1)
-		return cmd_list();
-	if (strcmp(argv[0], "remove") == 0)
-		return cmd_remove(argc, argv);
-	admin_usage();
+	static const struct admin_sub subs[] = {
+		{ "string", cmd_string, 0 },
+		{ "add", cmd_add, 0 },
+		{ "list", cmd_list, 1 },
+		{ "remove", cmd_remove, 0 },
+	};
+
+	return admin_subcommand(argc, argv, subs, sizeof(subs) / sizeof(subs[0]));
 }

@@ -153,8 +153,10 @@ out:
 }
 
 static int
-list(void)
+list(int argc, char *argv[])
 {
+	(void)argc;
+	(void)argv;
 	struct dgcg_role_row *rows = NULL;
 	struct dgcg_gw gw;
 	size_t n = 0, i;
@@ -187,19 +189,26 @@ list(void)
 	return 0;
 }
 
+static int
+grant(int argc, char *argv[])
+{
+	return change(1, argc, argv);
+}
+
+static int
+revoke(int argc, char *argv[])
+{
+	return change(0, argc, argv);
+}
+
 int
 cmd_roles(int argc, char *argv[])
 {
-	if (argc < 2)
-		admin_usage();
-	argc--;
-	argv++;
-	optind = 1;
-	if (strcmp(argv[0], "grant") == 0)
-		return change(1, argc, argv);
-	if (strcmp(argv[0], "revoke") == 0)
-		return change(0, argc, argv);
-	if (strcmp(argv[0], "list") == 0 && argc == 1)
-		return list();
-	admin_usage();
+	static const struct admin_sub subs[] = {
+		{ "grant", grant, 0 },
+		{ "revoke", revoke, 0 },
+		{ "list", list, 1 },
+	};
+
+	return admin_subcommand(argc, argv, subs, sizeof(subs) / sizeof(subs[0]));
 }
