@@ -154,6 +154,7 @@ pkg_ok "the postinst restarted the pool" wait_for 100 sh -c \
 	"test \"\$(systemctl show -p MainPID --value dgcg-fcgi@1.service)\" != $before"
 pkg_is "GET /countrylist after it: 200" "$(cc_curl /countrylist)" 200
 pkg_is "the enabled timer runs again after it" "$(systemctl is-active dgcg-purge.timer)" active
+pkg_is "a timer never enabled stays stopped after it" "$(systemctl is-active dgcg-federation.timer)" inactive
 pkg_ok "systemctl stop dgcg-fcgi@2.service" systemctl stop dgcg-fcgi@2.service
 pkg_is "stopped cleanly (SIGTERM to multiwatch, SIGUSR1 to the workers)" \
 	"$(prop dgcg-fcgi@2.service Result) $(prop dgcg-fcgi@2.service ExecMainStatus)" "success 0"
