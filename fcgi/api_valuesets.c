@@ -9,6 +9,7 @@
 
 #include "route.h"
 #include "domain/valuesets.h"
+#include "base/json.h"
 #include "base/xmalloc.h"
 
 void
@@ -16,7 +17,7 @@ api_valuesets_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_i
     struct dgcg_reply *resp)
 {
 	struct json_object *arr;
-	const char *text;
+	char *body;
 	char **ids = NULL;
 	size_t n = 0, i, len;
 
@@ -32,10 +33,8 @@ api_valuesets_list(struct dgcg_gw *gw, struct dgcg_req *req, const struct dgcg_i
 		free(ids[i]);
 	}
 	free(ids);
-	text = json_object_to_json_string_length(arr, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	dgcg_reply_json(resp, 200, xstrndup(text, len), len);
-	json_object_put(arr);
+	body = dgcg_json_text(arr, &len);
+	dgcg_reply_json(resp, 200, body, len);
 }
 
 void

@@ -232,9 +232,7 @@ char *
 sync_list_json(const struct sync_list *l, size_t *len)
 {
 	struct json_object *arr = json_object_new_array_ext(l->n ? (int)l->n : 1), *o;
-	const char *text;
-	size_t i, n;
-	char *res;
+	size_t i;
 
 	for (i = 0; i < l->n; i++) {
 		const struct sync_item *it = &l->v[i];
@@ -257,11 +255,5 @@ sync_list_json(const struct sync_list *l, size_t *len)
 			json_object_object_add(o, "malformed", str_or_null(it->malformed));
 		json_object_array_add(arr, o);
 	}
-	text = json_object_to_json_string_length(arr, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-	res = xstrndup(text, n);
-	json_object_put(arr);
-	if (len != NULL)
-		*len = n;
-	return res;
+	return dgcg_json_text(arr, len);
 }

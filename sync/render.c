@@ -14,6 +14,7 @@
 #include <openssl/pem.h>
 
 #include "base/codec.h"
+#include "base/json.h"
 #include "base/timefmt.h"
 #include "base/xmalloc.h"
 #include "render.h"
@@ -65,17 +66,8 @@ jstr(const char *s)
 static char *
 finish(struct json_object *o, size_t *len)
 {
-	const char *text;
-	size_t n;
-	char *res;
 
-	text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-	res = xstrndup(text, n);
-	json_object_put(o);
-	if (len != NULL)
-		*len = n;
-	return res;
+	return dgcg_json_text(o, len);
 }
 
 char *

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "base/json.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
@@ -453,4 +455,20 @@ dgcg_jv_str(const struct dgcg_jv *o, const char *name)
 	if (v == NULL || v->type != DGCG_J_STRING || memchr(v->s, '\0', v->len) != NULL)
 		return NULL;
 	return v->s;
+}
+
+char *
+dgcg_json_text(struct json_object *o, size_t *len)
+{
+	const char *text;
+	size_t n;
+	char *res;
+
+	text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	res = xstrndup(text, n);
+	json_object_put(o);
+	if (len != NULL)
+		*len = n;
+	return res;
 }

@@ -75,4 +75,10 @@ const struct dgcg_jv *dgcg_jv_get(const struct dgcg_jv *o, const char *name);
  * else NULL. Borrowed from o. */
 const char *dgcg_jv_str(const struct dgcg_jv *o, const char *name);
 
+/* The compact text of a json-c value as the gateway serves JSON (no
+ * spaces, '/' not escaped): malloc'd, NUL-terminated; *len (when not NULL)
+ * gets its length. o is released. */
+struct json_object;
+char *dgcg_json_text(struct json_object *o, size_t *len);
+
 #endif

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "base/codec.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "domain/certlist.h"
@@ -144,7 +145,6 @@ dgcg_cl_json(struct dgcg_gw *gw, const struct dgcg_cl_filter *f, time_t since, c
 	struct dgcg_tl_uploads up = { { NULL, 0 }, 0 };
 	struct item *items = NULL;
 	struct json_object *arr;
-	const char *text;
 	unsigned groups = wanted_groups(gw, f);
 	enum dgcg_err rc;
 	size_t n = 0, i;
@@ -208,11 +208,8 @@ dgcg_cl_json(struct dgcg_gw *gw, const struct dgcg_cl_filter *f, time_t since, c
 	arr = json_object_new_array_ext(n > 0 ? (int)n : 1);
 	for (i = 0; i < n; i++)
 		json_object_array_add(arr, item_json(&items[i]));
-	text = json_object_to_json_string_length(arr, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
-	*json = xstrndup(text, *len);
+	*json = dgcg_json_text(arr, len);
 	*count = n;
-	json_object_put(arr);
 out:
 	free(items);
 	dgcg_tl_uploads_free(&up);

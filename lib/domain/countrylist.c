@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "base/json.h"
 #include "base/xmalloc.h"
 #include "domain/countrylist.h"
 #include "store/trusted_party.h"
@@ -32,9 +33,8 @@ dgcg_countrylist(struct dgcg_gw *gw, struct dgcg_reply *r)
 {
 	struct json_object *arr;
 	struct rendered *e;
-	const char *text;
 	char **cc = NULL;
-	size_t n = 0, i, len;
+	size_t n = 0, i;
 
 	if ((e = dgcg_cache_get(gw, DGCG_CACHE_COUNTRYLIST, "", 0)) != NULL) {
 		dgcg_reply_body_borrowed(r, 200, "application/json", e->body, e->len);
@@ -50,12 +50,8 @@ dgcg_countrylist(struct dgcg_gw *gw, struct dgcg_reply *r)
 		free(cc[i]);
 	}
 	free(cc);
-	text = json_object_to_json_string_length(arr, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	e = xmalloc(sizeof(*e));
-	e->body = xstrndup(text, len);
-	e->len = len;
-	json_object_put(arr);
+	e->body = dgcg_json_text(arr, &e->len);
 	if (dgcg_cache_put(gw, DGCG_CACHE_COUNTRYLIST, "", 0, (time_t)-1, e, rendered_free) ==
 	    NULL) {
 		dgcg_reply_db_read(r);

@@ -10,6 +10,7 @@
 
 #include "worker/gateway.h"
 #include "domain/issuers.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 
@@ -102,7 +103,7 @@ dgcg_issuers_json(struct dgcg_gw *gw, const struct dgcg_issuer_filter *f, char *
 	struct json_object *arr, *o;
 	enum dgcg_integrity ir;
 	enum dgcg_err rc;
-	const char *text, *exc;
+	const char *exc;
 	char ids[32];
 	size_t i;
 
@@ -146,9 +147,8 @@ dgcg_issuers_json(struct dgcg_gw *gw, const struct dgcg_issuer_filter *f, char *
 		json_object_array_add(arr, o);
 		(*count)++;
 	}
-	text = json_object_to_json_string_length(arr, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
-	*json = xstrndup(text, *len);
+	*json = dgcg_json_text(arr, len);
+	arr = NULL;
 out:
 	json_object_put(arr);
 	dgcg_issuer_list_free(&l);

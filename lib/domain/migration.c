@@ -101,7 +101,6 @@ dgcg_mig_list(struct dgcg_gw *gw, const struct dgcg_identity *id, char **json, s
 	struct dgcg_vr_list vr = { NULL, 0 };
 	struct json_object *arr = NULL;
 	enum dgcg_err rc;
-	const char *text;
 	char *cms, n1[24], n2[24], n3[24];
 	size_t i, nd = 0;
 
@@ -128,10 +127,9 @@ dgcg_mig_list(struct dgcg_gw *gw, const struct dgcg_identity *id, char **json, s
 	for (i = 0; i < vr.n; i++)
 		if (strcmp(vr.v[i].country, id->country) == 0)
 			add_pkg(arr, vr.v[i].signature, vr.v[i].id, PKG_VALIDATION_RULE);
-	text = json_object_to_json_string_length(arr, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
-	*json = xstrndup(text, *len);
 	*count = json_object_array_length(arr);
+	*json = dgcg_json_text(arr, len);
+	arr = NULL;
 	snprintf(n1, sizeof(n1), "%zu", nd);
 	snprintf(n2, sizeof(n2), "%zu", rb.n);
 	snprintf(n3, sizeof(n3), "%zu", vr.n);

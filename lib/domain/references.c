@@ -391,15 +391,6 @@ ref_json(const struct dgcg_ref *r)
 	return o;
 }
 
-static char *
-render(struct json_object *o, size_t *len)
-{
-	const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
-
-	return xstrndup(text, *len);
-}
-
 /* --- the list -------------------------------------------------------------------- */
 
 static int
@@ -450,8 +441,7 @@ dgcg_ref_list_json(struct dgcg_gw *gw, const struct dgcg_ref_filter *f, time_t s
 		json_object_array_add(arr, ref_json(r));
 		(*count)++;
 	}
-	*json = render(arr, len);
-	json_object_put(arr);
+	*json = dgcg_json_text(arr, len);
 out:
 	dgcg_tl_uploads_free(&up);
 	dgcg_ref_list_free(&l);
@@ -501,8 +491,7 @@ dgcg_ref_get(struct dgcg_gw *gw, const char *uuid, struct dgcg_reply *r)
 		goto out;
 	}
 	o = ref_json(&l.v[0]);
-	body = render(o, &len);
-	json_object_put(o);
+	body = dgcg_json_text(o, &len);
 	dgcg_reply_json(r, 200, body, len);
 out:
 	dgcg_tl_uploads_free(&up);

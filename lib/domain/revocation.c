@@ -603,7 +603,6 @@ dgcg_rev_list(struct dgcg_gw *gw, time_t since, char **json, size_t *len, size_t
 	struct dgcg_rb_list rows = { NULL, 0 };
 	struct page_work pw;
 	struct json_object *top, *arr, *o;
-	const char *text;
 	char ts[20], listed[DGCG_TIME_LEN + 1];
 	enum dgcg_err rc;
 	size_t i, n;
@@ -646,11 +645,8 @@ dgcg_rev_list(struct dgcg_gw *gw, time_t since, char **json, size_t *len, size_t
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(top, "batches", arr);
-	text = json_object_to_json_string_length(top, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
-	*json = xstrndup(text, *len);
+	*json = dgcg_json_text(top, len);
 	*count = n;
-	json_object_put(top);
 	dgcg_rb_list_free(&rows);
 	return DGCG_OK;
 }

@@ -9,6 +9,7 @@
 
 #include <json-c/json.h>
 
+#include "base/json.h"
 #include "base/log.h"
 #include "base/utf8.h"
 #include "base/timefmt.h"
@@ -559,7 +560,6 @@ render(const struct row_list *l, time_t now, size_t *len, size_t *amount, time_t
 	size_t *idx = xcalloc(l->n + 1, sizeof(*idx));
 	size_t i, j, b, k, total = 0;
 	char t[DGCG_TIME_LEN + 1];
-	const char *text;
 	char *out;
 
 	*expiry = (time_t)-1;
@@ -590,10 +590,7 @@ render(const struct row_list *l, time_t now, size_t *len, size_t *amount, time_t
 		total += k;
 		json_object_object_add(root, l->v[b].vr->rule_id, arr);
 	}
-	text = json_object_to_json_string_length(root, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
-	out = xstrndup(text, *len);
-	json_object_put(root);
+	out = dgcg_json_text(root, len);
 	free(w);
 	free(idx);
 	*amount = total;

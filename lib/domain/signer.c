@@ -657,9 +657,7 @@ char *
 dgcg_v2cert_properties_json(const struct dgcg_v2cert_req *q, size_t *len)
 {
 	struct json_object *o;
-	const char *text;
-	char *res;
-	size_t i, n = 0;
+	size_t i;
 
 	if (len != NULL)
 		*len = 0;
@@ -668,13 +666,7 @@ dgcg_v2cert_properties_json(const struct dgcg_v2cert_req *q, size_t *len)
 	o = json_object_new_object();
 	for (i = 0; i < q->nprops; i++)
 		json_object_object_add(o, q->keys[i], json_object_new_string(q->values[i]));
-	text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-	res = xstrndup(text, n);
-	json_object_put(o);
-	if (len != NULL)
-		*len = n;
-	return res;
+	return dgcg_json_text(o, len);
 }
 
 int

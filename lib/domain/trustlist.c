@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "base/codec.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/timefmt.h"
 #include "base/xmalloc.h"
@@ -359,9 +360,7 @@ dgcg_tl_json(const struct dgcg_tl *tl, size_t off, size_t count, size_t *len)
 {
 	struct json_object *arr, *o;
 	char ts[DGCG_TIME_LEN + 1];
-	const char *text;
-	size_t i, end, n;
-	char *res;
+	size_t i, end;
 
 	end = off < tl->n ? off + (count < tl->n - off ? count : tl->n - off) : off;
 	arr = json_object_new_array_ext(end > off ? (int)(end - off) : 1);
@@ -382,13 +381,7 @@ dgcg_tl_json(const struct dgcg_tl *tl, size_t off, size_t count, size_t *len)
 		    it->raw_data ? json_object_new_string(it->raw_data) : NULL);
 		json_object_array_add(arr, o);
 	}
-	text = json_object_to_json_string_length(arr, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-	res = xstrndup(text, n);
-	json_object_put(arr);
-	if (len != NULL)
-		*len = n;
-	return res;
+	return dgcg_json_text(arr, len);
 }
 
 /* --- whole lists, cached per worker ----------------------------------------- */
